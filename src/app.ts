@@ -1,0 +1,21 @@
+import { App } from 'cdktf';
+import { O11yValidationError } from './spec/issues';
+
+/**
+ * Runs a cdktf app definition and synthesizes it. Every stack is constructed (and checked)
+ * before anything is written, so a bad spec leaves no half-written `cdktf.out`. Problems are
+ * printed as a list, never as a stack trace; the process exits 1.
+ */
+export function synthApp(define: (app: App) => void, outdir?: string): void {
+  try {
+    const app = new App(outdir ? { outdir } : {});
+    define(app);
+    app.synth();
+  } catch (e) {
+    if (e instanceof O11yValidationError) {
+      process.stderr.write(`o11y: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * What runs, independent of where: one descriptor per component. The Docker target, the
+ * compose export and the AWS target all place these same descriptors, so local and cloud
+ * cannot drift apart.
+ */
+export type ComponentName = 'tempo' | 'jaeger' | 'prometheus' | 'grafana';
+
+/** What a listening port is for; the endpoint check matches OTLP protocols against these. */
+export type PortPurpose = 'otlp-grpc' | 'otlp-http' | 'http' | 'grpc' | 'metrics' | 'health';
+
+export interface ComponentPort {
+  readonly name: string;
+  readonly port: number;
+  readonly purpose: PortPurpose;
+  /**
+   * Who must reach it from outside the stack: `services` (OTLP in), `humans` (UIs),
+   * or nobody (only other components).
+   */
+  readonly audience: 'services' | 'humans' | 'internal';
+}
+
+/** A rendered config file: `content` is exactly what is deployed and written under `config/`. */
+export interface ConfigFile {
+  /** Path under `cdktf.out/stacks/<stack>/config/`. */
+  readonly output: string;
+  /** Absolute path in the container. */
+  readonly mountPath: string;
+  readonly content: string;
+}
+
+export interface HealthCheck {
+  /** Docker `HEALTHCHECK` test, exec form (`["CMD", …]`). */
+  readonly test: readonly string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+  /** The HTTP endpoint the test probes (also used by load balancers on AWS). */
+  readonly httpPath: string;
+  readonly port: number;
+}
+
+/** A secret the component reads from a file (`<mountPath>`) or env; never rendered into config. */
+export interface ComponentSecret {
+  readonly name: string;
+  readonly description: string;
+  /** Env var the component reads; with a `__FILE` suffix it reads a file path. */
+  readonly env: string;
+}
+
+export interface Component {
+  readonly name: ComponentName;
+  readonly image: { readonly repository: string; readonly tag: string };
+  /** Arguments after the image entrypoint. */
+  readonly args: readonly string[];
+  readonly ports: readonly ComponentPort[];
+  readonly files: readonly ConfigFile[];
+  /** Plain, non-secret environment. Keys sorted for stable output. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly secrets: readonly ComponentSecret[];
+  readonly healthcheck: HealthCheck;
+  /** Named persistent volumes: name → mount path. */
+  readonly volumes: readonly { readonly name: string; readonly mountPath: string }[];
+  /** Numeric user the image runs as (volume ownership). @default - the image's */
+  readonly user?: string;
+  /** Components that must be started first. */
+  readonly dependsOn: readonly ComponentName[];
+  /** Sizing hints for targets that need them (Fargate). */
+  readonly resources: { readonly cpu: number; readonly memoryMiB: number };
+}
+
+export function imageRef(c: Component): string {
+  return `${c.image.repository}:${c.image.tag}`;
+}
+
+export function portOf(c: Component, purpose: PortPurpose): ComponentPort | undefined {
+  return c.ports.find((p) => p.purpose === purpose);
+}

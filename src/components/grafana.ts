@@ -1,0 +1,55 @@
+import { renderGrafanaDatasources, ExemplarDestination } from '../render/grafana-datasources';
+import { GENERATED_HEADER, toYaml } from '../render/serialize';
+import { IMAGES, OTEL_SDK_EXEMPLAR_LABEL, PORTS, TEMPO_EXEMPLAR_LABEL } from '../spec/defaults';
+import type { ResolvedSpec } from '../spec/resolved';
+import type { Component } from './component';
+import type { Topology } from './topology';
+
+export const GRAFANA_DATASOURCES_PATH = '/etc/grafana/provisioning/datasources/datasources.yaml';
+export const GRAFANA_ADMIN_PASSWORD_ENV = 'GF_SECURITY_ADMIN_PASSWORD';
+
+/** The exemplar labels Prometheus will hold in this stack, each linked to the trace store. */
+export function exemplarSources(spec: ResolvedSpec, topology: Topology): ExemplarDestination[] {
+  const out: ExemplarDestination[] = [];
+  if (topology.traceBackend === 'tempo') out.push({ label: TEMPO_EXEMPLAR_LABEL, source: 'span metrics' });
+  if (spec.services.some((s) => s.metrics)) out.push({ label: OTEL_SDK_EXEMPLAR_LABEL, source: 'service metrics' });
+  return out;
+}
+
+export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Component {
+  const traceStore =
+    topology.traceBackend === 'tempo'
+      ? ({ kind: 'tempo', url: `http://${topology.hostOf('tempo')}:${PORTS.tempoHttp}` } as const)
+      : ({ kind: 'jaeger', url: `http://${topology.hostOf('jaeger')}:${PORTS.jaegerUi}` } as const);
+  const datasources = renderGrafanaDatasources({
+    prometheusUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}`,
+    prometheusVersion: IMAGES.prometheus.tag.replace(/^v/, ''),
+    traceStore,
+    exemplarLabels: exemplarSources(spec, topology),
+  });
+  return {
+    name: 'grafana',
+    image: IMAGES.grafana,
+    args: [],
+    ports: [{ name: 'http', port: PORTS.grafana, purpose: 'http', audience: 'humans' }],
+    files: [{ output: 'grafana/datasources.yaml', mountPath: GRAFANA_DATASOURCES_PATH, content: toYaml(datasources, GENERATED_HEADER) }],
+    env: {
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_AUTH_DISABLE_LOGIN_FORM: 'false',
+      GF_SECURITY_ADMIN_USER: 'admin',
+      GF_SECURITY_COOKIE_SAMESITE: 'strict',
+      GF_SECURITY_DISABLE_GRAVATAR: 'true',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+    },
+    secrets: [{ name: 'grafana-admin-password', description: 'Grafana admin password', env: GRAFANA_ADMIN_PASSWORD_ENV }],
+    // Alpine-based image with curl
+    healthcheck: { test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', `http://127.0.0.1:${PORTS.grafana}/api/health`], intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 20, httpPath: '/api/health', port: PORTS.grafana },
+    volumes: [{ name: 'grafana-data', mountPath: '/var/lib/grafana' }],
+    user: '472',
+    dependsOn: [topology.traceBackend, 'prometheus'],
+    resources: { cpu: 256, memoryMiB: 512 },
+  };
+}
+

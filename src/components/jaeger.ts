@@ -1,0 +1,29 @@
+import { renderJaegerConfig } from '../render/jaeger';
+import { GENERATED_HEADER, toYaml } from '../render/serialize';
+import { IMAGES, PORTS } from '../spec/defaults';
+import type { Component } from './component';
+
+export const JAEGER_CONFIG_PATH = '/etc/jaeger/config.yaml';
+
+export function jaegerComponent(): Component {
+  return {
+    name: 'jaeger',
+    image: IMAGES.jaeger,
+    args: ['--config', JAEGER_CONFIG_PATH],
+    ports: [
+      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'services' },
+      { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: 'services' },
+      { name: 'ui', port: PORTS.jaegerUi, purpose: 'http', audience: 'humans' },
+      { name: 'health', port: PORTS.jaegerHealth, purpose: 'health', audience: 'internal' },
+      { name: 'metrics', port: PORTS.jaegerMetrics, purpose: 'metrics', audience: 'internal' },
+    ],
+    files: [{ output: 'jaeger.yaml', mountPath: JAEGER_CONFIG_PATH, content: toYaml(renderJaegerConfig(), GENERATED_HEADER) }],
+    env: {},
+    secrets: [],
+    // Alpine-based image: busybox wget; the query UI answering means storage and query are up
+    healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORTS.jaegerUi}/`], intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10, httpPath: '/', port: PORTS.jaegerUi },
+    volumes: [],
+    dependsOn: [],
+    resources: { cpu: 256, memoryMiB: 1024 },
+  };
+}

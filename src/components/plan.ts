@@ -1,0 +1,59 @@
+import { formatEnv, OtlpEndpoints, renderOtelEnv } from '../render/otel-env';
+import type { ResolvedSpec } from '../spec/resolved';
+import { Component, portOf } from './component';
+import { grafanaComponent } from './grafana';
+import { jaegerComponent } from './jaeger';
+import { prometheusComponent } from './prometheus';
+import { tempoComponent } from './tempo';
+import type { Topology } from './topology';
+
+/** A rendered file of the stack: config of a component, or a service's OTEL env. */
+export interface RenderedFile {
+  /** Path under `cdktf.out/stacks/<stack>/config/`. */
+  readonly output: string;
+  readonly content: string;
+}
+
+export interface ServiceEnv {
+  readonly service: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Everything one stack runs and hands out, before any target places it. */
+export interface StackPlan {
+  readonly spec: ResolvedSpec;
+  readonly topology: Topology;
+  readonly components: readonly Component[];
+  readonly serviceEnvs: readonly ServiceEnv[];
+  /** Every rendered file, sorted by path: the `config/` folder of the stack. */
+  readonly files: readonly RenderedFile[];
+}
+
+/** The OTLP URLs of the stack's entry point, from the ports the trace component declares. */
+export function otlpEndpoints(components: readonly Component[], topology: Topology): OtlpEndpoints {
+  const entry = components.find((c) => c.name === topology.traceBackend)!;
+  return {
+    grpc: `http://${topology.otlpHost}:${portOf(entry, 'otlp-grpc')!.port}`,
+    'http/protobuf': `http://${topology.otlpHost}:${portOf(entry, 'otlp-http')!.port}`,
+  };
+}
+
+export function planStack(spec: ResolvedSpec, topology: Topology): StackPlan {
+  const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent();
+  const components = [trace, prometheusComponent(spec, topology), grafanaComponent(spec, topology)];
+  const endpoints = otlpEndpoints(components, topology);
+  const serviceEnvs = spec.services.map((s) => ({ service: s.name, env: renderOtelEnv(s, spec, endpoints) }));
+  const files: RenderedFile[] = [
+    ...components.flatMap((c) => c.files.map((f) => ({ output: f.output, content: f.content }))),
+    ...serviceEnvs.map((e) => ({ output: `otel/${e.service}.env`, content: formatEnv(e.env, 'dotenv') })),
+  ].sort((a, b) => (a.output < b.output ? -1 : 1));
+  return { spec, topology, components, serviceEnvs, files };
+}
+
+export function component(plan: StackPlan, name: Component['name']): Component | undefined {
+  return plan.components.find((c) => c.name === name);
+}
+
+export function fileContent(plan: StackPlan, output: string): string | undefined {
+  return plan.files.find((f) => f.output === output)?.content;
+}

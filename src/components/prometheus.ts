@@ -1,0 +1,49 @@
+import { prometheusFlags, renderPrometheusConfig, ScrapeTarget } from '../render/prometheus';
+import { GENERATED_HEADER, toYaml } from '../render/serialize';
+import { IMAGES, PORTS } from '../spec/defaults';
+import type { ResolvedSpec } from '../spec/resolved';
+import type { Component } from './component';
+import type { Topology } from './topology';
+
+export const PROMETHEUS_CONFIG_PATH = '/etc/prometheus/prometheus.yml';
+export const PROMETHEUS_DATA_DIR = '/prometheus';
+
+/** What Prometheus scrapes: itself, the stack's components, and every service that exposes metrics. */
+export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTarget[] {
+  const stack: ScrapeTarget[] = [
+    { job: 'prometheus', address: `localhost:${PORTS.prometheus}` },
+    topology.traceBackend === 'tempo'
+      ? { job: 'tempo', address: `${topology.hostOf('tempo')}:${PORTS.tempoHttp}` }
+      : { job: 'jaeger', address: `${topology.hostOf('jaeger')}:${PORTS.jaegerMetrics}` },
+    { job: 'grafana', address: `${topology.hostOf('grafana')}:${PORTS.grafana}` },
+  ];
+  const services = spec.services
+    .filter((s) => s.metrics)
+    .map((s) => ({
+      job: s.name,
+      address: `${topology.serviceHost(s.name)}:${s.metrics!.port}`,
+      path: s.metrics!.path,
+      // the same name the span metrics carry as `service`, so both kinds of series join
+      labels: { service: s.name },
+    }));
+  return [...stack, ...services];
+}
+
+export function prometheusComponent(spec: ResolvedSpec, topology: Topology): Component {
+  const config = renderPrometheusConfig(spec, { targets: scrapeTargets(spec, topology) });
+  return {
+    name: 'prometheus',
+    image: IMAGES.prometheus,
+    args: prometheusFlags(spec, { config: PROMETHEUS_CONFIG_PATH, data: PROMETHEUS_DATA_DIR }),
+    ports: [{ name: 'http', port: PORTS.prometheus, purpose: 'http', audience: 'humans' }],
+    files: [{ output: 'prometheus.yml', mountPath: PROMETHEUS_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
+    env: {},
+    secrets: [],
+    // busybox image: wget is there, curl is not
+    healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORTS.prometheus}/-/healthy`], intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10, httpPath: '/-/healthy', port: PORTS.prometheus },
+    volumes: [{ name: 'prometheus-data', mountPath: PROMETHEUS_DATA_DIR }],
+    user: '65534',
+    dependsOn: [],
+    resources: { cpu: 512, memoryMiB: 2048 },
+  };
+}

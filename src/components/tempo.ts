@@ -1,0 +1,36 @@
+import { renderTempoConfig } from '../render/tempo';
+import { GENERATED_HEADER, toYaml } from '../render/serialize';
+import { IMAGES, PORTS } from '../spec/defaults';
+import type { ResolvedSpec } from '../spec/resolved';
+import type { Component } from './component';
+import type { Topology } from './topology';
+
+export const TEMPO_CONFIG_PATH = '/etc/tempo/tempo.yaml';
+export const TEMPO_DATA_DIR = '/var/tempo';
+
+export function tempoComponent(spec: ResolvedSpec, topology: Topology): Component {
+  const config = renderTempoConfig(spec, {
+    storage: topology.tempoStorage,
+    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}/api/v1/write`,
+    dataDir: TEMPO_DATA_DIR,
+  });
+  return {
+    name: 'tempo',
+    image: IMAGES.tempo,
+    args: [`-config.file=${TEMPO_CONFIG_PATH}`],
+    ports: [
+      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'services' },
+      { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: 'services' },
+      { name: 'http', port: PORTS.tempoHttp, purpose: 'http', audience: 'internal' },
+    ],
+    files: [{ output: 'tempo.yaml', mountPath: TEMPO_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
+    env: {},
+    secrets: [],
+    // the image is distroless (no shell, no wget): Tempo probes its own /ready (`-health`, grafana/tempo#6608)
+    healthcheck: { test: ['CMD', '/tempo', '-health'], intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 30, httpPath: '/ready', port: PORTS.tempoHttp },
+    volumes: [{ name: 'tempo-data', mountPath: TEMPO_DATA_DIR }],
+    user: '10001',
+    dependsOn: ['prometheus'],
+    resources: { cpu: 1024, memoryMiB: 2048 },
+  };
+}

@@ -1,0 +1,62 @@
+import type { TempoStorage } from '../render/tempo';
+import type { ComponentName } from './component';
+
+export type TraceBackend = 'tempo' | 'jaeger';
+
+/**
+ * Where a stack runs, as far as rendered configs care: how components address each other,
+ * how the services reach the OTLP receivers, and where Tempo keeps its blocks.
+ */
+export interface Topology {
+  readonly target: 'docker' | 'aws';
+  readonly traceBackend: TraceBackend;
+  /** The host name other components use for `c`. */
+  hostOf(c: ComponentName): string;
+  /** The host the services' SDKs send OTLP to. */
+  readonly otlpHost: string;
+  /** The host Prometheus scrapes a service's metrics endpoint on. */
+  serviceHost(service: string): string;
+  /** Tempo's block storage. Ignored for Jaeger. */
+  readonly tempoStorage: TempoStorage;
+}
+
+/**
+ * Docker: components find each other by network alias; services run on the developer's
+ * host, send OTLP to ports published on 127.0.0.1 and are scraped through
+ * `host.docker.internal` (mapped to the host gateway, which also works on Linux).
+ */
+export function dockerTopology(traceBackend: TraceBackend): Topology {
+  return {
+    target: 'docker',
+    traceBackend,
+    hostOf: (c) => c,
+    otlpHost: 'localhost',
+    serviceHost: () => 'host.docker.internal',
+    tempoStorage: { kind: 'local', path: '/var/tempo/blocks' },
+  };
+}
+
+export interface AwsTopologyProps {
+  readonly region: string;
+  /** Private DNS namespace the components register in (Cloud Map). */
+  readonly discoveryDomain: string;
+  readonly tracesBucket: string;
+  /** @default - SSE-S3 */
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * AWS: components register in a private DNS namespace; services (in the same VPC) send OTLP
+ * to Tempo's discovery name and register their own metrics endpoint as
+ * `<service>.<discoveryDomain>` to be scraped.
+ */
+export function awsTopology(props: AwsTopologyProps): Topology {
+  return {
+    target: 'aws',
+    traceBackend: 'tempo',
+    hostOf: (c) => `${c}.${props.discoveryDomain}`,
+    otlpHost: `tempo.${props.discoveryDomain}`,
+    serviceHost: (s) => `${s}.${props.discoveryDomain}`,
+    tempoStorage: { kind: 's3', bucket: props.tracesBucket, region: props.region, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
+  };
+}

@@ -1,0 +1,71 @@
+import type { ResolvedService, ResolvedSpec } from '../spec/resolved';
+import type { OtlpProtocol } from '../spec/types';
+
+/** Where a service's SDK sends OTLP: one URL per protocol the stack listens on. */
+export interface OtlpEndpoints {
+  readonly grpc: string;
+  readonly 'http/protobuf': string;
+}
+
+/**
+ * Percent-encodes the characters that the OTel spec reserves in `OTEL_RESOURCE_ATTRIBUTES`
+ * (`,` separates pairs, `=` key from value; `%` introduces an escape) and anything outside
+ * printable ASCII, as the W3C Baggage value encoding the SDKs decode.
+ */
+export function encodeAttributeValue(v: string): string {
+  return Array.from(new TextEncoder().encode(v))
+    .map((b) => {
+      const c = String.fromCharCode(b);
+      return b > 0x20 && b < 0x7f && !',=%;\\"'.includes(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
+}
+
+/** The resource attributes of a service, in a fixed order (ours first, then the team's, sorted). */
+export function resourceAttributes(service: ResolvedService, spec: ResolvedSpec): [string, string][] {
+  const attrs: [string, string][] = [['deployment.environment.name', spec.environment]];
+  if (service.namespace !== undefined) attrs.push(['service.namespace', service.namespace]);
+  if (service.version !== undefined) attrs.push(['service.version', service.version]);
+  return attrs.concat(Object.entries(service.attributes));
+}
+
+/**
+ * The `OTEL_*` environment of one service. Keys are in a fixed order so the `.env` file and
+ * the deployed parameter are byte-identical on every run.
+ */
+export function renderOtelEnv(service: ResolvedService, spec: ResolvedSpec, endpoints: OtlpEndpoints): Record<string, string> {
+  const protocol: OtlpProtocol = service.protocol;
+  return {
+    OTEL_SERVICE_NAME: service.name,
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoints[protocol],
+    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(service.samplingRatio),
+    OTEL_PROPAGATORS: spec.propagators.join(','),
+    OTEL_RESOURCE_ATTRIBUTES: resourceAttributes(service, spec)
+      .map(([k, v]) => `${k}=${encodeAttributeValue(v)}`)
+      .join(','),
+    // exemplars only for measurements made inside a sampled span: they then point at a trace that was kept
+    OTEL_METRICS_EXEMPLAR_FILTER: 'trace_based',
+  };
+}
+
+export type EnvFormat = 'dotenv' | 'json' | 'shell';
+export const ENV_FORMATS: readonly EnvFormat[] = ['dotenv', 'json', 'shell'];
+
+/** `KEY=value` lines (dotenv), a JSON object, or `export KEY='value'` lines for a POSIX shell. */
+export function formatEnv(env: Record<string, string>, format: EnvFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(env, null, 2)}\n`;
+    case 'shell':
+      return Object.entries(env)
+        .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'\n`)
+        .join('');
+    case 'dotenv':
+      return Object.entries(env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join('');
+  }
+}

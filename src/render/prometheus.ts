@@ -1,0 +1,64 @@
+import { humanDuration } from '../spec/duration';
+import type { ResolvedSpec } from '../spec/resolved';
+
+/** One thing Prometheus scrapes. */
+export interface ScrapeTarget {
+  /** `job` label; unique. */
+  readonly job: string;
+  /** `host:port`. */
+  readonly address: string;
+  /** @default "/metrics" */
+  readonly path?: string;
+  /** Extra target labels. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface PrometheusRenderOptions {
+  readonly targets: readonly ScrapeTarget[];
+  /**
+   * Exemplars kept in memory (a circular buffer, shared by all series).
+   * @default 100000
+   */
+  readonly maxExemplars?: number;
+}
+
+export const DEFAULT_MAX_EXEMPLARS = 100_000;
+
+/**
+ * prometheus.yml. Only keys that Prometheus 2.42 (Debian's promtool, used in tests)
+ * already knows, so `promtool check config` validates exactly the file we deploy to 3.x.
+ * Exemplars need OpenMetrics, which Prometheus negotiates first on every scrape by default.
+ */
+export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRenderOptions): Record<string, unknown> {
+  const interval = `${spec.metrics.scrapeIntervalSeconds}s`;
+  return {
+    global: {
+      scrape_interval: interval,
+      evaluation_interval: interval,
+      external_labels: { o11y_stack: spec.name, environment: spec.environment },
+    },
+    storage: { exemplars: { max_exemplars: opts.maxExemplars ?? DEFAULT_MAX_EXEMPLARS } },
+    scrape_configs: opts.targets.map((t) => ({
+      job_name: t.job,
+      ...(t.path && t.path !== '/metrics' ? { metrics_path: t.path } : {}),
+      static_configs: [{ targets: [t.address], ...(t.labels && Object.keys(t.labels).length > 0 ? { labels: { ...t.labels } } : {}) }],
+    })),
+  };
+}
+
+/** The flags that turn on what the exemplar chain needs; the checks look for exactly these. */
+export const EXEMPLAR_STORAGE_FLAG = '--enable-feature=exemplar-storage';
+export const REMOTE_WRITE_RECEIVER_FLAG = '--web.enable-remote-write-receiver';
+export const RETENTION_FLAG = '--storage.tsdb.retention.time';
+
+/** Command-line flags for the Prometheus server (image entrypoint is `prometheus`). */
+export function prometheusFlags(spec: ResolvedSpec, paths: { config: string; data: string }): string[] {
+  return [
+    `--config.file=${paths.config}`,
+    `--storage.tsdb.path=${paths.data}`,
+    `${RETENTION_FLAG}=${humanDuration(spec.metrics.retentionHours)}`,
+    EXEMPLAR_STORAGE_FLAG,
+    REMOTE_WRITE_RECEIVER_FLAG,
+    '--web.listen-address=0.0.0.0:9090',
+  ];
+}

@@ -1,0 +1,60 @@
+/**
+ * Every default of the spec and of the stack, in one place: the docs, the renderers and
+ * the checks read these names, so they cannot drift apart.
+ */
+import type { OtlpProtocol, Propagator } from './types';
+
+export const DEFAULT_PROTOCOL: OtlpProtocol = 'http/protobuf';
+export const DEFAULT_SAMPLING_RATIO = 1;
+export const DEFAULT_PROPAGATORS: readonly Propagator[] = ['tracecontext', 'baggage'];
+export const DEFAULT_TRACING_RETENTION = '14d';
+export const DEFAULT_SLOWER_THAN = '1s';
+export const DEFAULT_METRICS_RETENTION = '15d';
+export const DEFAULT_SCRAPE_INTERVAL = '15s';
+export const DEFAULT_METRICS_PATH = '/metrics';
+
+/**
+ * Tempo compacts blocks in 1 h windows and keeps compacted blocks 1 h more
+ * (`compaction_window`, `compacted_block_retention` in the 3.0.3 manifest): a shorter
+ * retention would delete blocks before they are compacted.
+ */
+export const MIN_TRACING_RETENTION_HOURS = 2;
+/** Prometheus needs at least one 2 h head block to persist anything. */
+export const MIN_METRICS_RETENTION_HOURS = 2;
+
+/** Pinned images (never `latest`); bumping one is a reviewed change. */
+export const IMAGES = {
+  tempo: { repository: 'grafana/tempo', tag: '3.0.3' },
+  prometheus: { repository: 'prom/prometheus', tag: 'v3.7.3' },
+  grafana: { repository: 'grafana/grafana', tag: '12.3.3' },
+  jaeger: { repository: 'jaegertracing/jaeger', tag: '2.19.0' },
+} as const;
+
+/**
+ * The label under which Tempo's metrics-generator writes the trace id of an exemplar
+ * (`overrides.defaults.metrics_generator.trace_id_label_name`, default `traceID`).
+ * We set it explicitly so the exemplar chain does not hang on an upstream default.
+ */
+export const TEMPO_EXEMPLAR_LABEL = 'traceID';
+/** The label OpenTelemetry SDKs' Prometheus exporters put on exemplars they expose. */
+export const OTEL_SDK_EXEMPLAR_LABEL = 'trace_id';
+
+/** Fixed Grafana datasource uids: dashboards and links refer to these in every stack. */
+export const DATASOURCE_UIDS = {
+  prometheus: 'o11y-prometheus',
+  tempo: 'o11y-tempo',
+  jaeger: 'o11y-jaeger',
+} as const;
+
+/** Well-known ports. */
+export const PORTS = {
+  otlpGrpc: 4317,
+  otlpHttp: 4318,
+  tempoHttp: 3200,
+  tempoGrpc: 9095,
+  prometheus: 9090,
+  grafana: 3000,
+  jaegerUi: 16686,
+  jaegerHealth: 13133,
+  jaegerMetrics: 8888,
+} as const;

@@ -1,0 +1,70 @@
+import {
+  DEFAULT_METRICS_PATH,
+  DEFAULT_METRICS_RETENTION,
+  DEFAULT_PROPAGATORS,
+  DEFAULT_PROTOCOL,
+  DEFAULT_SAMPLING_RATIO,
+  DEFAULT_SCRAPE_INTERVAL,
+  DEFAULT_SLOWER_THAN,
+  DEFAULT_TRACING_RETENTION,
+  MIN_METRICS_RETENTION_HOURS,
+  MIN_TRACING_RETENTION_HOURS,
+} from './defaults';
+import { durationHours, humanDuration, intervalSeconds, latencyMs } from './duration';
+import { issue, Issue, throwIfAny } from './issues';
+import { ResolvedService, ResolvedSpec } from './resolved';
+import { validateSpec } from './validate';
+import type { ObservabilitySpec } from './types';
+
+/**
+ * Applies defaults and the environment's overrides. Validates first (a spec written in
+ * TypeScript gets the same checks as a YAML file), so this throws one
+ * `O11yValidationError` listing every problem, or returns a complete ResolvedSpec.
+ */
+export function resolveSpec(spec: ObservabilitySpec, environment: string): ResolvedSpec {
+  validateSpec(spec);
+  const env = spec.environments?.[environment] ?? {};
+  const services: ResolvedService[] = spec.services.map((s) => {
+    const o = env.services?.[s.name] ?? {};
+    const attrs = { ...(s.attributes ?? {}), ...(o.attributes ?? {}) };
+    return {
+      name: s.name,
+      ...(s.version !== undefined ? { version: s.version } : {}),
+      ...(s.namespace !== undefined ? { namespace: s.namespace } : {}),
+      protocol: s.protocol ?? DEFAULT_PROTOCOL,
+      samplingRatio: o.sampling?.ratio ?? env.sampling?.ratio ?? s.sampling?.ratio ?? spec.sampling?.ratio ?? DEFAULT_SAMPLING_RATIO,
+      ...(s.metrics ? { metrics: { port: s.metrics.port, path: s.metrics.path ?? DEFAULT_METRICS_PATH } } : {}),
+      attributes: Object.fromEntries(Object.entries(attrs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    };
+  });
+  const tracingRetention = env.tracing?.retention ?? spec.tracing?.retention ?? DEFAULT_TRACING_RETENTION;
+  const metricsRetention = env.metrics?.retention ?? spec.metrics?.retention ?? DEFAULT_METRICS_RETENTION;
+  const resolved: ResolvedSpec = {
+    name: spec.name,
+    environment,
+    services,
+    propagators: [...(spec.propagators ?? DEFAULT_PROPAGATORS)],
+    tracing: {
+      retentionHours: durationHours(tracingRetention),
+      slowerThanMs: latencyMs(env.tracing?.slowerThan ?? spec.tracing?.slowerThan ?? DEFAULT_SLOWER_THAN),
+    },
+    metrics: {
+      retentionHours: durationHours(metricsRetention),
+      scrapeIntervalSeconds: intervalSeconds(env.metrics?.scrapeInterval ?? spec.metrics?.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL),
+    },
+  };
+  throwIfAny(`spec for environment '${environment}'`, resolvedRules(resolved, env.tracing?.retention ? `environments.${environment}.tracing.retention` : 'tracing.retention', env.metrics?.retention ? `environments.${environment}.metrics.retention` : 'metrics.retention'));
+  return resolved;
+}
+
+/** Rules on values that only exist once defaults and overrides are merged. */
+function resolvedRules(r: ResolvedSpec, tracingPath: string, metricsPath: string): Issue[] {
+  const issues: Issue[] = [];
+  if (r.tracing.retentionHours < MIN_TRACING_RETENTION_HOURS) {
+    issues.push(issue(tracingPath, `must be at least ${MIN_TRACING_RETENTION_HOURS}h: Tempo compacts in 1h windows and keeps compacted blocks 1h`, humanDuration(r.tracing.retentionHours)));
+  }
+  if (r.metrics.retentionHours < MIN_METRICS_RETENTION_HOURS) {
+    issues.push(issue(metricsPath, `must be at least ${MIN_METRICS_RETENTION_HOURS}h: Prometheus persists samples in 2h blocks`, humanDuration(r.metrics.retentionHours)));
+  }
+  return issues;
+}

@@ -1,0 +1,30 @@
+import type { OtlpProtocol, Propagator } from './types';
+
+/** One service as one environment sees it: every default filled in. */
+export interface ResolvedService {
+  readonly name: string;
+  readonly version?: string;
+  readonly namespace?: string;
+  readonly protocol: OtlpProtocol;
+  readonly samplingRatio: number;
+  readonly metrics?: { readonly port: number; readonly path: string };
+  /** Extra resource attributes, sorted by key. */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** The spec for one environment, with defaults and overrides applied. Renderers read only this. */
+export interface ResolvedSpec {
+  readonly name: string;
+  /** The environment (stack) name: `deployment.environment.name`. */
+  readonly environment: string;
+  readonly services: readonly ResolvedService[];
+  readonly propagators: readonly Propagator[];
+  readonly tracing: {
+    readonly retentionHours: number;
+    readonly slowerThanMs: number;
+  };
+  readonly metrics: {
+    readonly retentionHours: number;
+    readonly scrapeIntervalSeconds: number;
+  };
+}

@@ -1,0 +1,91 @@
+import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, LATENCY_HINT, LATENCY_PATTERN } from './duration';
+import { issue } from './issues';
+import { dict, Infer, list, num, obj, oneOf, optional, refine, required, str } from './schema-kit';
+import { ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS } from './types';
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+export const NAME_HINT = "[a-z][a-z0-9-]* (a lowercase letter, then lowercase letters, digits or '-')";
+
+/**
+ * Resource attributes the stack sets itself: a service may not set them, or two sources
+ * would disagree about which environment or service a span came from.
+ */
+export const RESERVED_ATTRIBUTES = ['service.name', 'service.version', 'service.namespace', 'deployment.environment.name', 'deployment.environment'] as const;
+
+const name = (maxLength: number) => str({ pattern: NAME_PATTERN, patternHint: NAME_HINT, minLength: 1, maxLength });
+const duration = str({ pattern: DURATION_PATTERN, patternHint: DURATION_HINT });
+const sampling = obj({ ratio: required(num({ min: 0, max: 1 })) });
+const attributeKey = str({ pattern: /^[A-Za-z][A-Za-z0-9_.\-]*$/, patternHint: "an attribute key like team or app.tier (letters, digits, '_', '.', '-')", maxLength: 255 });
+const attributes = refine(dict(attributeKey, str({ maxLength: 255 })), (attrs, path, issues) => {
+  for (const k of Object.keys(attrs)) {
+    if ((RESERVED_ATTRIBUTES as readonly string[]).includes(k)) {
+      issues.push(issue(`${path}.${k}`, 'is set by o11y-stack itself (from the service name, version, namespace and environment); remove it', attrs[k]));
+    }
+  }
+});
+const tracing = obj({
+  retention: optional(duration),
+  slowerThan: optional(str({ pattern: LATENCY_PATTERN, patternHint: LATENCY_HINT })),
+});
+const metrics = obj({
+  retention: optional(duration),
+  scrapeInterval: optional(str({ pattern: INTERVAL_PATTERN, patternHint: INTERVAL_HINT })),
+});
+
+const service = obj({
+  name: required(name(63)),
+  version: optional(str({ minLength: 1, maxLength: 255 })),
+  namespace: optional(str({ minLength: 1, maxLength: 255 })),
+  protocol: optional(oneOf(OTLP_PROTOCOLS)),
+  sampling: optional(sampling),
+  metrics: optional(
+    obj({
+      port: required(num({ integer: true, min: 1, max: 65535 })),
+      path: optional(str({ pattern: /^\/[A-Za-z0-9_.~\/-]*$/, patternHint: "an absolute URL path like /metrics" })),
+    }),
+  ),
+  attributes: optional(attributes),
+});
+
+const serviceOverride = obj({ sampling: optional(sampling), attributes: optional(attributes) });
+
+const environment = obj({
+  sampling: optional(sampling),
+  tracing: optional(tracing),
+  metrics: optional(metrics),
+  services: optional(dict(name(63), serviceOverride)),
+});
+
+const baseSchema = obj({
+  name: required(name(24)),
+  services: required(list(service, { minItems: 1, itemsHint: 'service' })),
+  sampling: optional(sampling),
+  propagators: optional(list(oneOf(PROPAGATORS), { minItems: 1, itemsHint: 'propagator' })),
+  tracing: optional(tracing),
+  metrics: optional(metrics),
+  environments: optional(dict(name(32), environment)),
+});
+
+/** The one schema of the spec file; cross-field rules run after the shape is right. */
+export const specSchema = refine(baseSchema, (spec, _path, issues) => {
+  const seen = new Map<string, number>();
+  spec.services.forEach((s, i) => {
+    const first = seen.get(s.name);
+    if (first !== undefined) issues.push(issue(`services[${i}].name`, `duplicates services[${first}].name`, s.name));
+    else seen.set(s.name, i);
+  });
+  for (const [env, o] of Object.entries(spec.environments ?? {})) {
+    for (const svc of Object.keys(o.services ?? {})) {
+      if (!seen.has(svc)) {
+        issues.push(issue(`environments.${env}.services.${svc}`, `names no service in services (known: ${[...seen.keys()].join(', ')})`, svc));
+      }
+    }
+  }
+});
+
+// The schema and the documented interface must describe the same type, both ways.
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const schemaMatchesType: Equal<Infer<typeof specSchema>, ObservabilitySpec> = true;
+const keysMatch: Equal<keyof Infer<typeof specSchema>, keyof ObservabilitySpec> = true;
+void schemaMatchesType;
+void keysMatch;

@@ -1,0 +1,153 @@
+/**
+ * The spec a platform team writes once (as `stacks/o11y.yaml` or in TypeScript).
+ * Its YAML/JSON form is checked by `spec-schema.ts`, which is compiled against these
+ * interfaces, so the file format and the type are the same thing.
+ */
+export interface ObservabilitySpec {
+  /** Organisation or system name; prefixes resource names. `[a-z][a-z0-9-]*`, at most 24 characters. */
+  readonly name: string;
+  /** The services that send telemetry to the stack. At least one; names unique. */
+  readonly services: readonly ServiceSpec[];
+  /**
+   * Head-sampling default for every service without its own `sampling`.
+   * @default { ratio: 1 }
+   */
+  readonly sampling?: SamplingSpec;
+  /**
+   * Context propagators every service uses (`OTEL_PROPAGATORS`).
+   * @default ["tracecontext", "baggage"]
+   */
+  readonly propagators?: readonly Propagator[];
+  /** Trace storage settings. */
+  readonly tracing?: TracingSpec;
+  /** Metrics storage settings. */
+  readonly metrics?: MetricsSpec;
+  /**
+   * Per-environment overrides, keyed by stack name (`local`, `local-jaeger`, `staging`, `prod`).
+   * An environment's values win over the base spec; see {@link EnvironmentOverride}.
+   * @default {}
+   */
+  readonly environments?: Readonly<Record<string, EnvironmentOverride>>;
+}
+
+export type OtlpProtocol = 'grpc' | 'http/protobuf';
+export const OTLP_PROTOCOLS = ['grpc', 'http/protobuf'] as const;
+
+export type Propagator = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger' | 'xray' | 'ottrace';
+export const PROPAGATORS = ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'xray', 'ottrace'] as const;
+
+export interface ServiceSpec {
+  /** `[a-z][a-z0-9-]*`, unique; becomes `OTEL_SERVICE_NAME` and `service.name`. */
+  readonly name: string;
+  /**
+   * `service.version` resource attribute.
+   * @default - not set
+   */
+  readonly version?: string;
+  /**
+   * `service.namespace` resource attribute.
+   * @default - not set
+   */
+  readonly namespace?: string;
+  /**
+   * OTLP protocol the service's SDK exports with.
+   * @default "http/protobuf"
+   */
+  readonly protocol?: OtlpProtocol;
+  /**
+   * Head sampling for this service (`parentbased_traceidratio`).
+   * @default - the spec's `sampling`, else ratio 1
+   */
+  readonly sampling?: SamplingSpec;
+  /**
+   * A Prometheus endpoint the service exposes; the stack scrapes it.
+   * @default - not scraped
+   */
+  readonly metrics?: ServiceMetricsSpec;
+  /**
+   * Extra resource attributes (string → string), added to `OTEL_RESOURCE_ATTRIBUTES`.
+   * @default {}
+   */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+export interface SamplingSpec {
+  /** Fraction of new traces kept by the service's head sampler, 0..1. */
+  readonly ratio: number;
+}
+
+export interface ServiceMetricsSpec {
+  /** Port of the service's metrics endpoint, 1..65535. */
+  readonly port: number;
+  /**
+   * HTTP path of the metrics endpoint.
+   * @default "/metrics"
+   */
+  readonly path?: string;
+}
+
+export interface TracingSpec {
+  /**
+   * How long Tempo keeps trace blocks (h, d or w).
+   * @default "14d"
+   */
+  readonly retention?: string;
+  /**
+   * A trace slower than this counts as slow (dashboards, tail sampling). Milliseconds or seconds: `500ms`, `2s`.
+   * @default "1s"
+   */
+  readonly slowerThan?: string;
+}
+
+export interface MetricsSpec {
+  /**
+   * How long Prometheus keeps samples (h, d or w).
+   * @default "15d"
+   */
+  readonly retention?: string;
+  /**
+   * How often Prometheus scrapes the stack and the services, in seconds (`15s`).
+   * @default "15s"
+   */
+  readonly scrapeInterval?: string;
+}
+
+/**
+ * What an environment changes. Precedence, most specific first:
+ * `environments.<env>.services.<name>` → `environments.<env>` → the service → the spec.
+ *
+ * ```yaml
+ * environments:
+ *   prod:
+ *     sampling: { ratio: 0.05 }          # every service in prod…
+ *     services:
+ *       checkout: { sampling: { ratio: 0.2 } }   # …but checkout keeps more
+ *     tracing: { retention: 30d }
+ * ```
+ */
+export interface EnvironmentOverride {
+  /**
+   * Head sampling for every service in this environment.
+   * @default - the base spec's values
+   */
+  readonly sampling?: SamplingSpec;
+  /** @default - the base spec's tracing settings */
+  readonly tracing?: TracingSpec;
+  /** @default - the base spec's metrics settings */
+  readonly metrics?: MetricsSpec;
+  /**
+   * Per-service overrides in this environment, keyed by service name.
+   * @default {}
+   */
+  readonly services?: Readonly<Record<string, ServiceOverride>>;
+}
+
+export interface ServiceOverride {
+  /** @default - the environment's, then the service's sampling */
+  readonly sampling?: SamplingSpec;
+  /**
+   * Attributes merged over the service's own.
+   * @default {}
+   */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
