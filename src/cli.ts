@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from 'cdktf';
+import type { StackPlan } from './components/plan';
+import { renderCompose } from './render/compose';
+import { ENV_FORMATS, EnvFormat, formatEnv } from './render/otel-env';
+import { formatIssue, O11yValidationError } from './spec/issues';
+import { loadSpec } from './spec/load';
+import { resolveSpec } from './spec/resolve';
+import type { ObservabilitySpec } from './spec/types';
+
+const USAGE = `o11y: one spec for your tracing and metrics stack
+
+Usage:
+  o11y validate [spec]                                   check a spec file; lists every problem
+  o11y env <service> --stack <stack> [--format dotenv|json|shell] [--spec file]
+                                                         the OTEL_* environment of a service in a stack
+  o11y compose --stack <local|local-jaeger> [--spec file] a docker-compose.yml of a local stack
+  o11y help
+
+Defaults: spec stacks/o11y.yaml, stacks declared by stacks/stacks.ts (defineStacks).`;
+
+const DEFAULT_SPEC = 'stacks/o11y.yaml';
+const DEFAULT_STACKS = 'stacks/stacks.ts';
+
+/** A user error: printed as one line, exit 1, no stack trace. */
+class UsageError extends Error {}
+
+interface Io {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+function parseArgs(argv: string[]): { positional: string[]; flags: Record<string, string> } {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const [k, inline] = a.slice(2).split('=', 2);
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`--${k} needs a value`);
+      flags[k] = v;
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function only(flags: Record<string, string>, allowed: string[]): void {
+  for (const k of Object.keys(flags)) if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} (known: ${allowed.map((a) => `--${a}`).join(', ') || 'none'})`);
+}
+
+/** Builds the declared stacks in memory (nothing is synthesized) and returns their plans. */
+function buildPlans(spec: ObservabilitySpec, stacksModule: string): Map<string, StackPlan> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(resolve(stacksModule)) as { defineStacks?: (app: App, spec: ObservabilitySpec) => void };
+  if (typeof mod.defineStacks !== 'function') throw new UsageError(`${stacksModule} does not export defineStacks(app, spec)`);
+  const outdir = mkdtempSync(join(tmpdir(), 'o11y-cli-'));
+  try {
+    const app = new App({ outdir });
+    mod.defineStacks(app, spec);
+    const plans = new Map<string, StackPlan>();
+    for (const child of app.node.children) {
+      const plan = (child as unknown as { plan?: StackPlan }).plan;
+      if (plan) plans.set(child.node.id, plan);
+    }
+    return plans;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function planFor(plans: Map<string, StackPlan>, stack: string | undefined): StackPlan {
+  if (!stack) throw new UsageError(`--stack is required (stacks: ${[...plans.keys()].join(', ')})`);
+  const plan = plans.get(stack);
+  if (!plan) throw new UsageError(`no stack '${stack}' (stacks: ${[...plans.keys()].join(', ')})`);
+  return plan;
+}
+
+export function run(argv: string[], io: Io): number {
+  try {
+    const [cmd, ...rest] = argv;
+    const { positional, flags } = parseArgs(rest);
+    switch (cmd) {
+      case 'validate': {
+        only(flags, []);
+        const file = positional[0] ?? DEFAULT_SPEC;
+        const spec = loadSpec(file);
+        // overrides only exist once merged: resolve every environment the spec names
+        const envs = Object.keys(spec.environments ?? {});
+        for (const env of envs) resolveSpec(spec, env);
+        io.out(`${file}: valid (${spec.services.length} services${envs.length ? `; environments: ${envs.join(', ')}` : ''})\n`);
+        return 0;
+      }
+      case 'env': {
+        only(flags, ['stack', 'format', 'spec', 'stacks']);
+        const service = positional[0];
+        if (!service) throw new UsageError('which service? o11y env <service> --stack <stack>');
+        const format = (flags.format ?? 'dotenv') as EnvFormat;
+        if (!ENV_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ENV_FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
+        const plan = planFor(buildPlans(loadSpec(flags.spec ?? DEFAULT_SPEC), flags.stacks ?? DEFAULT_STACKS), flags.stack);
+        const env = plan.serviceEnvs.find((e) => e.service === service);
+        if (!env) throw new UsageError(`no service '${service}' (services: ${plan.serviceEnvs.map((e) => e.service).join(', ')})`);
+        io.out(formatEnv(env.env, format));
+        return 0;
+      }
+      case 'compose': {
+        only(flags, ['stack', 'spec', 'stacks']);
+        const plan = planFor(buildPlans(loadSpec(flags.spec ?? DEFAULT_SPEC), flags.stacks ?? DEFAULT_STACKS), flags.stack);
+        if (plan.topology.target !== 'docker') throw new UsageError(`stack '${flags.stack}' runs on ${plan.topology.target}; compose exports local (Docker) stacks only`);
+        io.out(renderCompose(plan, `${plan.spec.name}-${flags.stack}`));
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(`${USAGE}\n`);
+        return 0;
+      default:
+        throw new UsageError(`unknown command '${cmd}'\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof O11yValidationError) {
+      io.err(`${e.subject}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}\n${e.issues.map((i) => `  - ${formatIssue(i)}\n`).join('')}`);
+      return 1;
+    }
+    if (e instanceof UsageError) {
+      io.err(`o11y: ${e.message}\n`);
+      return 1;
+    }
+    io.err(`o11y: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+export function main(argv: string[]): void {
+  process.exitCode = run(argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+}

@@ -1,0 +1,55 @@
+import type { Component } from '../components/component';
+import type { StackPlan } from '../components/plan';
+import { GENERATED_HEADER, toYaml } from './serialize';
+
+/** Compose interpolates `$VAR`; a literal `$` in inlined config content is written `$$`. */
+function escapeCompose(s: string): string {
+  return s.replace(/\$/g, '$$$$');
+}
+
+function configName(c: Component, output: string): string {
+  return `${c.name}-${output.replace(/[^A-Za-z0-9]+/g, '-')}`;
+}
+
+/**
+ * A self-contained docker-compose.yml for people without Terraform, from the same component
+ * descriptors the Docker target places: configs are inlined (`configs.<name>.content`, Compose
+ * v2.23+), ports bound to 127.0.0.1, secrets asked from the environment at `up` time.
+ */
+export function renderCompose(plan: StackPlan, projectName: string): string {
+  const services: Record<string, unknown> = {};
+  const configs: Record<string, unknown> = {};
+  const volumes: Record<string, unknown> = {};
+  for (const c of plan.components) {
+    for (const f of c.files) configs[configName(c, f.output)] = { content: escapeCompose(f.content) };
+    for (const v of c.volumes) volumes[v.name] = {};
+    const env: Record<string, string> = { ...c.env };
+    for (const s of c.secrets) {
+      const variable = s.name.toUpperCase().replace(/-/g, '_');
+      env[s.env] = `\${${variable}:?set ${variable} (${s.description}) before docker compose up}`;
+    }
+    const hc = c.healthcheck;
+    services[c.name] = {
+      image: `${c.image.repository}:${c.image.tag}`,
+      ...(c.args.length > 0 ? { command: c.args.map(escapeCompose) } : {}),
+      ...(c.user ? { user: c.user } : {}),
+      restart: 'unless-stopped',
+      ...(Object.keys(env).length > 0 ? { environment: env } : {}),
+      ...(c.ports.some((p) => p.audience !== 'internal')
+        ? { ports: c.ports.filter((p) => p.audience !== 'internal').map((p) => `127.0.0.1:${p.port}:${p.port}`) }
+        : {}),
+      ...(c.volumes.length > 0 ? { volumes: c.volumes.map((v) => `${v.name}:${v.mountPath}`) } : {}),
+      ...(c.files.length > 0 ? { configs: c.files.map((f) => ({ source: configName(c, f.output), target: f.mountPath })) } : {}),
+      healthcheck: {
+        test: [...hc.test],
+        interval: `${hc.intervalSeconds}s`,
+        timeout: `${hc.timeoutSeconds}s`,
+        retries: hc.retries,
+        start_period: `${hc.startPeriodSeconds}s`,
+      },
+      ...(c.name === 'prometheus' ? { extra_hosts: ['host.docker.internal:host-gateway'] } : {}),
+      ...(c.dependsOn.length > 0 ? { depends_on: Object.fromEntries(c.dependsOn.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
+    };
+  }
+  return toYaml({ name: projectName, services, volumes, configs }, `${GENERATED_HEADER}\nStart: docker compose -f <this file> up -d`);
+}
