@@ -10,11 +10,11 @@ import { validateSpec } from './validate';
  * spec problems both come back as an `O11yValidationError` naming the file.
  */
 export function parseSpec(text: string, source = 'spec'): ObservabilitySpec {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new O11yValidationError(
       source,
-      doc.errors.map((e) => issue(e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '', `not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`)),
+      doc.errors.map((e) => issue(e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '', `not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)),
     );
   }
   const value: unknown = doc.toJS();

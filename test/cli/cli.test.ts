@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { parse } from 'yaml';
+import { run } from '../../src/cli';
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+function tempSpec(text: string, name = 'spec.yaml'): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'o11y-cli-test-')), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('o11y validate', () => {
+  it('accepts the example spec and exits 0', () => {
+    const r = cli('validate', 'stacks/o11y.yaml');
+    expect(r).toEqual({ code: 0, out: 'stacks/o11y.yaml: valid (4 services; environments: local, local-jaeger, prod)\n', err: '' });
+  });
+
+  it('lists every problem, exits 1 and prints no stack trace', () => {
+    const file = tempSpec('name: x\nservcies: []\nservices:\n  - name: A\n    sampling: {ratio: 1.5}\n');
+    const r = cli('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `${file}: 3 problems\n` +
+        "  - servcies: unknown key, did you mean 'services'? (got [])\n" +
+        "  - services[0].name: must match [a-z][a-z0-9-]* (a lowercase letter, then lowercase letters, digits or '-') (got \"A\")\n" +
+        '  - services[0].sampling.ratio: must be between 0 and 1 (got 1.5)\n',
+    );
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('checks environment overrides once they are merged (retention minimum)', () => {
+    const file = tempSpec('name: x\nservices: [{name: a}]\nenvironments:\n  prod:\n    tracing: {retention: 1h}\n');
+    const r = cli('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("spec for environment 'prod': 1 problem\n  - environments.prod.tracing.retention: must be at least 2h: Tempo compacts in 1h windows and keeps compacted blocks 1h (got \"1h\")\n");
+  });
+
+  it('reports YAML syntax errors with the file and line', () => {
+    const file = tempSpec('name: x\nservices: [\n');
+    const r = cli('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 1 problem\\n  - line \\d+, column \\d+: not valid YAML: `));
+  });
+
+  it('reports a missing file as a problem, not a crash', () => {
+    const r = cli('validate', '/nonexistent/o11y.yaml');
+    expect(r).toEqual({ code: 1, out: '', err: '/nonexistent/o11y.yaml: 1 problem\n  - (spec): cannot read the file: ENOENT\n' });
+  });
+});
+
+describe('o11y env', () => {
+  it('prints a service environment as dotenv by default, pointing at the local stack', () => {
+    const r = cli('env', 'checkout', '--stack', 'local');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('OTEL_SERVICE_NAME=checkout\nOTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317\nOTEL_EXPORTER_OTLP_PROTOCOL=grpc\n');
+  });
+
+  it('prints JSON that parses, with the environment override applied in prod', () => {
+    const r = cli('env', 'payments-gateway', '--stack', 'prod', '--format', 'json');
+    const env = JSON.parse(r.out) as Record<string, string>;
+    expect(env.OTEL_TRACES_SAMPLER_ARG).toBe('0.5');
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toMatch(/^deployment\.environment\.name=prod,/);
+  });
+
+  it('prints shell exports that a real shell evaluates to the same values', () => {
+    const r = cli('env', 'cart', '--stack', 'local-jaeger', '--format', 'shell');
+    const sh = spawnSync('sh', ['-c', 'eval "$(cat)"; printf %s "$OTEL_EXPORTER_OTLP_ENDPOINT|$OTEL_SERVICE_NAME"'], { input: r.out, encoding: 'utf8' });
+    expect(sh.stdout).toBe('http://localhost:4318|cart');
+  });
+
+  it.each([
+    [['env', 'nope', '--stack', 'local'], "o11y: no service 'nope' (services: checkout, cart, catalog, payments-gateway)\n"],
+    [['env', 'cart', '--stack', 'qa'], "o11y: no stack 'qa' (stacks: local, local-jaeger, staging, prod)\n"],
+    [['env', 'cart'], "o11y: --stack is required (stacks: local, local-jaeger, staging, prod)\n"],
+    [['env', 'cart', '--stack', 'local', '--format', 'xml'], 'o11y: --format must be one of dotenv, json, shell (got "xml")\n'],
+    [['env', 'cart', '--stak', 'local'], 'o11y: unknown option --stak (known: --stack, --format, --spec, --stacks)\n'],
+  ])('rejects %j with a one-line message and exit 1', (argv, message) => {
+    expect(cli(...argv)).toEqual({ code: 1, out: '', err: message });
+  });
+});
+
+describe('o11y compose', () => {
+  it('exports the local stack with every config inlined and ports on 127.0.0.1 only', () => {
+    const r = cli('compose', '--stack', 'local');
+    expect(r.code).toBe(0);
+    const doc = parse(r.out) as { services: Record<string, { ports?: string[]; image: string; configs?: { source: string }[] }>; configs: Record<string, { content: string }> };
+    expect(Object.keys(doc.services).sort()).toEqual(['grafana', 'prometheus', 'tempo']);
+    for (const s of Object.values(doc.services)) {
+      for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+      expect(s.image).not.toMatch(/:latest$/);
+      for (const c of s.configs ?? []) expect(doc.configs[c.source]).toBeDefined();
+    }
+    // Compose interpolates `$`: Grafana's `$$__tags` (itself escaped for Grafana) is doubled again
+    expect(doc.configs['grafana-grafana-datasources-yaml'].content).toContain('$$$$__tags');
+    expect(r.out).toContain('GF_SECURITY_ADMIN_PASSWORD: ${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD');
+  });
+
+  it('exports the Jaeger stack without Tempo', () => {
+    const doc = parse(cli('compose', '--stack', 'local-jaeger').out) as { services: Record<string, unknown> };
+    expect(Object.keys(doc.services).sort()).toEqual(['grafana', 'jaeger', 'prometheus']);
+  });
+
+  it('refuses an AWS stack', () => {
+    expect(cli('compose', '--stack', 'prod')).toEqual({ code: 1, out: '', err: "o11y: stack 'prod' runs on aws; compose exports local (Docker) stacks only\n" });
+  });
+});
