@@ -5,7 +5,7 @@
  */
 import type { App } from 'cdktf';
 import type { ObservabilitySpec } from '../src/spec/types';
-import { AwsObservabilityStack } from '../src/targets/aws/aws-stack';
+import { AwsObservabilityStack, AwsObservabilityStackProps } from '../src/targets/aws/aws-stack';
 import { DockerObservabilityStack } from '../src/targets/docker/docker-stack';
 
 export function defineStacks(app: App, spec: ObservabilitySpec): void {
@@ -14,17 +14,37 @@ export function defineStacks(app: App, spec: ObservabilitySpec): void {
   // the light dev stack: Jaeger v2 all-in-one instead of Tempo
   new DockerObservabilityStack(app, 'local-jaeger', { spec, traceBackend: 'jaeger' });
 
-  // AWS environments: replace the account-specific names with yours
-  new AwsObservabilityStack(app, 'staging', {
-    spec,
-    region: 'eu-west-1',
-    state: { bucket: 'shop-terraform-state' },
-    tracesBucket: 'shop-staging-tempo-traces',
-  });
-  new AwsObservabilityStack(app, 'prod', {
-    spec,
-    region: 'eu-west-1',
-    state: { bucket: 'shop-terraform-state' },
-    tracesBucket: 'shop-prod-tempo-traces',
-  });
+  // AWS environments: the ids, ranges and names below are examples; replace them with yours
+  new AwsObservabilityStack(app, 'staging', { spec, ...EXAMPLE_AWS_INPUTS.staging });
+  new AwsObservabilityStack(app, 'prod', { spec, ...EXAMPLE_AWS_INPUTS.prod });
 }
+
+/**
+ * What each AWS environment needs beyond the spec: an existing VPC with private subnets (one per
+ * Availability Zone, with a NAT or VPC endpoints), the Terraform state bucket, who may send OTLP
+ * and who may open Grafana. Every value here is an example: replace with yours.
+ */
+export const EXAMPLE_AWS_INPUTS: Record<'staging' | 'prod', Omit<AwsObservabilityStackProps, 'spec'>> = {
+  staging: {
+    region: 'eu-west-1',
+    state: { bucket: 'shop-terraform-state' }, // replace with yours
+    vpcId: 'vpc-0123456789abcdef0', // replace with yours
+    privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], // replace with yours
+    otlpAllowedSecurityGroupIds: ['sg-0123456789abcdef0'], // the services' security group: replace with yours
+    grafanaAllowedCidrs: ['10.100.0.0/16'], // VPN range: replace with yours
+    tracesBucket: 'shop-staging-tempo-traces',
+    configBucket: 'shop-staging-o11y-config',
+  },
+  prod: {
+    region: 'eu-west-1',
+    state: { bucket: 'shop-terraform-state' }, // replace with yours
+    vpcId: 'vpc-0fedcba9876543210', // replace with yours
+    privateSubnetIds: ['subnet-0fedcba9876543210', 'subnet-0fedcba9876543211', 'subnet-0fedcba9876543212'], // replace with yours
+    otlpAllowedSecurityGroupIds: ['sg-0fedcba9876543210'], // the services' security group: replace with yours
+    grafanaAllowedCidrs: ['10.100.0.0/16'], // VPN range: replace with yours
+    tracesBucket: 'shop-prod-tempo-traces',
+    configBucket: 'shop-prod-o11y-config',
+    kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', // replace with yours
+    sizing: { prometheus: { cpu: 1024, memoryMiB: 4096 } },
+  },
+};

@@ -1,12 +1,34 @@
+import { dashboardsFor, StackFacts } from '../../dashboards';
+import { GRAFANA_DASHBOARDS_DIR, renderGrafanaDashboardProvider } from '../render/grafana-dashboards';
 import { renderGrafanaDatasources, ExemplarDestination } from '../render/grafana-datasources';
-import { GENERATED_HEADER, toYaml } from '../render/serialize';
+import { GENERATED_HEADER, toJson, toYaml } from '../render/serialize';
+import { TEMPO_PROCESSORS } from '../render/tempo';
 import { IMAGES, OTEL_SDK_EXEMPLAR_LABEL, PORTS, TEMPO_EXEMPLAR_LABEL } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
-import type { Component } from './component';
+import type { Component, ConfigFile } from './component';
 import type { Topology } from './topology';
 
 export const GRAFANA_DATASOURCES_PATH = '/etc/grafana/provisioning/datasources/datasources.yaml';
+export const GRAFANA_DASHBOARD_PROVIDER_PATH = '/etc/grafana/provisioning/dashboards/dashboards.yaml';
 export const GRAFANA_ADMIN_PASSWORD_ENV = 'GF_SECURITY_ADMIN_PASSWORD';
+
+/** What the dashboards may assume about this stack. */
+export function stackFacts(topology: Topology): StackFacts {
+  return { traceBackend: topology.traceBackend, generatorProcessors: topology.traceBackend === 'tempo' ? [...TEMPO_PROCESSORS] : [] };
+}
+
+/** The dashboards provider file and one JSON file per dashboard, named by its stable uid. */
+export function dashboardFiles(spec: ResolvedSpec, topology: Topology): ConfigFile[] {
+  const dashboards = dashboardsFor(spec, stackFacts(topology)).map((d) => ({
+    output: `grafana/dashboards/${d.uid}.json`,
+    mountPath: `${GRAFANA_DASHBOARDS_DIR}/${d.uid}.json`,
+    content: toJson(d),
+  }));
+  return [
+    { output: 'grafana/dashboards.yaml', mountPath: GRAFANA_DASHBOARD_PROVIDER_PATH, content: toYaml(renderGrafanaDashboardProvider(), GENERATED_HEADER) },
+    ...dashboards,
+  ];
+}
 
 /** The exemplar labels Prometheus will hold in this stack, each linked to the trace store. */
 export function exemplarSources(spec: ResolvedSpec, topology: Topology): ExemplarDestination[] {
@@ -32,7 +54,10 @@ export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Compon
     image: IMAGES.grafana,
     args: [],
     ports: [{ name: 'http', port: PORTS.grafana, purpose: 'http', audience: 'humans' }],
-    files: [{ output: 'grafana/datasources.yaml', mountPath: GRAFANA_DATASOURCES_PATH, content: toYaml(datasources, GENERATED_HEADER) }],
+    files: [
+      { output: 'grafana/datasources.yaml', mountPath: GRAFANA_DATASOURCES_PATH, content: toYaml(datasources, GENERATED_HEADER) },
+      ...dashboardFiles(spec, topology),
+    ],
     env: {
       GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',

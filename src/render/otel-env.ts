@@ -10,13 +10,14 @@ export interface OtlpEndpoints {
 /**
  * Percent-encodes the characters that the OTel spec reserves in `OTEL_RESOURCE_ATTRIBUTES`
  * (`,` separates pairs, `=` key from value; `%` introduces an escape) and anything outside
- * printable ASCII, as the W3C Baggage value encoding the SDKs decode.
+ * printable ASCII, as the W3C Baggage value encoding the SDKs decode. `+` too: it is legal in
+ * Baggage, but the Java SDK decodes with a form decoder that turns `+` into a space.
  */
 export function encodeAttributeValue(v: string): string {
   return Array.from(new TextEncoder().encode(v))
     .map((b) => {
       const c = String.fromCharCode(b);
-      return b > 0x20 && b < 0x7f && !',=%;\\"'.includes(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+      return b > 0x20 && b < 0x7f && !',=%;+\\"'.includes(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
     })
     .join('');
 }

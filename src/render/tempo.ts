@@ -43,8 +43,7 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
       bucket: opts.storage.bucket,
       region: opts.storage.region,
       endpoint: `s3.${opts.storage.region}.amazonaws.com`,
-      // credentials come from the task role through the AWS SDK chain: no static keys here
-      native_aws_auth_enabled: true,
+      // no access_key/secret_key: the client's credential chain picks up the ECS task role
       ...(opts.storage.kmsKeyArn ? { sse: { type: 'SSE-KMS', kms_key_id: opts.storage.kmsKeyArn } } : {}),
     };
   }

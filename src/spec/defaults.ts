@@ -19,6 +19,11 @@ export const DEFAULT_METRICS_PATH = '/metrics';
  * retention would delete blocks before they are compacted.
  */
 export const MIN_TRACING_RETENTION_HOURS = 2;
+/**
+ * Prometheus and Tempo hold durations as Go `time.Duration` (at most 2562047h); ten years is
+ * far below that and far beyond any sane trace or metrics retention.
+ */
+export const MAX_RETENTION_HOURS = 87_600;
 /** Prometheus needs at least one 2 h head block to persist anything. */
 export const MIN_METRICS_RETENTION_HOURS = 2;
 

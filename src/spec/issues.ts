@@ -23,6 +23,7 @@ export function formatIssue(i: Issue): string {
 /** A short, single-line rendering of a user value for error messages. */
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   let s: string;
   try {
     s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);

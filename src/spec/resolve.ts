@@ -7,6 +7,7 @@ import {
   DEFAULT_SCRAPE_INTERVAL,
   DEFAULT_SLOWER_THAN,
   DEFAULT_TRACING_RETENTION,
+  MAX_RETENTION_HOURS,
   MIN_METRICS_RETENTION_HOURS,
   MIN_TRACING_RETENTION_HOURS,
 } from './defaults';
@@ -65,6 +66,9 @@ function resolvedRules(r: ResolvedSpec, tracingPath: string, metricsPath: string
   }
   if (r.metrics.retentionHours < MIN_METRICS_RETENTION_HOURS) {
     issues.push(issue(metricsPath, `must be at least ${MIN_METRICS_RETENTION_HOURS}h: Prometheus persists samples in 2h blocks`, humanDuration(r.metrics.retentionHours)));
+  }
+  for (const [path, hours] of [[tracingPath, r.tracing.retentionHours], [metricsPath, r.metrics.retentionHours]] as const) {
+    if (hours > MAX_RETENTION_HOURS) issues.push(issue(path, `must be at most ${humanDuration(MAX_RETENTION_HOURS)} (10 years)`, humanDuration(hours)));
   }
   return issues;
 }

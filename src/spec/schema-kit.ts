@@ -69,7 +69,11 @@ export function num(rule: NumberRule = {}): Schema<number> {
   return {
     expected: 'a number',
     check(v, path, issues) {
-      if (typeof v !== 'number' || Number.isNaN(v)) return wrongType(rule.integer ? 'an integer' : 'a number', v, path, issues);
+      if (typeof v !== 'number') return wrongType(rule.integer ? 'an integer' : 'a number', v, path, issues);
+      if (Number.isNaN(v)) {
+        issues.push(issue(path, 'must be a number, not NaN', v));
+        return false;
+      }
       if (rule.integer && !Number.isInteger(v)) {
         issues.push(issue(path, 'must be an integer', v));
         return false;

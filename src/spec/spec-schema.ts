@@ -1,6 +1,6 @@
 import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, LATENCY_HINT, LATENCY_PATTERN } from './duration';
-import { issue } from './issues';
-import { dict, Infer, list, num, obj, oneOf, optional, refine, required, str } from './schema-kit';
+import { issue, Issue } from './issues';
+import { dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, required, Schema, str } from './schema-kit';
 import { ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS } from './types';
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -66,22 +66,41 @@ const baseSchema = obj({
   environments: optional(dict(name(32), environment)),
 });
 
-/** The one schema of the spec file; cross-field rules run after the shape is right. */
-export const specSchema = refine(baseSchema, (spec, _path, issues) => {
+/**
+ * The one schema of the spec file. Cross-field rules (unique names, overrides naming real
+ * services) run on the raw value even when other parts are invalid, so one run reports
+ * every problem.
+ */
+export const specSchema: Schema<Infer<typeof baseSchema>> = {
+  expected: baseSchema.expected,
+  check(v, path, issues) {
+    const ok = baseSchema.check(v, path, issues);
+    const before = issues.length;
+    crossFieldRules(v, issues);
+    return ok && issues.length === before;
+  },
+};
+
+function crossFieldRules(v: unknown, issues: Issue[]): void {
+  if (!isPlainObject(v)) return;
   const seen = new Map<string, number>();
-  spec.services.forEach((s, i) => {
+  (Array.isArray(v.services) ? v.services : []).forEach((s: unknown, i: number) => {
+    if (!isPlainObject(s) || typeof s.name !== 'string') return;
     const first = seen.get(s.name);
     if (first !== undefined) issues.push(issue(`services[${i}].name`, `duplicates services[${first}].name`, s.name));
     else seen.set(s.name, i);
   });
-  for (const [env, o] of Object.entries(spec.environments ?? {})) {
-    for (const svc of Object.keys(o.services ?? {})) {
-      if (!seen.has(svc)) {
-        issues.push(issue(`environments.${env}.services.${svc}`, `names no service in services (known: ${[...seen.keys()].join(', ')})`, svc));
+  if (!isPlainObject(v.environments)) return;
+  for (const [env, o] of Object.entries(v.environments)) {
+    if (!isPlainObject(o) || !isPlainObject(o.services)) continue;
+    for (const svc of Object.keys(o.services)) {
+      // a key that is not even a valid name already has its own problem
+      if (NAME_PATTERN.test(svc) && !seen.has(svc)) {
+        issues.push(issue(joinPath(joinPath(joinPath('environments', env), 'services'), svc), `names no service in services (known: ${[...seen.keys()].join(', ')})`, svc));
       }
     }
   }
-});
+}
 
 // The schema and the documented interface must describe the same type, both ways.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

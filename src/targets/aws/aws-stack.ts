@@ -1,14 +1,33 @@
-import { Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
-import { assertStackConsistent, Exposure } from '../../checks';
-import { planStack, RenderedFile, StackPlan } from '../../components/plan';
+import { assertStackConsistent } from '../../checks';
+import type { ComponentName } from '../../components/component';
+import { otlpEndpoints, planStack, RenderedFile, StackPlan } from '../../components/plan';
 import { awsTopology } from '../../components/topology';
 import { formatEnv } from '../../render/otel-env';
+import { PORTS } from '../../spec/defaults';
+import { Issue, O11yValidationError, throwIfAny } from '../../spec/issues';
+import type { ResolvedSpec } from '../../spec/resolved';
 import { resolveSpec } from '../../spec/resolve';
-import type { ObservabilitySpec } from '../../spec/types';
+import { OTLP_PROTOCOLS, ObservabilitySpec, OtlpProtocol } from '../../spec/types';
 import { writeRenderedFilesOnSynth } from '../rendered-files';
+import { ComponentService, ComponentSizing } from './component-service';
+import { Discovery } from './discovery';
+import { O11yCluster } from './ecs-cluster';
+import { GrafanaSecret } from './grafana-secret';
+import { PrometheusStorage } from './prometheus-storage';
+import { SecureBucket } from './secure-bucket';
+import { ComponentSecurityGroups, exposuresFromRules, GroupName, securityRules } from './security-groups';
+import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
+import { terraformLiteral } from './terraform-template';
+import { TracesBucket } from './traces-bucket';
+import { validateAwsProps } from './validate-aws-props';
 
 export interface AwsStateBackendProps {
   /** S3 bucket holding Terraform state (exists before the first deploy). */
@@ -41,6 +60,44 @@ export interface AwsObservabilityStackProps {
   readonly region: string;
   /** Remote state: never a local path for a shared environment. */
   readonly state: AwsStateBackendProps;
+  /** The existing VPC the stack runs in. */
+  readonly vpcId: string;
+  /**
+   * Private subnets of that VPC for the tasks and Prometheus's file system: one per Availability
+   * Zone (EFS allows one mount target per zone). They need a route to the internet (NAT) or VPC
+   * endpoints for S3, CloudWatch Logs and Secrets Manager, and a NAT for Docker Hub images.
+   */
+  readonly privateSubnetIds: readonly string[];
+  /**
+   * CIDR blocks of the services that send OTLP to Tempo.
+   * @default - none; then `otlpAllowedSecurityGroupIds` must name them
+   */
+  readonly otlpAllowedCidrs?: readonly string[];
+  /**
+   * Security groups of the services that send OTLP to Tempo.
+   * @default - none; then `otlpAllowedCidrs` must name them
+   */
+  readonly otlpAllowedSecurityGroupIds?: readonly string[];
+  /**
+   * OTLP protocols whose port (gRPC 4317, HTTP 4318) is opened to the services.
+   * @default - the protocols the spec's services export with
+   */
+  readonly otlpProtocols?: readonly OtlpProtocol[];
+  /**
+   * CIDR blocks (VPN, office) allowed to open Grafana on port 3000.
+   * @default - none; then `grafanaAllowedSecurityGroupIds` must name who may
+   */
+  readonly grafanaAllowedCidrs?: readonly string[];
+  /**
+   * Security groups (a bastion, a load balancer) allowed to open Grafana.
+   * @default - none; then `grafanaAllowedCidrs` must name who may
+   */
+  readonly grafanaAllowedSecurityGroupIds?: readonly string[];
+  /**
+   * Where the services' metrics endpoints live (Prometheus's egress on their metrics ports).
+   * @default - the VPC's CIDR block
+   */
+  readonly scrapeTargetCidrs?: readonly string[];
   /**
    * Private DNS namespace the components register in; services resolve Tempo there.
    * @default "<name>-<environment>.o11y.internal"
@@ -52,15 +109,62 @@ export interface AwsObservabilityStackProps {
    */
   readonly tracesBucket?: string;
   /**
-   * KMS key for SSE-KMS on the traces bucket.
+   * Bucket for the rendered configs the init containers fetch (never Tempo's bucket).
+   * @default "<name>-<environment>-o11y-config"
+   */
+  readonly configBucket?: string;
+  /**
+   * KMS key (a key ARN in the stack's region) for SSE-KMS on the traces bucket; Tempo's task
+   * role gets an IAM statement and a grant for it.
    * @default - SSE-S3
    */
   readonly kmsKeyArn?: string;
+  /**
+   * Days beyond `tracing.retention` before the traces bucket's lifecycle deletes an object.
+   * @default 7
+   */
+  readonly tracesExpirationMarginDays?: number;
+  /**
+   * Versioning on the traces bucket.
+   * @default false
+   */
+  readonly tracesBucketVersioning?: boolean;
+  /**
+   * Days a noncurrent version of a trace object is kept (needs `tracesBucketVersioning`).
+   * @default 1
+   */
+  readonly tracesNoncurrentVersionDays?: number;
+  /**
+   * Where metrics are stored. Only `prometheus` (self-run) is accepted: the stack needs
+   * exemplars and Amazon Managed Service for Prometheus does not store them.
+   * @default "prometheus"
+   */
+  readonly metricsBackend?: 'prometheus' | 'amazon-managed-prometheus';
+  /**
+   * Task size per component.
+   * @default - each component descriptor's `resources`
+   */
+  readonly sizing?: Readonly<Partial<Record<ComponentName, Partial<ComponentSizing>>>>;
+  /**
+   * Retention of the components' CloudWatch log groups, in days (a CloudWatch value).
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * CloudWatch Container Insights on the cluster.
+   * @default false
+   */
+  readonly containerInsights?: boolean;
 }
 
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
 /**
- * An AWS environment. It renders the same component descriptors as the local stack, with
- * Tempo on S3, and publishes each service's OTEL environment as an SSM parameter.
+ * An AWS environment: the same component descriptors as the local stack, run as Fargate
+ * services in an existing VPC. Tempo keeps its blocks in a hardened S3 bucket, Prometheus its
+ * TSDB on EFS, Grafana its admin password in Secrets Manager; configs reach the containers from
+ * a config bucket; every service's OTEL environment is an SSM parameter. Every input is checked
+ * before any resource is created.
  */
 export class AwsObservabilityStack extends TerraformStack {
   readonly plan: StackPlan;
@@ -68,44 +172,150 @@ export class AwsObservabilityStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AwsObservabilityStackProps) {
     super(scope, id);
     const environment = props.environment ?? id;
-    const spec = resolveSpec(props.spec, environment);
-    const domain = props.discoveryDomain ?? `${spec.name}-${environment}.o11y.internal`;
-    const plan = planStack(spec, awsTopology({ region: props.region, discoveryDomain: domain, tracesBucket: props.tracesBucket ?? `${spec.name}-${environment}-tempo-traces`, kmsKeyArn: props.kmsKeyArn }));
-    this.plan = plan;
+    const issues: Issue[] = [];
+    let spec: ResolvedSpec | undefined;
+    try {
+      spec = resolveSpec(props.spec, environment);
+    } catch (e) {
+      if (!(e instanceof O11yValidationError)) throw e;
+      issues.push(...e.issues);
+    }
+    const name = spec?.name ?? props.spec.name;
+    const domain = props.discoveryDomain ?? `${name}-${environment}.o11y.internal`;
+    const tracesBucketName = props.tracesBucket ?? `${name}-${environment}-tempo-traces`;
+    const configBucketName = props.configBucket ?? `${name}-${environment}-o11y-config`;
+    const plan = spec ? planStack(spec, awsTopology({ region: props.region, discoveryDomain: domain, tracesBucket: tracesBucketName, kmsKeyArn: props.kmsKeyArn })) : undefined;
+    issues.push(
+      ...validateAwsProps(props, {
+        spec,
+        tracesBucket: tracesBucketName,
+        configBucket: configBucketName,
+        defaultSizing: plan ? Object.fromEntries(plan.components.map((c) => [c.name, c.resources])) : undefined,
+      }),
+    );
+    throwIfAny(`stack '${id}'`, issues);
+    // both are set: a failed resolution has thrown above
+    const resolved = spec!;
+    this.plan = plan!;
+    const stackPlan = this.plan;
 
-    // services in the VPC reach the OTLP listeners of the trace component under its discovery name
-    const exposures: Exposure[] = plan.components
-      .filter((c) => c.name === plan.topology.traceBackend)
-      .flatMap((c) => c.ports.filter((p) => p.audience === 'services').map((p) => ({ component: c.name, purpose: p.purpose, hosts: [plan.topology.hostOf(c.name)], port: p.port })));
-    assertStackConsistent(id, plan, exposures);
+    const prefix = `${name}-${environment}-o11y`;
+    const otlpProtocols = props.otlpProtocols ?? OTLP_PROTOCOLS.filter((p) => resolved.services.some((s) => s.protocol === p));
+    const groupNames: GroupName[] = [...stackPlan.components.map((c) => c.name), 'prometheus-storage'];
 
     new S3Backend(this, {
       bucket: props.state.bucket,
-      key: props.state.key ?? `o11y/${spec.name}/${environment}.tfstate`,
+      key: props.state.key ?? `o11y/${name}/${environment}.tfstate`,
       region: props.state.region ?? props.region,
       encrypt: true,
       ...(props.state.dynamodbTable ? { dynamodbTable: props.state.dynamodbTable } : { useLockfile: true }),
     });
     new AwsProvider(this, 'aws', {
       region: props.region,
-      defaultTags: [{ tags: { 'o11y-stack': spec.name, environment, 'managed-by': 'o11y-stack' } }],
+      defaultTags: [{ tags: { 'o11y-stack': name, environment, 'managed-by': 'o11y-stack' } }],
+    });
+    new RandomProvider(this, 'random', {});
+    const account = {
+      accountId: new DataAwsCallerIdentity(this, 'account').accountId,
+      partition: new DataAwsPartition(this, 'partition').partition,
+      region: props.region,
+    };
+    const scrapeCidrs = props.scrapeTargetCidrs ?? [new DataAwsVpc(this, 'vpc', { id: props.vpcId }).cidrBlock];
+
+    // the network first: the OTLP exposure the services' env relies on comes from these rules
+    const rules = securityRules(stackPlan, {
+      otlpCidrs: props.otlpAllowedCidrs ?? [],
+      otlpSecurityGroupIds: props.otlpAllowedSecurityGroupIds ?? [],
+      grafanaCidrs: props.grafanaAllowedCidrs ?? [],
+      grafanaSecurityGroupIds: props.grafanaAllowedSecurityGroupIds ?? [],
+      otlpProtocols,
+      scrapeCidrs,
+      prometheusStorage: true,
+    });
+    assertStackConsistent(id, stackPlan, exposuresFromRules(stackPlan, rules));
+    const sgs = new ComponentSecurityGroups(this, 'security-groups', { vpcId: props.vpcId, namePrefix: prefix, groups: groupNames, rules });
+
+    const traces = new TracesBucket(this, 'traces', {
+      bucketName: tracesBucketName,
+      retentionHours: resolved.tracing.retentionHours,
+      expirationMarginDays: props.tracesExpirationMarginDays,
+      kmsKeyArn: props.kmsKeyArn,
+      versioning: props.tracesBucketVersioning,
+      noncurrentVersionDays: props.tracesNoncurrentVersionDays,
+    });
+    // versioned, so a task definition names the exact config version it runs and a rollback finds it
+    const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30 });
+
+    const cluster = new O11yCluster(this, 'cluster', { clusterName: prefix, containerInsights: props.containerInsights });
+    const discovery = new Discovery(this, 'discovery', { domain, vpcId: props.vpcId, components: stackPlan.components.map((c) => c.name) });
+    const prometheusUser = Number(stackPlan.components.find((c) => c.name === 'prometheus')?.user ?? 65534);
+    const tsdb = new PrometheusStorage(this, 'prometheus-storage', {
+      name: `${prefix}-prometheus`,
+      subnetIds: props.privateSubnetIds,
+      securityGroupId: sgs.groups['prometheus-storage']!.id,
+      uid: prometheusUser,
+      gid: prometheusUser,
     });
 
-    const files: RenderedFile[] = [...plan.files];
+    const secretArns: Record<string, string> = {};
+    const secretOutputs: Record<string, string> = {};
+    for (const s of stackPlan.components.flatMap((c) => c.secrets)) {
+      const secret = new GrafanaSecret(this, s.name, { secretName: `o11y/${name}/${environment}/${s.name}`, description: `${s.description} (o11y-stack ${environment})` });
+      secretArns[s.name] = secret.secret.arn;
+      secretOutputs[s.name] = secret.secret.arn;
+    }
+
+    const services: Partial<Record<ComponentName, ComponentService>> = {};
+    for (const c of stackPlan.components) {
+      const override = props.sizing?.[c.name];
+      services[c.name] = new ComponentService(this, c.name, {
+        component: c,
+        namePrefix: prefix,
+        clusterArn: cluster.cluster.arn,
+        region: props.region,
+        account,
+        subnetIds: props.privateSubnetIds,
+        securityGroupIds: [sgs.groups[c.name]!.id],
+        registryArn: discovery.services[c.name]!.arn,
+        configBucketName: configBucket.bucket.bucket,
+        configBucketArn: configBucket.bucket.arn,
+        logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+        sizing: { cpu: override?.cpu ?? c.resources.cpu, memoryMiB: override?.memoryMiB ?? c.resources.memoryMiB },
+        taskStatements: c.name === 'tempo' ? tempoStorageStatements(traces.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
+        secretArns,
+        persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
+        singleWriter: c.name !== 'grafana',
+      });
+    }
+    // the file system must be mountable before Prometheus's first task starts
+    services.prometheus?.service.node.addDependency(...tsdb.mountTargets);
+    if (props.kmsKeyArn && services.tempo) {
+      const grant = new TempoKeyGrant(this, 'tempo-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.tempo.taskRole.role.arn });
+      services.tempo.service.node.addDependency(grant);
+    }
+
+    const files: RenderedFile[] = [...stackPlan.files];
     const parameters: Record<string, string> = {};
-    for (const { service, env } of plan.serviceEnvs) {
+    for (const { service, env } of stackPlan.serviceEnvs) {
       const value = formatEnv(env, 'json');
       files.push({ output: `otel/${service}.json`, content: value });
       const param = new SsmParameter(this, `otel-env-${service}`, {
-        name: `/o11y/${spec.name}/${environment}/otel/${service}`,
+        name: `/o11y/${name}/${environment}/otel/${service}`,
         description: `OTEL_* environment of ${service} in ${environment} (o11y-stack)`,
         type: 'String',
         tier: 'Standard',
-        value: Fn.rawString(value),
+        value: terraformLiteral(value),
       });
       parameters[service] = param.name;
     }
     new TerraformOutput(this, 'otel-env-parameters', { value: parameters, description: 'SSM parameter (JSON of OTEL_* variables) per service' });
+    new TerraformOutput(this, 'otlp-endpoints', { value: { ...otlpEndpoints(stackPlan.components, stackPlan.topology) }, description: 'OTLP endpoints, reachable from otlpAllowedCidrs / otlpAllowedSecurityGroupIds' });
+    new TerraformOutput(this, 'grafana-url', { value: `http://${stackPlan.topology.hostOf('grafana')}:${PORTS.grafana}`, description: 'Grafana, reachable from grafanaAllowedCidrs / grafanaAllowedSecurityGroupIds' });
+    new TerraformOutput(this, 'secrets', { value: secretOutputs, description: 'Secrets Manager ARN per generated secret (aws secretsmanager get-secret-value --secret-id <arn>)' });
+    new TerraformOutput(this, 'traces-bucket', { value: traces.bucket.bucket });
+    new TerraformOutput(this, 'config-bucket', { value: configBucket.bucket.bucket });
+    new TerraformOutput(this, 'discovery-namespace-id', { value: discovery.namespace.id, description: `Cloud Map namespace ${domain}: register <service>.${domain} here to be scraped` });
+    new TerraformOutput(this, 'cluster-name', { value: cluster.cluster.name });
     writeRenderedFilesOnSynth(this, files.sort((a, b) => (a.output < b.output ? -1 : 1)));
   }
 }

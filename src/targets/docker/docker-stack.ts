@@ -1,4 +1,4 @@
-import { Fn, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
@@ -14,6 +14,7 @@ import { dockerTopology, TraceBackend } from '../../components/topology';
 import { resolveSpec } from '../../spec/resolve';
 import { issue, Issue } from '../../spec/issues';
 import type { ObservabilitySpec } from '../../spec/types';
+import { terraformLiteral } from '../aws/terraform-template';
 import { writeRenderedFilesOnSynth } from '../rendered-files';
 
 export interface DockerObservabilityStackProps {
@@ -86,7 +87,7 @@ export class DockerObservabilityStack extends TerraformStack {
           ...Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
           ...secrets.map((s) => `${s.env}=${s.password.result}`),
         ],
-        upload: c.files.map((f) => ({ file: f.mountPath, content: Fn.rawString(f.content) })),
+        upload: c.files.map((f) => ({ file: f.mountPath, content: terraformLiteral(f.content) })),
         ports: c.ports.filter((p) => p.audience !== 'internal').map((p) => ({ internal: p.port, external: p.port, ip: PUBLISH_IP, protocol: 'tcp' })),
         networksAdvanced: [{ name: network.name, aliases: [c.name] }],
         volumes,

@@ -1,0 +1,28 @@
+/**
+ * The stack's dashboards as code: which dashboards a stack gets, built from the resolved
+ * spec and the facts of the stack. Every dashboard only queries what its stack produces
+ * (checked at synth time by src/checks/dashboard-metrics.ts).
+ */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { ResolvedSpec } from '../src/spec/resolved';
+import type { StackFacts } from './common';
+import { serviceGraphDashboard } from './service-graph';
+import { serviceOverviewDashboard } from './service-overview';
+import { stackHealthDashboard } from './stack-health';
+import { tracesDashboard } from './traces';
+
+export { DASHBOARD_UIDS, DASHBOARD_TAG } from './common';
+export type { StackFacts } from './common';
+
+/**
+ * Tempo stacks get all four; the Jaeger stack has no span metrics, so it gets no RED
+ * overview, a dependency graph without rates, Jaeger searches and its own health view.
+ */
+export function dashboardsFor(spec: ResolvedSpec, facts: StackFacts): dashboard.Dashboard[] {
+  const out: dashboard.Dashboard[] = [];
+  if (facts.traceBackend === 'tempo' && facts.generatorProcessors.includes('span-metrics')) out.push(serviceOverviewDashboard(spec, facts));
+  if (facts.traceBackend === 'jaeger' || facts.generatorProcessors.includes('service-graphs')) out.push(serviceGraphDashboard(spec, facts));
+  out.push(tracesDashboard(spec, facts));
+  out.push(stackHealthDashboard(spec, facts));
+  return out;
+}

@@ -1,0 +1,115 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { ResolvedSpec } from '../src/spec/resolved';
+import { baseDashboard, DASHBOARD_UIDS, finish, promTarget, RATE, StackFacts, timeseriesPanel, withRow } from './common';
+
+const rate = (expr: string) => `rate(${expr}[${RATE}])`;
+
+/**
+ * Stack health: the observability stack watching itself. Scrape health for every job; trace
+ * ingestion (Tempo's distributor and discards, or Jaeger's receiver and exporter); Tempo's
+ * metrics-generator remote write; Prometheus' exemplar storage and remote-write receiver.
+ * Metric names and their sources: src/checks/dashboard-metrics.ts (METRIC_FAMILIES).
+ */
+export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): dashboard.Dashboard {
+  let d = baseDashboard(spec, DASHBOARD_UIDS.stackHealth, 'Stack health', 'Is the observability stack itself healthy: scrapes, trace ingestion, span-metrics delivery and exemplar storage.');
+  d = withRow(d, new dashboard.RowBuilder('Scrapes'), [
+    timeseriesPanel('Targets up', [promTarget('A', 'up', { legend: '{{job}} {{instance}}' })], {
+      unit: 'none',
+      width: 8,
+      min: 0,
+      max: 1,
+      description: '1 when the last scrape of the target succeeded.',
+    }),
+    timeseriesPanel('Scrape duration', [promTarget('A', 'scrape_duration_seconds', { legend: '{{job}}' })], { unit: 's', width: 8, min: 0 }),
+    timeseriesPanel('Samples per scrape', [promTarget('A', 'scrape_samples_scraped', { legend: '{{job}}' })], { unit: 'none', width: 8, min: 0 }),
+  ]);
+  if (facts.traceBackend === 'tempo') {
+    d = withRow(d, new dashboard.RowBuilder('Tempo ingestion'), [
+      timeseriesPanel('Spans received', [promTarget('A', `sum by (tenant) (${rate('tempo_distributor_spans_received_total')})`, { legend: 'received ({{tenant}})' })], {
+        unit: 'cps',
+        width: 8,
+        min: 0,
+      }),
+      timeseriesPanel('Spans discarded', [promTarget('A', `sum by (reason) (${rate('tempo_discarded_spans_total')})`, { legend: '{{reason}}' })], {
+        unit: 'cps',
+        width: 8,
+        min: 0,
+        description: 'Spans Tempo refused or dropped (rate limits, trace too large, live traces exceeded …), by reason.',
+      }),
+      timeseriesPanel(
+        'Metrics-generator: spans in and discarded',
+        [
+          promTarget('A', `sum(${rate('tempo_metrics_generator_spans_received_total')})`, { legend: 'received' }),
+          promTarget('B', `sum by (reason) (${rate('tempo_metrics_generator_spans_discarded_total')})`, { legend: 'discarded: {{reason}}' }),
+        ],
+        { unit: 'cps', width: 8, min: 0, description: 'Spans outside the ingestion slack are not counted in span metrics.' },
+      ),
+    ]);
+    d = withRow(d, new dashboard.RowBuilder('Metrics-generator remote write (Tempo → Prometheus)'), [
+      timeseriesPanel(
+        'Samples and exemplars sent',
+        [
+          promTarget('A', `sum(${rate('prometheus_remote_storage_samples_total{job="tempo"}')})`, { legend: 'samples' }),
+          promTarget('B', `sum(${rate('prometheus_remote_storage_exemplars_total{job="tempo"}')})`, { legend: 'exemplars' }),
+        ],
+        { unit: 'cps', width: 12, min: 0 },
+      ),
+      timeseriesPanel(
+        'Remote-write failures',
+        [
+          promTarget('A', `sum(${rate('prometheus_remote_storage_samples_failed_total{job="tempo"}')})`, { legend: 'samples failed' }),
+          promTarget('B', `sum(${rate('prometheus_remote_storage_samples_dropped_total{job="tempo"}')})`, { legend: 'samples dropped' }),
+          promTarget('C', `sum(${rate('prometheus_remote_storage_exemplars_failed_total{job="tempo"}')})`, { legend: 'exemplars failed' }),
+        ],
+        { unit: 'cps', width: 12, min: 0, description: 'Non-zero means span metrics (and their exemplars) are not reaching Prometheus.' },
+      ),
+    ]);
+  } else {
+    d = withRow(d, new dashboard.RowBuilder('Jaeger ingestion'), [
+      timeseriesPanel(
+        'Spans received',
+        [
+          promTarget('A', `sum by (receiver) (${rate('otelcol_receiver_accepted_spans_total')})`, { legend: 'accepted ({{receiver}})' }),
+          promTarget('B', `sum by (receiver) (${rate('otelcol_receiver_refused_spans_total')})`, { legend: 'refused ({{receiver}})' }),
+        ],
+        { unit: 'cps', width: 12, min: 0 },
+      ),
+      timeseriesPanel(
+        'Spans stored',
+        [
+          promTarget('A', `sum by (exporter) (${rate('otelcol_exporter_sent_spans_total')})`, { legend: 'sent ({{exporter}})' }),
+          promTarget('B', `sum by (exporter) (${rate('otelcol_exporter_send_failed_spans_total')})`, { legend: 'failed ({{exporter}})' }),
+        ],
+        { unit: 'cps', width: 12, min: 0, description: 'Spans written to Jaeger storage; accepted and sent should stay close.' },
+      ),
+    ]);
+  }
+  d = withRow(d, new dashboard.RowBuilder('Prometheus: exemplars and remote-write receiver'), [
+    timeseriesPanel(
+      'Exemplar storage',
+      [
+        promTarget('A', 'prometheus_tsdb_exemplar_exemplars_in_storage', { legend: 'in storage' }),
+        promTarget('B', 'prometheus_tsdb_exemplar_max_exemplars', { legend: 'capacity' }),
+      ],
+      { unit: 'none', width: 8, min: 0, description: 'A full circular buffer means old exemplars (trace links) are being overwritten.' },
+    ),
+    timeseriesPanel(
+      'Exemplars appended',
+      [
+        promTarget('A', rate('prometheus_tsdb_exemplar_exemplars_appended_total'), { legend: 'appended' }),
+        promTarget('B', rate('prometheus_tsdb_exemplar_out_of_order_exemplars_total'), { legend: 'out of order (rejected)' }),
+      ],
+      { unit: 'cps', width: 8, min: 0 },
+    ),
+    timeseriesPanel('Remote-write receiver requests', [promTarget('A', `sum by (code) (${rate('prometheus_http_requests_total{handler="/api/v1/write"}')})`, { legend: 'HTTP {{code}}' })], {
+      unit: 'reqps',
+      width: 8,
+      min: 0,
+      description:
+        facts.traceBackend === 'tempo'
+          ? "Writes to /api/v1/write: Tempo's metrics-generator delivers span metrics here. Anything but 2xx is lost span metrics."
+          : 'Writes to /api/v1/write. Nothing in this stack remote-writes, so any traffic here comes from outside it.',
+    }),
+  ]);
+  return finish(d.build());
+}

@@ -1,0 +1,58 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { ResolvedSpec } from '../src/spec/resolved';
+import { baseDashboard, DASHBOARD_UIDS, jaegerSearchTable, finish, PROMETHEUS, StackFacts, traceqlTable, withRow } from './common';
+
+/**
+ * Traces: error traces, slow traces (slower than the spec's `tracing.slowerThan`) and a
+ * per-service search. Every row opens its trace in the trace view.
+ */
+export function tracesDashboard(spec: ResolvedSpec, facts: StackFacts): dashboard.Dashboard {
+  const slow = `${spec.tracing.slowerThanMs}ms`;
+  return facts.traceBackend === 'tempo' ? tempoTraces(spec, facts, slow) : jaegerTraces(spec, slow);
+}
+
+function tempoTraces(spec: ResolvedSpec, facts: StackFacts, slow: string): dashboard.Dashboard {
+  const service = facts.generatorProcessors.includes('span-metrics')
+    ? new dashboard.QueryVariableBuilder('service')
+        .label('Service')
+        .datasource(PROMETHEUS)
+        .query('label_values(traces_spanmetrics_calls_total, service)')
+        .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+        .sort(dashboard.VariableSort.AlphabeticalAsc)
+    : specServices(spec);
+  let d = baseDashboard(spec, DASHBOARD_UIDS.traces, 'Traces', `Error traces, traces slower than ${slow} (tracing.slowerThan in the spec) and traces per service, searched with TraceQL.`).withVariable(service);
+  d = withRow(d, new dashboard.RowBuilder('All services'), [
+    traceqlTable('Error traces', '{ status = error }', { description: 'Traces with at least one span whose status is ERROR. Click a trace id to open it.' }),
+    traceqlTable(`Slow traces (> ${slow})`, `{ duration > ${slow} }`, { description: `Traces with a span slower than ${slow}, the threshold in the spec.` }),
+  ]);
+  d = withRow(d, new dashboard.RowBuilder('$service'), [
+    traceqlTable('Traces of $service', '{ resource.service.name = "$service" }', { width: 8 }),
+    traceqlTable('Error traces of $service', '{ resource.service.name = "$service" && status = error }', { width: 8 }),
+    traceqlTable(`Slow traces of $service (> ${slow})`, `{ resource.service.name = "$service" && duration > ${slow} }`, { width: 8 }),
+  ]);
+  return finish(d.build());
+}
+
+/** Jaeger searches need a service: one table per question for the selected service. */
+function jaegerTraces(spec: ResolvedSpec, slow: string): dashboard.Dashboard {
+  let d = baseDashboard(spec, DASHBOARD_UIDS.traces, 'Traces', `Error traces, traces slower than ${slow} (tracing.slowerThan in the spec) and recent traces of a service, searched in Jaeger.`).withVariable(
+    specServices(spec),
+  );
+  d = withRow(d, new dashboard.RowBuilder('$service'), [
+    // OTLP spans with status ERROR carry the tag error=true in Jaeger's model
+    jaegerSearchTable('Error traces of $service', { service: '$service', tags: 'error=true' }, { width: 8, description: 'Traces with a span tagged error=true (OTLP status ERROR).' }),
+    jaegerSearchTable(`Slow traces of $service (> ${slow})`, { service: '$service', minDuration: slow }, { width: 8, description: `Traces with a span slower than ${slow}, the threshold in the spec.` }),
+    jaegerSearchTable('Recent traces of $service', { service: '$service' }, { width: 8 }),
+  ]);
+  return finish(d.build());
+}
+
+/** The services the spec declares (their OTEL_SERVICE_NAME), when no metrics list them. */
+function specServices(spec: ResolvedSpec): dashboard.CustomVariableBuilder {
+  const names = spec.services.map((s) => s.name);
+  return new dashboard.CustomVariableBuilder('service')
+    .label('Service')
+    .description('Services declared in the spec.')
+    .values(names.join(','))
+    .current({ text: names[0] ?? '', value: names[0] ?? '' });
+}

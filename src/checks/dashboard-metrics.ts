@@ -1,0 +1,389 @@
+import { parse } from 'yaml';
+import { component, fileContent, StackPlan } from '../components/plan';
+import { DATASOURCE_UIDS, PORTS } from '../spec/defaults';
+import { issue, Issue } from '../spec/issues';
+
+/**
+ * Which metric names each part of a stack really emits, with the upstream source of every
+ * name. A dashboard may only query names from this table, and only those whose emitter the
+ * stack actually runs and Prometheus actually receives (scrape or remote write): see
+ * {@link emittedMetrics}. Keep this honest: add a name only with its source.
+ */
+export interface MetricFamily {
+  readonly names: readonly string[];
+  /** Where the names are defined upstream (repo:path, or a doc). */
+  readonly source: string;
+}
+
+export const METRIC_FAMILIES = {
+  /**
+   * Tempo's metrics-generator, span-metrics processor (remote-written to Prometheus).
+   * grafana/tempo modules/generator/processor/spanmetrics/spanmetrics.go: metricCallsTotal =
+   * "traces_spanmetrics_calls_total", metricDurationSeconds = "traces_spanmetrics_latency"
+   * (a histogram: _bucket/_sum/_count), metricSizeTotal = "traces_spanmetrics_size_total".
+   * Labels (spanmetrics/config.go): service, span_name, span_kind, status_code.
+   */
+  tempoSpanMetrics: {
+    names: [
+      'traces_spanmetrics_calls_total',
+      'traces_spanmetrics_latency_bucket',
+      'traces_spanmetrics_latency_sum',
+      'traces_spanmetrics_latency_count',
+      'traces_spanmetrics_size_total',
+    ],
+    source: 'grafana/tempo modules/generator/processor/spanmetrics/spanmetrics.go',
+  },
+  /**
+   * Tempo's metrics-generator, service-graphs processor. grafana/tempo
+   * modules/generator/processor/servicegraphs/servicegraphs.go; labels client, server,
+   * connection_type. `_messaging_system_seconds` only with enable_messaging_system_latency_histogram, so not listed.
+   */
+  tempoServiceGraphs: {
+    names: [
+      'traces_service_graph_request_total',
+      'traces_service_graph_request_failed_total',
+      'traces_service_graph_request_server_seconds_bucket',
+      'traces_service_graph_request_server_seconds_sum',
+      'traces_service_graph_request_server_seconds_count',
+      'traces_service_graph_request_client_seconds_bucket',
+      'traces_service_graph_request_client_seconds_sum',
+      'traces_service_graph_request_client_seconds_count',
+    ],
+    source: 'grafana/tempo modules/generator/processor/servicegraphs/servicegraphs.go',
+  },
+  /**
+   * Tempo's own /metrics (scraped on the HTTP port).
+   * - tempo_distributor_spans_received_total{tenant}: modules/distributor/distributor.go (metricSpansIngested)
+   * - tempo_distributor_bytes_received_total{tenant}: same file (metricBytesIngested)
+   * - tempo_discarded_spans_total{reason,tenant}: modules/overrides/discarded_spans.go (RecordDiscardedSpans)
+   * - tempo_metrics_generator_spans_received_total{tenant}, tempo_metrics_generator_spans_discarded_total{tenant,reason}:
+   *   modules/generator/instance.go
+   */
+  tempoSelf: {
+    names: [
+      'tempo_distributor_spans_received_total',
+      'tempo_distributor_bytes_received_total',
+      'tempo_discarded_spans_total',
+      'tempo_metrics_generator_spans_received_total',
+      'tempo_metrics_generator_spans_discarded_total',
+    ],
+    source: 'grafana/tempo modules/distributor/distributor.go, modules/overrides/discarded_spans.go, modules/generator/instance.go',
+  },
+  /**
+   * The metrics-generator's remote write is Prometheus' own queue manager, registered per
+   * tenant on Tempo's default registry with only a `tenant` label added (no prefix):
+   * grafana/tempo modules/generator/storage/instance.go (`remote.NewStorage(…, reg, …)` with
+   * `prometheus.WrapRegistererWith({tenant})`), modules/generator/generator.go (`g.reg.Register(reg)`).
+   * Names: prometheus/prometheus storage/remote/queue_manager.go newQueueManagerMetrics
+   * (namespace "prometheus", subsystem "remote_storage"). Tempo's own troubleshooting page
+   * (docs/sources/tempo/troubleshooting/metrics-generator.md, "Remote write failures") queries the same names.
+   * Scraped from Tempo, so select them with job="tempo" (Prometheus has no remote-write queue here).
+   */
+  tempoGeneratorRemoteWrite: {
+    names: [
+      'prometheus_remote_storage_samples_total',
+      'prometheus_remote_storage_samples_failed_total',
+      'prometheus_remote_storage_samples_dropped_total',
+      'prometheus_remote_storage_exemplars_total',
+      'prometheus_remote_storage_exemplars_failed_total',
+    ],
+    source: 'prometheus/prometheus storage/remote/queue_manager.go via grafana/tempo modules/generator/storage/instance.go',
+  },
+  /**
+   * Prometheus' own /metrics (it scrapes itself).
+   * - prometheus_tsdb_exemplar_*: prometheus/prometheus tsdb/exemplar.go (NewExemplarMetrics)
+   * - prometheus_http_requests_total{handler,code}: web/web.go instrumentation; the remote-write
+   *   receiver is handler="/api/v1/write".
+   * All seen on a real Prometheus (2.42, `--enable-feature=exemplar-storage --web.enable-remote-write-receiver`)
+   * by test/dashboards/emitted-metrics.test.ts.
+   */
+  prometheusSelf: {
+    names: [
+      'prometheus_tsdb_exemplar_exemplars_appended_total',
+      'prometheus_tsdb_exemplar_exemplars_in_storage',
+      'prometheus_tsdb_exemplar_series_with_exemplars_in_storage',
+      'prometheus_tsdb_exemplar_last_exemplars_timestamp_seconds',
+      'prometheus_tsdb_exemplar_out_of_order_exemplars_total',
+      'prometheus_tsdb_exemplar_max_exemplars',
+      'prometheus_http_requests_total',
+    ],
+    source: 'prometheus/prometheus tsdb/exemplar.go, web/web.go',
+  },
+  /**
+   * Series Prometheus writes for every scrape target: prometheus.io docs
+   * "Jobs and instances — Automatically generated labels and time series" (up,
+   * scrape_duration_seconds, scrape_samples_post_metric_relabeling, scrape_samples_scraped,
+   * scrape_series_added).
+   */
+  scrapeSeries: {
+    names: ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'],
+    source: 'prometheus.io/docs/concepts/jobs_instances',
+  },
+  /**
+   * Jaeger v2 is an OpenTelemetry Collector; its internal telemetry (jaegertracing.io
+   * docs/monitoring: otelcol_receiver_accepted_spans, _refused_spans, otelcol_exporter_sent_spans,
+   * _send_failed_spans). Our Jaeger config declares its own Prometheus reader
+   * (src/render/jaeger.ts), and a declared reader appends `_total` to counters since
+   * collector v0.120 (open-telemetry/opentelemetry-collector#12458, CHANGELOG in #12500).
+   */
+  jaegerSelf: {
+    names: [
+      'otelcol_receiver_accepted_spans_total',
+      'otelcol_receiver_refused_spans_total',
+      'otelcol_exporter_sent_spans_total',
+      'otelcol_exporter_send_failed_spans_total',
+    ],
+    source: 'jaegertracing.io/docs/monitoring; open-telemetry/opentelemetry-collector#12458',
+  },
+} as const satisfies Record<string, MetricFamily>;
+
+export type MetricFamilyName = keyof typeof METRIC_FAMILIES;
+
+/**
+ * The metrics Grafana's Tempo datasource itself queries from the service-map Prometheus
+ * datasource for a `serviceMap` query: grafana/grafana
+ * public/app/plugins/datasource/tempo/graphTransform.ts (secondsMetric, totalsMetric,
+ * failedMetric, histogramMetric, and the span-metrics rate/error/duration queries).
+ */
+export const TEMPO_SERVICE_MAP_METRICS: readonly string[] = [
+  'traces_service_graph_request_server_seconds_sum',
+  'traces_service_graph_request_total',
+  'traces_service_graph_request_failed_total',
+  'traces_service_graph_request_server_seconds_bucket',
+  'traces_spanmetrics_calls_total',
+  'traces_spanmetrics_latency_bucket',
+];
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** `host:port` targets Prometheus scrapes, from the prometheus.yml as deployed. */
+function scrapedTargets(plan: StackPlan): Set<string> {
+  const cfg = obj(parse(fileContent(plan, 'prometheus.yml') ?? '{}'));
+  return new Set(
+    arr(cfg.scrape_configs).flatMap((s) => arr(obj(s).static_configs).flatMap((c) => arr(obj(c).targets).map(String))),
+  );
+}
+
+/**
+ * The metric families this stack's Prometheus really holds, read from the deployed configs:
+ * an emitter counts only when it runs and Prometheus receives its data (a scrape target in
+ * prometheus.yml, or the generator's processors and remote write in tempo.yaml).
+ */
+export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
+  const out: MetricFamilyName[] = [];
+  if (!component(plan, 'prometheus')) return out;
+  const targets = scrapedTargets(plan);
+  if (targets.size > 0) out.push('scrapeSeries');
+  if (targets.has(`localhost:${PORTS.prometheus}`)) out.push('prometheusSelf');
+  if (component(plan, 'tempo')) {
+    if (targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoSelf');
+    const tempo = obj(parse(fileContent(plan, 'tempo.yaml') ?? '{}'));
+    const remoteWrites = arr(obj(obj(tempo.metrics_generator).storage).remote_write);
+    const processors = arr(obj(obj(obj(tempo.overrides).defaults).metrics_generator).processors);
+    if (remoteWrites.length > 0) {
+      if (targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoGeneratorRemoteWrite');
+      if (processors.includes('span-metrics')) out.push('tempoSpanMetrics');
+      if (processors.includes('service-graphs')) out.push('tempoServiceGraphs');
+    }
+  }
+  if (component(plan, 'jaeger') && targets.has(`${plan.topology.hostOf('jaeger')}:${PORTS.jaegerMetrics}`)) out.push('jaegerSelf');
+  return out;
+}
+
+export function emittedMetrics(plan: StackPlan): Set<string> {
+  return new Set(emittedFamilies(plan).flatMap((f) => METRIC_FAMILIES[f].names));
+}
+
+// PromQL aggregation operators, keywords and the literal numbers spelled as words
+// (prometheus/prometheus promql/parser/lex.go: key, ItemType keywords, "inf"/"nan").
+const AGGREGATORS = new Set(['sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile', 'limitk', 'limit_ratio']);
+const KEYWORDS = new Set(['and', 'or', 'unless', 'atan2', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'start', 'end', 'inf', 'nan']);
+const LABEL_LIST_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
+
+export interface PromqlNames {
+  readonly names: string[];
+  /** What could not be read; a non-empty list means the names may be incomplete. */
+  readonly problems: string[];
+}
+
+/**
+ * The metric names a PromQL expression selects. A lexer, not a parser (promtool checks
+ * syntax in the tests): identifiers are metric names unless they are functions (followed by
+ * `(`), aggregators, keywords, or label names inside `{…}` and after by/without/on/ignoring/
+ * group_left/group_right. `{__name__="x"}` counts as `x`; a regex on `__name__` cannot be
+ * checked and is reported as a problem. Grafana's `$variables` only appear inside matchers
+ * and ranges here, where they are skipped.
+ */
+export function promqlMetricNames(expr: string): PromqlNames {
+  const names: string[] = [];
+  const problems: string[] = [];
+  let i = 0;
+  const n = expr.length;
+  const isIdStart = (c: string) => /[A-Za-z_:]/.test(c);
+  const isId = (c: string) => /[A-Za-z0-9_:]/.test(c);
+  const skipString = (): string => {
+    const q = expr[i];
+    let s = '';
+    i++;
+    while (i < n && expr[i] !== q) {
+      if (expr[i] === '\\' && q !== '`') i++;
+      s += expr[i] ?? '';
+      i++;
+    }
+    if (i >= n) problems.push(`unterminated string at ${i}`);
+    i++;
+    return s;
+  };
+  const skipSpace = () => {
+    while (i < n && /\s/.test(expr[i])) i++;
+  };
+  const readMatchers = () => {
+    // at '{'
+    i++;
+    while (i < n && expr[i] !== '}') {
+      skipSpace();
+      if (expr[i] === '"' || expr[i] === "'" || expr[i] === '`') {
+        skipString();
+        continue;
+      }
+      if (isIdStart(expr[i])) {
+        let label = '';
+        while (i < n && isId(expr[i])) label += expr[i++];
+        skipSpace();
+        let op = '';
+        while (i < n && /[=!~]/.test(expr[i])) op += expr[i++];
+        skipSpace();
+        if (label === '__name__' && op !== '') {
+          if (expr[i] === '"' || expr[i] === "'" || expr[i] === '`') {
+            const value = skipString();
+            if (op === '=') names.push(value);
+            else problems.push(`__name__${op}"${value}" selects metric names by pattern; name them explicitly`);
+          }
+        }
+        continue;
+      }
+      i++;
+    }
+    if (i >= n) problems.push('unbalanced {');
+    i++;
+  };
+  while (i < n) {
+    const c = expr[i];
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '#') {
+      while (i < n && expr[i] !== '\n') i++;
+    } else if (c === '"' || c === "'" || c === '`') {
+      skipString();
+    } else if (c === '{') {
+      readMatchers();
+    } else if (c === '[') {
+      const close = expr.indexOf(']', i);
+      if (close < 0) {
+        problems.push('unbalanced [');
+        break;
+      }
+      i = close + 1;
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(expr[i + 1] ?? ''))) {
+      // numbers, hex, exponents and durations (5m, 1h30m)
+      const start = i++;
+      while (i < n) {
+        if (/[A-Za-z0-9_.]/.test(expr[i])) i++;
+        else if (/[+-]/.test(expr[i]) && /[eE]/.test(expr[i - 1]) && !/^0x/i.test(expr.slice(start, i))) i++;
+        else break;
+      }
+    } else if (isIdStart(c)) {
+      let id = '';
+      while (i < n && isId(expr[i])) id += expr[i++];
+      const lower = id.toLowerCase();
+      skipSpace();
+      if (LABEL_LIST_KEYWORDS.has(lower) && expr[i] === '(') {
+        const close = expr.indexOf(')', i);
+        if (close < 0) {
+          problems.push(`unbalanced ( after ${id}`);
+          break;
+        }
+        i = close + 1;
+      } else if (AGGREGATORS.has(lower) || KEYWORDS.has(lower) || expr[i] === '(') {
+        // operator, keyword or function call
+      } else {
+        names.push(id);
+      }
+    } else if (c === '$') {
+      // a Grafana variable outside a matcher would hide a metric name from this check
+      let v = '$';
+      i++;
+      while (i < n && /[A-Za-z0-9_{}:]/.test(expr[i])) v += expr[i++];
+      problems.push(`template variable ${v} outside a label matcher or range`);
+    } else {
+      i++;
+    }
+  }
+  return { names: [...new Set(names)], problems };
+}
+
+/** A query in a dashboard, with where it is. */
+export interface DashboardQuery {
+  readonly where: string;
+  /** `promql` for Prometheus targets and variables, `metrics` for queries Grafana builds itself. */
+  readonly kind: 'promql' | 'metrics';
+  readonly expr: string;
+  readonly metrics?: readonly string[];
+}
+
+const dsUid = (v: unknown): string | undefined => (typeof obj(v).uid === 'string' ? (obj(v).uid as string) : undefined);
+
+/**
+ * Every metric-reading query of a dashboard JSON: Prometheus panel targets, Prometheus query
+ * variables (`label_values(<selector>, label)` or PromQL), and Tempo `serviceMap` targets,
+ * which make Grafana query the service-graph metrics (see {@link TEMPO_SERVICE_MAP_METRICS}).
+ */
+export function dashboardQueries(dashboard: unknown, file = 'dashboard'): DashboardQuery[] {
+  const d = obj(dashboard);
+  const out: DashboardQuery[] = [];
+  const panels = arr(d.panels).flatMap((p) => [obj(p), ...arr(obj(p).panels).map(obj)]);
+  for (const p of panels) {
+    arr(p.targets).map(obj).forEach((t, i) => {
+      const uid = dsUid(t.datasource) ?? dsUid(p.datasource);
+      const where = `${file}: panel '${String(p.title)}' targets[${i}]`;
+      if (uid === DATASOURCE_UIDS.prometheus && typeof t.expr === 'string') out.push({ where, kind: 'promql', expr: t.expr });
+      if (uid === DATASOURCE_UIDS.tempo && t.queryType === 'serviceMap') out.push({ where, kind: 'metrics', expr: 'serviceMap', metrics: TEMPO_SERVICE_MAP_METRICS });
+    });
+  }
+  for (const v of arr(obj(d.templating).list).map(obj)) {
+    if (v.type !== 'query' || dsUid(v.datasource) !== DATASOURCE_UIDS.prometheus) continue;
+    const q = typeof v.query === 'string' ? v.query : String(obj(v.query).query ?? '');
+    const m = /^\s*label_values\((.*),\s*[A-Za-z_][A-Za-z0-9_]*\s*\)\s*$/s.exec(q);
+    out.push({ where: `${file}: variable '${String(v.name)}'`, kind: 'promql', expr: m ? m[1] : q });
+  }
+  return out;
+}
+
+/**
+ * A panel must never query a metric its stack does not produce: every metric name a
+ * provisioned dashboard reads must be emitted by a component this stack runs and feeds
+ * into its Prometheus.
+ */
+export function checkDashboardMetrics(plan: StackPlan): Issue[] {
+  const emitted = emittedMetrics(plan);
+  const issues: Issue[] = [];
+  for (const f of plan.files.filter((x) => x.output.startsWith('grafana/dashboards/') && x.output.endsWith('.json'))) {
+    let dashboard: unknown;
+    try {
+      dashboard = JSON.parse(f.content);
+    } catch (e) {
+      issues.push(issue(f.output, `is not valid JSON: ${(e as Error).message}`));
+      continue;
+    }
+    for (const q of dashboardQueries(dashboard, f.output)) {
+      const parsed = q.kind === 'promql' ? promqlMetricNames(q.expr) : { names: [...(q.metrics ?? [])], problems: [] };
+      for (const p of parsed.problems) issues.push(issue(q.where, `cannot be checked against the metrics this stack emits: ${p}`, q.expr));
+      for (const name of parsed.names) {
+        if (!emitted.has(name)) issues.push(issue(q.where, `queries metric '${name}', which no component of this stack emits`, q.expr));
+      }
+    }
+  }
+  return issues;
+}

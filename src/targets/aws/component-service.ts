@@ -1,0 +1,175 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsTaskDefinition, EcsTaskDefinitionVolume, EcsTaskDefinitionVolumeEfsVolumeConfiguration } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { Construct } from 'constructs';
+import { Component, imageRef } from '../../components/component';
+import { CONFIG_CONTAINER, CONFIG_HASH_ENV, ConfigDelivery, OwnedVolume } from './config-delivery';
+import { AccountContext, PolicyStatement, TaskRole } from './task-role';
+
+export interface ComponentSizing {
+  /** Task CPU units (1024 = 1 vCPU), a Fargate size. */
+  readonly cpu: number;
+  /** Task memory in MiB, a Fargate size for that CPU. */
+  readonly memoryMiB: number;
+}
+
+export interface ComponentServiceProps {
+  readonly component: Component;
+  /** Prefix of every name, e.g. `shop-prod-o11y`. */
+  readonly namePrefix: string;
+  readonly clusterArn: string;
+  readonly region: string;
+  readonly account: AccountContext;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  /** Cloud Map service the task registers in (its discovery name). */
+  readonly registryArn: string;
+  readonly configBucketName: string;
+  readonly configBucketArn: string;
+  readonly logRetentionDays: number;
+  /**
+   * Task size.
+   * @default - the descriptor's `resources`
+   */
+  readonly sizing?: ComponentSizing;
+  /**
+   * Extra permissions of the task role (Tempo's bucket, Prometheus's file system).
+   * @default - reading its own config objects only
+   */
+  readonly taskStatements?: readonly PolicyStatement[];
+  /**
+   * Secrets Manager ARN per `Component.secrets[].name`, injected by ECS as env vars.
+   * @default {}
+   */
+  readonly secretArns?: Readonly<Record<string, string>>;
+  /**
+   * EFS volumes by `Component.volumes[].name`; every other volume is task storage, lost with the task.
+   * @default {}
+   */
+  readonly persistentVolumes?: Readonly<Record<string, EcsTaskDefinitionVolumeEfsVolumeConfiguration>>;
+  /**
+   * One task at a time, the old one stopped before the new one starts: for state that must
+   * not have two writers (Prometheus's TSDB, Tempo's WAL and live-store).
+   * @default false
+   */
+  readonly singleWriter?: boolean;
+}
+
+/**
+ * Places one component descriptor as a Fargate task definition and service: the same image,
+ * args, ports, health check, env and volumes the Docker target runs, plus what AWS needs (an
+ * execution role that can write its logs and read its secrets, a task role, a log group, the
+ * config init container, service discovery).
+ */
+export class ComponentService extends Construct {
+  readonly taskRole: TaskRole;
+  readonly executionRole: TaskRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly config: ConfigDelivery;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly service: EcsService;
+  /** The container definitions as written into the task definition (for tests and review). */
+  readonly containerDefinitions: readonly Record<string, unknown>[];
+
+  constructor(scope: Construct, id: string, props: ComponentServiceProps) {
+    super(scope, id);
+    const c = props.component;
+    const name = `${props.namePrefix}-${c.name}`;
+    const sizing = props.sizing ?? c.resources;
+    const secretArns = props.secretArns ?? {};
+    const persistent = props.persistentVolumes ?? {};
+
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${props.namePrefix}/${c.name}`, retentionInDays: props.logRetentionDays });
+    this.config = new ConfigDelivery(this, 'config', { component: c, bucketName: props.configBucketName, bucketArn: props.configBucketArn, region: props.region });
+
+    const missing = c.secrets.filter((s) => !secretArns[s.name]);
+    if (missing.length > 0) throw new Error(`${this.node.path}: no Secrets Manager ARN for ${missing.map((s) => s.name).join(', ')}`);
+
+    this.taskRole = new TaskRole(this, 'task-role', {
+      roleName: `${name}-task`,
+      kind: 'task',
+      description: `${c.name} containers (o11y-stack)`,
+      account: props.account,
+      statements: [...this.config.readStatements, ...(props.taskStatements ?? [])],
+    });
+    this.executionRole = new TaskRole(this, 'execution-role', {
+      roleName: `${name}-exec`,
+      kind: 'execution',
+      description: `ECS agent for ${c.name}: logs and secrets (o11y-stack)`,
+      account: props.account,
+      statements: [
+        { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${this.logGroup.arn}:*`] },
+        ...(c.secrets.length > 0 ? [{ Sid: 'ReadSecrets', Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue'], Resource: c.secrets.map((s) => secretArns[s.name]) }] : []),
+      ],
+    });
+
+    const logs = (prefix: string) => ({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': prefix },
+    });
+    // task storage is created root-owned: the init container hands it to the image's user
+    const owned: OwnedVolume[] = c.user ? c.volumes.filter((v) => !persistent[v.name]).map((v) => ({ volume: v.name, user: c.user! })) : [];
+    const bundle = this.config.bundle;
+    const main: Record<string, unknown> = {
+      name: c.name,
+      image: imageRef(c),
+      essential: true,
+      command: [...c.args],
+      ...(c.user ? { user: c.user } : {}),
+      portMappings: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'tcp' })),
+      environment: Object.entries({ ...c.env, [CONFIG_HASH_ENV]: bundle.sha256 })
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => ({ name: k, value: v })),
+      secrets: c.secrets.map((s) => ({ name: s.env, valueFrom: secretArns[s.name] })),
+      mountPoints: [
+        ...bundle.mounts.map((m) => ({ sourceVolume: m.volume, containerPath: m.containerPath, readOnly: true })),
+        ...c.volumes.map((v) => ({ sourceVolume: v.name, containerPath: v.mountPath, readOnly: false })),
+      ],
+      healthCheck: {
+        command: [...c.healthcheck.test],
+        interval: c.healthcheck.intervalSeconds,
+        timeout: c.healthcheck.timeoutSeconds,
+        retries: c.healthcheck.retries,
+        startPeriod: c.healthcheck.startPeriodSeconds,
+      },
+      dependsOn: [{ containerName: CONFIG_CONTAINER, condition: 'SUCCESS' }],
+      logConfiguration: logs(c.name),
+    };
+    this.containerDefinitions = [this.config.initContainer(owned, logs(CONFIG_CONTAINER)), main];
+
+    const volumes: EcsTaskDefinitionVolume[] = [
+      ...bundle.mounts.map((m) => ({ name: m.volume })),
+      ...c.volumes.map((v) => (persistent[v.name] ? { name: v.name, efsVolumeConfiguration: persistent[v.name] } : { name: v.name })),
+    ];
+    this.taskDefinition = new EcsTaskDefinition(this, 'task', {
+      family: name,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: String(sizing.cpu),
+      memory: String(sizing.memoryMiB),
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      executionRoleArn: this.executionRole.role.arn,
+      taskRoleArn: this.taskRole.role.arn,
+      containerDefinitions: JSON.stringify(this.containerDefinitions),
+      volume: volumes,
+    });
+
+    this.service = new EcsService(this, 'service', {
+      name: c.name,
+      cluster: props.clusterArn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      platformVersion: '1.4.0',
+      networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [...props.securityGroupIds], assignPublicIp: false },
+      serviceRegistries: { registryArn: props.registryArn },
+      deploymentMinimumHealthyPercent: props.singleWriter ? 0 : 100,
+      deploymentMaximumPercent: props.singleWriter ? 100 : 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      propagateTags: 'SERVICE',
+      enableEcsManagedTags: true,
+      // `cdktf deploy` fails when the new task never becomes healthy, instead of reporting success
+      waitForSteadyState: true,
+    });
+  }
+}

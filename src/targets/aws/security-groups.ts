@@ -1,0 +1,233 @@
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { parse } from 'yaml';
+import type { Exposure } from '../../checks';
+import type { ComponentName, PortPurpose } from '../../components/component';
+import { fileContent, StackPlan } from '../../components/plan';
+import type { OtlpProtocol } from '../../spec/types';
+
+/** A security group of the stack: one per component, one for Prometheus's file system. */
+export type GroupName = ComponentName | 'prometheus-storage';
+
+export const NFS_PORT = 2049;
+/** Image registries (Docker Hub, ECR Public) and the AWS APIs the tasks call (S3, Logs, Secrets Manager). */
+export const HTTPS_PORT = 443;
+
+export type Peer =
+  | { readonly kind: 'cidr'; readonly cidr: string; readonly who: 'services' | 'humans' | 'scrape targets' | 'anywhere' }
+  | { readonly kind: 'security-group'; readonly id: string; readonly who: 'services' | 'humans' }
+  | { readonly kind: 'group'; readonly group: GroupName };
+
+export interface SecurityRule {
+  readonly direction: 'ingress' | 'egress';
+  /** The group the rule belongs to. */
+  readonly group: GroupName;
+  readonly port: number;
+  /** Source (ingress) or destination (egress). */
+  readonly peer: Peer;
+  readonly description: string;
+  /** What the port is for, on ingress rules of a component's listener. */
+  readonly purpose?: PortPurpose;
+}
+
+/** One component calling another, as a rendered config says. */
+export interface ComponentLink {
+  readonly from: ComponentName;
+  readonly to: ComponentName;
+  readonly port: number;
+  readonly why: string;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * Who calls whom, read from the rendered files as deployed (Prometheus's scrape targets, Tempo's
+ * remote write, Grafana's datasources): the security groups open exactly these paths, so a
+ * config change that adds a hop cannot silently end in a timeout.
+ */
+export function componentLinks(plan: StackPlan): ComponentLink[] {
+  const byHost = new Map(plan.components.map((c) => [plan.topology.hostOf(c.name), c.name] as const));
+  const links: ComponentLink[] = [];
+  const add = (from: ComponentName, hostPort: { host: string; port: number }, why: string) => {
+    const to = byHost.get(hostPort.host);
+    if (to && to !== from) links.push({ from, to, port: hostPort.port, why });
+  };
+  const prom = obj(parse(fileContent(plan, 'prometheus.yml') ?? '{}'));
+  for (const sc of arr(prom.scrape_configs).map(obj)) {
+    for (const target of arr(sc.static_configs).flatMap((s) => arr(obj(s).targets))) {
+      const hp = hostPort(String(target));
+      if (hp) add('prometheus', hp, `scrape job ${String(sc.job_name)}`);
+    }
+  }
+  const tempo = obj(parse(fileContent(plan, 'tempo.yaml') ?? '{}'));
+  for (const rw of arr(obj(obj(tempo.metrics_generator).storage).remote_write).map(obj)) {
+    const hp = urlHostPort(String(rw.url));
+    if (hp) add('tempo', hp, 'metrics-generator remote write');
+  }
+  const ds = obj(parse(fileContent(plan, 'grafana/datasources.yaml') ?? '{}'));
+  for (const d of arr(ds.datasources).map(obj)) {
+    const hp = urlHostPort(String(d.url));
+    if (hp) add('grafana', hp, `datasource ${String(d.name)}`);
+  }
+  return links;
+}
+
+/** The ports Prometheus scrapes on the services (targets that are not components of the stack). */
+export function serviceScrapePorts(plan: StackPlan): number[] {
+  const componentHosts = new Set([...plan.components.map((c) => plan.topology.hostOf(c.name)), 'localhost', '127.0.0.1']);
+  const prom = obj(parse(fileContent(plan, 'prometheus.yml') ?? '{}'));
+  const ports = arr(prom.scrape_configs)
+    .flatMap((sc) => arr(obj(sc).static_configs).flatMap((s) => arr(obj(s).targets)))
+    .map((t) => hostPort(String(t)))
+    .filter((hp): hp is { host: string; port: number } => hp !== undefined && !componentHosts.has(hp.host))
+    .map((hp) => hp.port);
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+function hostPort(s: string): { host: string; port: number } | undefined {
+  const m = /^([^:/]+):(\d+)$/.exec(s);
+  return m ? { host: m[1], port: Number(m[2]) } : undefined;
+}
+
+function urlHostPort(s: string): { host: string; port: number } | undefined {
+  try {
+    const u = new URL(s);
+    return { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface NetworkAccess {
+  readonly otlpCidrs: readonly string[];
+  readonly otlpSecurityGroupIds: readonly string[];
+  readonly grafanaCidrs: readonly string[];
+  readonly grafanaSecurityGroupIds: readonly string[];
+  /** OTLP protocols whose port is opened to the services. */
+  readonly otlpProtocols: readonly OtlpProtocol[];
+  /** Where the services' metrics endpoints are (may be a Terraform token: the VPC's CIDR). */
+  readonly scrapeCidrs: readonly string[];
+  /** Prometheus keeps its TSDB on a network file system with its own group. */
+  readonly prometheusStorage: boolean;
+}
+
+const PURPOSE_OF: Record<OtlpProtocol, PortPurpose> = { grpc: 'otlp-grpc', 'http/protobuf': 'otlp-http' };
+
+/**
+ * Every rule of the stack's security groups, as data: ingress opens exactly the ports each
+ * component listens on, to exactly who calls it; egress mirrors the calls. The Prometheus
+ * UI is not opened to people: they query through Grafana.
+ */
+export function securityRules(plan: StackPlan, access: NetworkAccess): SecurityRule[] {
+  const rules: SecurityRule[] = [];
+  const trace = plan.components.find((c) => c.name === plan.topology.traceBackend)!;
+  const wanted = new Set(access.otlpProtocols.map((p) => PURPOSE_OF[p]));
+  for (const p of trace.ports.filter((x) => x.audience === 'services' && wanted.has(x.purpose))) {
+    for (const cidr of access.otlpCidrs) rules.push({ direction: 'ingress', group: trace.name, port: p.port, purpose: p.purpose, peer: { kind: 'cidr', cidr, who: 'services' }, description: `${p.purpose} from services` });
+    for (const id of access.otlpSecurityGroupIds) rules.push({ direction: 'ingress', group: trace.name, port: p.port, purpose: p.purpose, peer: { kind: 'security-group', id, who: 'services' }, description: `${p.purpose} from services` });
+  }
+  const grafana = plan.components.find((c) => c.name === 'grafana');
+  for (const p of grafana?.ports.filter((x) => x.audience === 'humans') ?? []) {
+    for (const cidr of access.grafanaCidrs) rules.push({ direction: 'ingress', group: 'grafana', port: p.port, purpose: p.purpose, peer: { kind: 'cidr', cidr, who: 'humans' }, description: 'Grafana UI' });
+    for (const id of access.grafanaSecurityGroupIds) rules.push({ direction: 'ingress', group: 'grafana', port: p.port, purpose: p.purpose, peer: { kind: 'security-group', id, who: 'humans' }, description: 'Grafana UI' });
+  }
+  for (const l of componentLinks(plan)) {
+    const purpose = plan.components.find((c) => c.name === l.to)?.ports.find((p) => p.port === l.port)?.purpose;
+    rules.push({ direction: 'ingress', group: l.to, port: l.port, purpose, peer: { kind: 'group', group: l.from }, description: `${l.from}: ${l.why}` });
+    rules.push({ direction: 'egress', group: l.from, port: l.port, peer: { kind: 'group', group: l.to }, description: `to ${l.to}: ${l.why}` });
+  }
+  for (const port of serviceScrapePorts(plan)) {
+    for (const cidr of access.scrapeCidrs) rules.push({ direction: 'egress', group: 'prometheus', port, peer: { kind: 'cidr', cidr, who: 'scrape targets' }, description: 'scrape services' });
+  }
+  if (access.prometheusStorage) {
+    rules.push({ direction: 'ingress', group: 'prometheus-storage', port: NFS_PORT, peer: { kind: 'group', group: 'prometheus' }, description: 'NFS from Prometheus' });
+    rules.push({ direction: 'egress', group: 'prometheus', port: NFS_PORT, peer: { kind: 'group', group: 'prometheus-storage' }, description: 'NFS to its TSDB' });
+  }
+  for (const c of plan.components) {
+    rules.push({ direction: 'egress', group: c.name, port: HTTPS_PORT, peer: { kind: 'cidr', cidr: '0.0.0.0/0', who: 'anywhere' }, description: 'image registries and AWS APIs' });
+  }
+  return dedupe(rules);
+}
+
+function peerKey(p: Peer): string {
+  return p.kind === 'cidr' ? `cidr:${p.cidr}` : p.kind === 'security-group' ? `sg:${p.id}` : `group:${p.group}`;
+}
+
+function dedupe(rules: SecurityRule[]): SecurityRule[] {
+  const seen = new Map<string, SecurityRule>();
+  for (const r of rules) {
+    const key = `${r.direction}|${r.group}|${r.port}|${peerKey(r.peer)}`;
+    const prev = seen.get(key);
+    seen.set(key, prev ? { ...prev, description: prev.description === r.description ? prev.description : `${prev.description}; ${r.description}` } : r);
+  }
+  return [...seen.values()];
+}
+
+/** The addresses the services can really reach: the trace component's ports opened to them. */
+export function exposuresFromRules(plan: StackPlan, rules: readonly SecurityRule[]): Exposure[] {
+  const out = new Map<string, Exposure>();
+  for (const r of rules) {
+    if (r.direction !== 'ingress' || r.group === 'prometheus-storage' || !r.purpose) continue;
+    if (r.peer.kind === 'group' || r.peer.who !== 'services') continue;
+    out.set(`${r.group}:${r.port}`, { component: r.group, purpose: r.purpose, hosts: [plan.topology.hostOf(r.group)], port: r.port });
+  }
+  return [...out.values()];
+}
+
+export interface ComponentSecurityGroupsProps {
+  readonly vpcId: string;
+  /** Prefix of the group names, e.g. `shop-prod-o11y`. */
+  readonly namePrefix: string;
+  readonly groups: readonly GroupName[];
+  readonly rules: readonly SecurityRule[];
+}
+
+/**
+ * One security group per component (and one for Prometheus's file system), each rule its own
+ * resource (`aws_vpc_security_group_*_rule`) so a change replaces one rule, not the group.
+ * Terraform removes AWS's default allow-all egress of a new group: only the rules here apply.
+ */
+export class ComponentSecurityGroups extends Construct {
+  readonly groups: Readonly<Partial<Record<GroupName, SecurityGroup>>>;
+
+  constructor(scope: Construct, id: string, props: ComponentSecurityGroupsProps) {
+    super(scope, id);
+    const groups: Partial<Record<GroupName, SecurityGroup>> = {};
+    for (const g of props.groups) {
+      groups[g] = new SecurityGroup(this, g, {
+        name: `${props.namePrefix}-${g}`,
+        description: `o11y-stack ${g}`,
+        vpcId: props.vpcId,
+        revokeRulesOnDelete: true,
+      });
+    }
+    this.groups = groups;
+    const counters = new Map<string, number>();
+    for (const r of props.rules) {
+      const sg = groups[r.group];
+      if (!sg) throw new Error(`security group '${r.group}' is not part of this stack (rule: ${r.description})`);
+      const peer = r.peer;
+      const target =
+        peer.kind === 'cidr'
+          ? { cidrIpv4: peer.cidr }
+          : peer.kind === 'security-group'
+            ? { referencedSecurityGroupId: peer.id }
+            : { referencedSecurityGroupId: groups[peer.group]!.id };
+      // ids from the rule's meaning (not its position), so adding a rule does not replace the others
+      const peerName =
+        peer.kind === 'group' ? peer.group : Token.isUnresolved(peer.kind === 'cidr' ? peer.cidr : peer.id) ? peer.who.replace(/ /g, '-') : (peer.kind === 'cidr' ? peer.cidr : peer.id).replace(/[./]/g, '-');
+      const base = `${r.group}-${r.direction}-${r.port}-${peerName}`;
+      const n = counters.get(base) ?? 0;
+      counters.set(base, n + 1);
+      const ruleId = n === 0 ? base : `${base}-${n}`;
+      const common = { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: r.port, toPort: r.port, description: r.description, ...target };
+      if (r.direction === 'ingress') new VpcSecurityGroupIngressRule(this, ruleId, common);
+      else new VpcSecurityGroupEgressRule(this, ruleId, common);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import type { ComponentName } from '../../components/component';
+import type { ResolvedSpec } from '../../spec/resolved';
+import { issue, Issue } from '../../spec/issues';
+import { OTLP_PROTOCOLS, OtlpProtocol } from '../../spec/types';
+import type { AwsObservabilityStackProps } from './aws-stack';
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/**
+ * Fargate's task sizes: memory (MiB) allowed for each CPU value (units of 1/1024 vCPU).
+ * A task definition with any other pair is refused at deploy time, long after synth.
+ */
+export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const SG_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** Only a key ARN can be granted to: IAM and KMS grants do not authorize through an alias or a bare key id. */
+const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
+
+/** Problems with an S3 bucket name (general purpose buckets), as S3 would refuse it, or as TLS would break it. */
+export function bucketNameProblems(name: string): string[] {
+  const out: string[] = [];
+  if (name.length < 3 || name.length > 63) out.push('must be 3 to 63 characters long');
+  if (!/^[a-z0-9.-]*$/.test(name)) out.push('may contain only lowercase letters, digits, dots and hyphens');
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) out.push('must begin and end with a letter or digit');
+  if (name.includes('..')) out.push('must not contain two adjacent periods');
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) out.push('must not be formatted as an IP address');
+  for (const p of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (name.startsWith(p)) out.push(`must not start with '${p}' (reserved by S3)`);
+  for (const s of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) if (name.endsWith(s)) out.push(`must not end with '${s}' (reserved by S3)`);
+  // virtual-hosted-style HTTPS (what Tempo and the AWS CLI use) fails certificate checks for dotted names,
+  // and the bucket policy refuses plain HTTP
+  if (name.includes('.') && out.length === 0) out.push("must not contain '.': TLS to a dotted bucket's virtual-hosted address fails, and the bucket only accepts TLS");
+  return out;
+}
+
+/** An IPv4 CIDR such as `10.0.0.0/16`, with no host bits set. */
+export function cidrProblem(cidr: string): string | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return 'must be an IPv4 CIDR block such as 10.0.0.0/16';
+  const octets = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return 'must be an IPv4 CIDR block such as 10.0.0.0/16';
+  const ip = octets.reduce((a, o) => a * 256 + o, 0);
+  const hostBits = 2 ** (32 - bits);
+  if (ip % hostBits !== 0) return `has host bits set; AWS would store it as a different block`;
+  return undefined;
+}
+
+export interface AwsValidationContext {
+  /**
+   * The environment's spec; rules that need it are skipped when it did not resolve.
+   * @default - none (the spec did not resolve)
+   */
+  readonly spec?: ResolvedSpec;
+  readonly tracesBucket: string;
+  readonly configBucket: string;
+  /**
+   * Component name → its descriptor's sizing, before overrides.
+   * @default - none (the spec did not resolve; sizing is not checked)
+   */
+  readonly defaultSizing?: Readonly<Partial<Record<ComponentName, { cpu: number; memoryMiB: number }>>>;
+}
+
+/**
+ * Every AWS input the stack relies on, checked before any resource exists: what would fail
+ * at `terraform apply` (or, worse, deploy fine and not work) is reported at synth, naming the prop.
+ */
+export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsValidationContext): Issue[] {
+  const issues: Issue[] = [];
+  if (!REGION.test(props.region)) issues.push(issue('region', 'must be an AWS region such as eu-west-1', props.region));
+
+  // state
+  for (const p of bucketNameProblems(props.state.bucket)) issues.push(issue('state.bucket', p, props.state.bucket));
+  if (props.state.key !== undefined && (props.state.key === '' || props.state.key.startsWith('/'))) issues.push(issue('state.key', 'must be a non-empty object key without a leading slash', props.state.key));
+
+  // buckets
+  for (const p of bucketNameProblems(ctx.tracesBucket)) issues.push(issue('tracesBucket', p, ctx.tracesBucket));
+  for (const p of bucketNameProblems(ctx.configBucket)) issues.push(issue('configBucket', p, ctx.configBucket));
+  if (ctx.tracesBucket === ctx.configBucket) issues.push(issue('configBucket', "must differ from tracesBucket: Tempo treats every top-level prefix of its bucket as a tenant", ctx.configBucket));
+  if (props.tracesExpirationMarginDays !== undefined && !(Number.isInteger(props.tracesExpirationMarginDays) && props.tracesExpirationMarginDays >= 1)) {
+    issues.push(issue('tracesExpirationMarginDays', 'must be a whole number of days, at least 1: the lifecycle backstop must never delete a block Tempo still keeps', props.tracesExpirationMarginDays));
+  }
+  if (props.tracesNoncurrentVersionDays !== undefined && !(Number.isInteger(props.tracesNoncurrentVersionDays) && props.tracesNoncurrentVersionDays >= 1)) {
+    issues.push(issue('tracesNoncurrentVersionDays', 'must be a whole number of days, at least 1', props.tracesNoncurrentVersionDays));
+  }
+  if (props.tracesNoncurrentVersionDays !== undefined && !props.tracesBucketVersioning) {
+    issues.push(issue('tracesNoncurrentVersionDays', "requires 'tracesBucketVersioning': without versioning there are no noncurrent versions", props.tracesNoncurrentVersionDays));
+  }
+
+  // KMS
+  if (props.kmsKeyArn !== undefined) {
+    const m = KMS_KEY_ARN.exec(props.kmsKeyArn);
+    if (!m) {
+      issues.push(issue('kmsKeyArn', "must be a key ARN (arn:aws:kms:<region>:<account>:key/<id>): an alias or key id cannot be granted to Tempo's task role, so Tempo could not read or write its blocks", props.kmsKeyArn));
+    } else if (m[2] !== props.region) {
+      issues.push(issue('kmsKeyArn', `must be a key in the stack's region (${props.region}): S3 encrypts with keys of the bucket's region only`, props.kmsKeyArn));
+    }
+  }
+
+  // network
+  if (!VPC_ID.test(props.vpcId)) issues.push(issue('vpcId', 'must be a VPC id such as vpc-0123456789abcdef0', props.vpcId));
+  if (props.privateSubnetIds.length === 0) issues.push(issue('privateSubnetIds', 'must name at least one private subnet for the tasks (two or more in different zones for resilience)', props.privateSubnetIds));
+  props.privateSubnetIds.forEach((s, i) => {
+    if (!SUBNET_ID.test(s)) issues.push(issue(`privateSubnetIds[${i}]`, 'must be a subnet id such as subnet-0123456789abcdef0', s));
+  });
+  if (new Set(props.privateSubnetIds).size !== props.privateSubnetIds.length) issues.push(issue('privateSubnetIds', 'must not repeat a subnet', props.privateSubnetIds));
+
+  const sources: [string, readonly string[] | undefined, 'cidr' | 'sg'][] = [
+    ['otlpAllowedCidrs', props.otlpAllowedCidrs, 'cidr'],
+    ['otlpAllowedSecurityGroupIds', props.otlpAllowedSecurityGroupIds, 'sg'],
+    ['grafanaAllowedCidrs', props.grafanaAllowedCidrs, 'cidr'],
+    ['grafanaAllowedSecurityGroupIds', props.grafanaAllowedSecurityGroupIds, 'sg'],
+    ['scrapeTargetCidrs', props.scrapeTargetCidrs, 'cidr'],
+  ];
+  for (const [field, values, kind] of sources) {
+    (values ?? []).forEach((v, i) => {
+      if (kind === 'cidr') {
+        const p = cidrProblem(v);
+        if (p) issues.push(issue(`${field}[${i}]`, p, v));
+      } else if (!SG_ID.test(v)) {
+        issues.push(issue(`${field}[${i}]`, 'must be a security group id such as sg-0123456789abcdef0', v));
+      }
+    });
+  }
+  if ((props.otlpAllowedCidrs ?? []).length === 0 && (props.otlpAllowedSecurityGroupIds ?? []).length === 0) {
+    issues.push(issue('otlpAllowedCidrs', "or 'otlpAllowedSecurityGroupIds' must name the services: without either, Tempo's OTLP ports are open to nobody"));
+  }
+  if ((props.grafanaAllowedCidrs ?? []).length === 0 && (props.grafanaAllowedSecurityGroupIds ?? []).length === 0) {
+    issues.push(issue('grafanaAllowedCidrs', "or 'grafanaAllowedSecurityGroupIds' must name who opens Grafana: without either, nobody can reach it"));
+  }
+  (props.grafanaAllowedCidrs ?? []).forEach((c, i) => {
+    if (c === '0.0.0.0/0') issues.push(issue(`grafanaAllowedCidrs[${i}]`, 'must not be the whole internet: Grafana is an admin UI; name your VPN or office ranges', c));
+  });
+
+  // OTLP protocols the security group opens vs. the ones services export with
+  if (props.otlpProtocols !== undefined && ctx.spec) {
+    props.otlpProtocols.forEach((p, i) => {
+      if (!(OTLP_PROTOCOLS as readonly string[]).includes(p)) issues.push(issue(`otlpProtocols[${i}]`, `must be one of ${OTLP_PROTOCOLS.join(', ')}`, p));
+    });
+    for (const protocol of OTLP_PROTOCOLS) {
+      const users = ctx.spec!.services.filter((s) => s.protocol === protocol).map((s) => s.name);
+      if (users.length > 0 && !props.otlpProtocols.includes(protocol as OtlpProtocol)) {
+        issues.push(issue('otlpProtocols', `must include '${protocol}': ${users.join(', ')} export${users.length === 1 ? 's' : ''} with it, and its port would stay closed to them`, props.otlpProtocols));
+      }
+    }
+  }
+
+  // metrics backend
+  if (props.metricsBackend !== undefined && props.metricsBackend !== 'prometheus') {
+    issues.push(issue('metricsBackend', "must be 'prometheus': the stack needs exemplars (trace links on latency panels), and Amazon Managed Service for Prometheus does not store exemplars", props.metricsBackend));
+  }
+
+  // sizing and logs
+  const defaultSizing = ctx.defaultSizing ?? {};
+  for (const [name, override] of Object.entries(ctx.defaultSizing ? props.sizing ?? {} : {}) as [ComponentName, { cpu?: number; memoryMiB?: number } | undefined][]) {
+    const base = defaultSizing[name];
+    if (!base) {
+      issues.push(issue(`sizing.${name}`, `is not a component of this stack (${Object.keys(defaultSizing).join(', ')})`, override));
+      continue;
+    }
+    const cpu = override?.cpu ?? base.cpu;
+    const memory = override?.memoryMiB ?? base.memoryMiB;
+    const allowed = FARGATE_MEMORY_BY_CPU[cpu];
+    if (!allowed) {
+      issues.push(issue(`sizing.${name}.cpu`, `must be a Fargate CPU value (${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')})`, cpu));
+    } else if (!allowed.includes(memory)) {
+      issues.push(issue(`sizing.${name}.memoryMiB`, `must be one of Fargate's memory sizes for ${cpu} CPU units (${allowed[0]}..${allowed[allowed.length - 1]} in steps of ${allowed.length > 1 ? allowed[1] - allowed[0] : allowed[0]})`, memory));
+    }
+  }
+  if (props.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays)) {
+    issues.push(issue('logRetentionDays', `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')})`, props.logRetentionDays));
+  }
+  return issues;
+}

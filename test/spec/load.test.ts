@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { O11yValidationError } from '../../src/spec/issues';
+import { loadSpec, parseSpec } from '../../src/spec/load';
+
+const EXAMPLE_FILE = join(__dirname, '..', '..', 'stacks', 'o11y.yaml');
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'o11y-load-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The error loadSpec throws; fails the test when it throws nothing or something else. */
+function loadError(path: string): O11yValidationError {
+  try {
+    loadSpec(path);
+  } catch (e) {
+    expect(e).toBeInstanceOf(O11yValidationError);
+    const message = (e as Error).message;
+    // the CLI prints the message as is: it must read as a report, never as a stack trace
+    expect(message).not.toMatch(/^\s+at /m);
+    expect(message).not.toMatch(/Error:|node_modules|\.js:\d+/);
+    return e as O11yValidationError;
+  }
+  throw new Error(`loadSpec(${path}) did not throw`);
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('loadSpec reads', () => {
+  it('the shipped example', () => {
+    const spec = loadSpec(EXAMPLE_FILE);
+    expect(spec.name).toBe('shop');
+    expect(spec.services.map((s) => s.name)).toEqual(['checkout', 'cart', 'catalog', 'payments-gateway']);
+  });
+
+  it('YAML (.yaml and .yml) and JSON into the same spec', () => {
+    const yaml = 'name: shop\nservices:\n  - name: checkout\n    version: "1.0"\n    sampling: { ratio: 0.5 }\n    attributes: { team: payments }\nenvironments:\n  prod: { tracing: { retention: 30d } }\n';
+    const json = JSON.stringify({
+      name: 'shop',
+      services: [{ name: 'checkout', version: '1.0', sampling: { ratio: 0.5 }, attributes: { team: 'payments' } }],
+      environments: { prod: { tracing: { retention: '30d' } } },
+    });
+    const fromYaml = loadSpec(file('a.yaml', yaml));
+    expect(loadSpec(file('b.yml', yaml))).toEqual(fromYaml);
+    expect(loadSpec(file('c.json', json))).toEqual(fromYaml);
+    expect(fromYaml.services[0]).toEqual({ name: 'checkout', version: '1.0', sampling: { ratio: 0.5 }, attributes: { team: 'payments' } });
+  });
+
+  it('a relative path', () => {
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      file('relative.yaml', 'name: shop\nservices: [{ name: a }]\n');
+      expect(loadSpec('relative.yaml').name).toBe('shop');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe('loadSpec reports', () => {
+  it('a YAML syntax error with the file, the line and the column', () => {
+    const path = file('indent.yaml', 'name: shop\nservices:\n  - name: checkout\n   version: "1"\n');
+    const e = loadError(path);
+    expect(e.issues).toHaveLength(1);
+    expect(e.message).toMatch(new RegExp(`^${escape(path)}: 1 problem\\n {2}- line 4, column \\d+: not valid YAML: \\S.*$`));
+  });
+
+  it('a duplicate key as a syntax error on the line of the second key', () => {
+    const path = file('dup.yaml', 'name: shop\nname: again\nservices: [{ name: a }]\n');
+    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - line 2, column 1: not valid YAML: Map keys must be unique`);
+  });
+
+  it('an unterminated string', () => {
+    const path = file('quote.yml', 'name: "shop\nservices: []\n');
+    expect(loadError(path).message).toMatch(new RegExp(`^${escape(path)}: 1 problem\\n {2}- line \\d+, column \\d+: not valid YAML: .*quote`));
+  });
+
+  it('a JSON syntax error as JSON, with lines', () => {
+    const path = file('bad.json', '{\n  "name": "shop",\n  "services": [\n    { "name": "checkout"\n  ]\n}\n');
+    const e = loadError(path);
+    expect(e.issues.length).toBeGreaterThanOrEqual(1);
+    for (const line of e.lines) expect(line).toMatch(/^line \d+, column \d+: not valid JSON: \S/);
+    expect(e.message.startsWith(`${path}: ${e.issues.length} problem`)).toBe(true);
+    // the first complaint is not before the line that lacks its closing brace
+    expect(Number(/^line (\d+)/.exec(e.lines[0])![1])).toBeGreaterThanOrEqual(4);
+  });
+
+  it('spec problems under the name of the file', () => {
+    const path = file('invalid.yaml', 'name: shop\nservices:\n  - name: Checkout\n');
+    expect(loadError(path).message).toBe(
+      `${path}: 1 problem\n  - services[0].name: must match [a-z][a-z0-9-]* (a lowercase letter, then lowercase letters, digits or '-') (got "Checkout")`,
+    );
+  });
+
+  it('an empty file as an empty spec', () => {
+    const path = file('empty.yaml', '');
+    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): must be a map, not null (got null)`);
+  });
+
+  it('an unsupported extension before reading anything', () => {
+    // the file does not exist: the extension is checked first
+    expect(loadError('o11y.toml').message).toBe('o11y.toml: 1 problem\n  - (spec): a spec file must end in .yaml, .yml or .json (got "o11y.toml")');
+    expect(loadError('o11y').message).toBe('o11y: 1 problem\n  - (spec): a spec file must end in .yaml, .yml or .json (got "o11y")');
+  });
+
+  it('a missing file by its error code', () => {
+    const path = join(dir, 'missing.yaml');
+    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): cannot read the file: ENOENT`);
+  });
+
+  it('a directory by its error code', () => {
+    const path = join(dir, 'folder.yaml');
+    mkdirSync(path);
+    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): cannot read the file: EISDIR`);
+  });
+});
+
+describe('parseSpec', () => {
+  it('calls its source "spec" unless told otherwise', () => {
+    expect(() => parseSpec('name: [')).toThrow(/^spec: 1 problem\n {2}- line \d+, column \d+: not valid YAML: /);
+    expect(() => parseSpec('{}', 'inline.json')).toThrow(/^inline\.json: 2 problems\n {2}- name: is required\n {2}- services: is required$/);
+  });
+});
