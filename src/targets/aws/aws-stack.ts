@@ -25,7 +25,7 @@ import { PrometheusStorage } from './prometheus-storage';
 import { SecureBucket } from './secure-bucket';
 import { ComponentSecurityGroups, exposuresFromRules, GroupName, securityRules } from './security-groups';
 import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
-import { terraformLiteral } from './terraform-template';
+import { terraformLiteral } from '../terraform-literal';
 import { TracesBucket } from './traces-bucket';
 import { validateAwsProps } from './validate-aws-props';
 

@@ -4,7 +4,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Construct } from 'constructs';
 import type { Component, ComponentName } from '../../components/component';
 import type { PolicyStatement } from './task-role';
-import { terraformLiteral } from './terraform-template';
+import { terraformLiteral } from '../terraform-literal';
 
 /**
  * The init container's image: the official AWS CLI v2 image (Amazon Linux 2: `sh`, `sha256sum`,

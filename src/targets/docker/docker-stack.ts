@@ -14,7 +14,7 @@ import { dockerTopology, TraceBackend } from '../../components/topology';
 import { resolveSpec } from '../../spec/resolve';
 import { issue, Issue } from '../../spec/issues';
 import type { ObservabilitySpec } from '../../spec/types';
-import { terraformLiteral } from '../aws/terraform-template';
+import { terraformLiteral } from '../terraform-literal';
 import { writeRenderedFilesOnSynth } from '../rendered-files';
 
 export interface DockerObservabilityStackProps {

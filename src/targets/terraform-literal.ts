@@ -6,7 +6,7 @@
  *
  * Not `Fn.rawString`: it JSON-escapes its input for HCL, and in `.tf.json` those escapes stay in
  * the value, so every newline reaches AWS as a backslash and an `n` (checked with `terraform`
- * in test/targets/aws/terraform-template.test.ts).
+ * in test/targets/terraform-literal.test.ts).
  */
 export function terraformLiteral(s: string): string {
   // replacer functions: in a replacement string `$$` would itself mean one `$`

@@ -1,7 +1,7 @@
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
-import { terraformLiteral } from '../../../src/targets/aws/terraform-template';
-import { examplePlan } from '../../support/plans';
-import { removeTempDirs, synthJson, terraformBinary, terraformEvaluate, testApp } from '../../support/synth';
+import { terraformLiteral } from '../../src/targets/terraform-literal';
+import { examplePlan } from '../support/plans';
+import { removeTempDirs, synthJson, terraformBinary, terraformEvaluate, testApp } from '../support/synth';
 
 afterAll(removeTempDirs);
 
@@ -26,7 +26,7 @@ describe('placing rendered text into Terraform', () => {
     expect(terraformEvaluate(values)).toEqual(want);
   });
 
-  // documents a bug outside src/targets/aws: src/targets/docker/docker-stack.ts uploads configs with Fn.rawString
+  // why neither target uses Fn.rawString for rendered files
   withTerraform('Fn.rawString does not: Terraform keeps its JSON escapes, so newlines arrive as a backslash and an n', () => {
     const got = terraformEvaluate({ v: synthesized(Fn.rawString('a: 1\nb: "2"\n')) }).v;
     expect(got).toBe('a: 1\\nb: \\"2\\"\\n');
