@@ -1,7 +1,7 @@
-import { parse } from 'yaml';
-import { component, fileContent, StackPlan } from '../components/plan';
+import { component, StackPlan } from '../components/plan';
 import { DATASOURCE_UIDS, PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
+import { arr, obj, renderedYaml } from './config-tree';
 
 /**
  * Which metric names each part of a stack really emits, with the upstream source of every
@@ -154,13 +154,10 @@ export const TEMPO_SERVICE_MAP_METRICS: readonly string[] = [
   'traces_spanmetrics_latency_bucket',
 ];
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** `host:port` targets Prometheus scrapes, from the prometheus.yml as deployed. */
 function scrapedTargets(plan: StackPlan): Set<string> {
-  const cfg = obj(parse(fileContent(plan, 'prometheus.yml') ?? '{}'));
+  const cfg = renderedYaml(plan, 'prometheus.yml') ?? {};
   return new Set(
     arr(cfg.scrape_configs).flatMap((s) => arr(obj(s).static_configs).flatMap((c) => arr(obj(c).targets).map(String))),
   );
@@ -179,7 +176,7 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
   if (targets.has(`localhost:${PORTS.prometheus}`)) out.push('prometheusSelf');
   if (component(plan, 'tempo')) {
     if (targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoSelf');
-    const tempo = obj(parse(fileContent(plan, 'tempo.yaml') ?? '{}'));
+    const tempo = renderedYaml(plan, 'tempo.yaml') ?? {};
     const remoteWrites = arr(obj(obj(tempo.metrics_generator).storage).remote_write);
     const processors = arr(obj(obj(obj(tempo.overrides).defaults).metrics_generator).processors);
     if (remoteWrites.length > 0) {

@@ -1,15 +1,12 @@
-import { parse } from 'yaml';
-import { component, fileContent, StackPlan } from '../components/plan';
+import { component, StackPlan } from '../components/plan';
 import { EXEMPLAR_STORAGE_FLAG, REMOTE_WRITE_RECEIVER_FLAG } from '../render/prometheus';
 import { PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
+import { arr, obj, renderedYaml } from './config-tree';
 
 /** Tempo's fallback when `trace_id_label_name` is empty (modules/generator/registry, Tempo 3.0). */
 export const TEMPO_DEFAULT_TRACE_ID_LABEL = 'traceID';
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
  * The exemplar chain, hop by hop, on the files as they are deployed:
@@ -21,7 +18,7 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export function checkExemplarChain(plan: StackPlan): Issue[] {
   const issues: Issue[] = [];
   const prom = component(plan, 'prometheus');
-  const datasources = obj(parse(fileContent(plan, 'grafana/datasources.yaml') ?? '{}'));
+  const datasources = renderedYaml(plan, 'grafana/datasources.yaml') ?? {};
   const dsList = arr(datasources.datasources).map(obj);
   const promDs = dsList.find((d) => d.type === 'prometheus');
   const destinations = arr(obj(promDs?.jsonData).exemplarTraceIdDestinations).map(obj);
@@ -29,9 +26,8 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
 
   // hop 1: Tempo writes exemplars, and under which label
   const required: { label: string; from: string }[] = [];
-  const tempoYaml = fileContent(plan, 'tempo.yaml');
-  if (tempoYaml !== undefined) {
-    const tempo = obj(parse(tempoYaml));
+  const tempo = renderedYaml(plan, 'tempo.yaml');
+  if (tempo !== undefined) {
     const gen = obj(obj(obj(tempo.overrides).defaults).metrics_generator);
     const processors = arr(gen.processors);
     if (!processors.includes('span-metrics')) {
@@ -54,7 +50,7 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
     issues.push(issue('prometheus', 'the stack has no Prometheus to store exemplars'));
   } else {
     if (!prom.args.includes(EXEMPLAR_STORAGE_FLAG)) issues.push(issue('prometheus flags', `must include ${EXEMPLAR_STORAGE_FLAG}, or Prometheus discards every exemplar`, prom.args));
-    if (tempoYaml !== undefined && !prom.args.includes(REMOTE_WRITE_RECEIVER_FLAG)) issues.push(issue('prometheus flags', `must include ${REMOTE_WRITE_RECEIVER_FLAG}, or Tempo's remote write is refused`, prom.args));
+    if (tempo !== undefined && !prom.args.includes(REMOTE_WRITE_RECEIVER_FLAG)) issues.push(issue('prometheus flags', `must include ${REMOTE_WRITE_RECEIVER_FLAG}, or Tempo's remote write is refused`, prom.args));
   }
 
   // hop 3: Grafana links each label to a trace datasource that exists

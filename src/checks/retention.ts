@@ -1,12 +1,8 @@
-import { parse } from 'yaml';
-import { component, fileContent, StackPlan } from '../components/plan';
+import { component, StackPlan } from '../components/plan';
 import { RETENTION_FLAG } from '../render/prometheus';
 import { goHours, humanDuration } from '../spec/duration';
 import { issue, Issue } from '../spec/issues';
-
-function get(obj: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
-}
+import { at, renderedYaml } from './config-tree';
 
 export const TEMPO_RETENTION_KEYS = ['backend_scheduler.provider.compaction.compaction.block_retention', 'backend_worker.compaction.block_retention'] as const;
 
@@ -17,12 +13,11 @@ export const TEMPO_RETENTION_KEYS = ['backend_scheduler.provider.compaction.comp
  */
 export function checkRetention(plan: StackPlan): Issue[] {
   const issues: Issue[] = [];
-  const tempoYaml = fileContent(plan, 'tempo.yaml');
-  if (tempoYaml !== undefined) {
-    const cfg: unknown = parse(tempoYaml);
+  const cfg = renderedYaml(plan, 'tempo.yaml');
+  if (cfg !== undefined) {
     const want = goHours(plan.spec.tracing.retentionHours);
     for (const key of TEMPO_RETENTION_KEYS) {
-      const got = get(cfg, key);
+      const got = at(cfg, key);
       if (got !== want) issues.push(issue(`tempo.yaml: ${key}`, `must equal tracing.retention (${want})`, got));
     }
   }
