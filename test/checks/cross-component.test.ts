@@ -1,0 +1,163 @@
+import { parse, stringify } from 'yaml';
+import { stackIssues } from '../../src/checks';
+import { checkServiceEndpoints } from '../../src/checks/endpoints';
+import { checkExemplarChain } from '../../src/checks/exemplar-chain';
+import { checkRetention } from '../../src/checks/retention';
+import type { Component } from '../../src/components/component';
+import type { StackPlan } from '../../src/components/plan';
+import { formatIssue } from '../../src/spec/issues';
+import { publishedPorts } from '../../src/targets/docker/docker-stack';
+import { examplePlan } from '../support/plans';
+
+/**
+ * Every cross-component rule must be able to fail: each test breaks one hop of a real plan
+ * (the example's rendered files, edited as a careless hand-edit would) and expects the exact
+ * message. The unbroken plans pass, so a check that always passed would fail here.
+ */
+type Tree = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function editYaml(plan: StackPlan, output: string, edit: (t: Tree) => void): StackPlan {
+  return {
+    ...plan,
+    files: plan.files.map((f) => {
+      if (f.output !== output) return f;
+      const tree = parse(f.content) as Tree;
+      edit(tree);
+      return { ...f, content: stringify(tree) };
+    }),
+  };
+}
+
+function editComponent(plan: StackPlan, name: Component['name'], edit: (c: Component) => Component): StackPlan {
+  return { ...plan, components: plan.components.map((c) => (c.name === name ? edit(c) : c)) };
+}
+
+const lines = (issues: ReturnType<typeof checkExemplarChain>) => issues.map(formatIssue);
+
+describe('the example stacks', () => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('%s has no cross-component problem', (stack) => {
+    const plan = examplePlan(stack);
+    const exposures = stack.startsWith('local') ? publishedPorts(plan).exposures : [];
+    expect(lines([...checkExemplarChain(plan), ...checkRetention(plan)])).toEqual([]);
+    if (stack.startsWith('local')) expect(lines(stackIssues(plan, exposures))).toEqual([]);
+  });
+});
+
+describe('the exemplar chain', () => {
+  const local = examplePlan('local');
+
+  it('fails when Tempo does not generate span metrics', () => {
+    const plan = editYaml(local, 'tempo.yaml', (t) => (t.overrides.defaults.metrics_generator.processors = ['service-graphs']));
+    expect(lines(checkExemplarChain(plan))).toEqual([`tempo.yaml: overrides.defaults.metrics_generator.processors: must include 'span-metrics': no span metrics, no exemplars (got ["service-graphs"])`]);
+  });
+
+  it('fails when the metrics-generator does not send exemplars', () => {
+    const plan = editYaml(local, 'tempo.yaml', (t) => (t.metrics_generator.storage.remote_write[0].send_exemplars = false));
+    expect(lines(checkExemplarChain(plan))).toEqual(['tempo.yaml: metrics_generator.storage.remote_write[0].send_exemplars: must be true, or exemplars are dropped before they reach Prometheus (got false)']);
+  });
+
+  it('fails when the metrics-generator writes to another Prometheus', () => {
+    const plan = editYaml(local, 'tempo.yaml', (t) => (t.metrics_generator.storage.remote_write[0].url = 'http://elsewhere:9090/api/v1/write'));
+    expect(lines(checkExemplarChain(plan))).toEqual([`tempo.yaml: metrics_generator.storage.remote_write[0].url: must be this stack's Prometheus remote-write receiver (http://prometheus:9090/api/v1/write) (got "http://elsewhere:9090/api/v1/write")`]);
+  });
+
+  it('fails when Tempo writes the trace id under a label Grafana does not link', () => {
+    const plan = editYaml(local, 'tempo.yaml', (t) => (t.overrides.defaults.metrics_generator.trace_id_label_name = 'trace_identifier'));
+    expect(lines(checkExemplarChain(plan))).toEqual([
+      `grafana/datasources.yaml: Prometheus jsonData.exemplarTraceIdDestinations: must link exemplar label 'trace_identifier' (written by Tempo's metrics-generator) to the trace datasource (got ["traceID","trace_id"])`,
+    ]);
+  });
+
+  it("uses Tempo's own default label (traceID) when trace_id_label_name is left out", () => {
+    const plan = editYaml(local, 'tempo.yaml', (t) => delete t.overrides.defaults.metrics_generator.trace_id_label_name);
+    expect(lines(checkExemplarChain(plan))).toEqual([]);
+  });
+
+  it.each([
+    ['--enable-feature=exemplar-storage', 'must include --enable-feature=exemplar-storage, or Prometheus discards every exemplar'],
+    ['--web.enable-remote-write-receiver', "must include --web.enable-remote-write-receiver, or Tempo's remote write is refused"],
+  ])('fails when Prometheus runs without %s', (flag, message) => {
+    const plan = editComponent(local, 'prometheus', (c) => ({ ...c, args: c.args.filter((a) => a !== flag) }));
+    const [line] = lines(checkExemplarChain(plan));
+    expect(line.startsWith(`prometheus flags: ${message} (got [`)).toBe(true);
+  });
+
+  it('fails when Grafana links the exemplar to a datasource uid that is not provisioned', () => {
+    const plan = editYaml(local, 'grafana/datasources.yaml', (t) => {
+      t.datasources.find((d: Tree) => d.type === 'prometheus').jsonData.exemplarTraceIdDestinations[0].datasourceUid = 'tempo';
+    });
+    expect(lines(checkExemplarChain(plan))).toEqual([`grafana/datasources.yaml: exemplarTraceIdDestinations 'traceID'.datasourceUid: must be the uid of a provisioned trace datasource (o11y-tempo) (got "tempo")`]);
+  });
+
+  it("fails in the Jaeger stack when the services' exemplar label is not linked", () => {
+    const plan = editYaml(examplePlan('local-jaeger'), 'grafana/datasources.yaml', (t) => {
+      t.datasources.find((d: Tree) => d.type === 'prometheus').jsonData.exemplarTraceIdDestinations = [];
+    });
+    expect(lines(checkExemplarChain(plan))).toEqual([
+      `grafana/datasources.yaml: Prometheus jsonData.exemplarTraceIdDestinations: must link exemplar label 'trace_id' (written by the services' OpenTelemetry Prometheus exporters) to the trace datasource (got [])`,
+    ]);
+  });
+
+  it('fails when a dashboard latency panel hides exemplars', () => {
+    const dash = local.files.find((f) => f.output === 'grafana/dashboards/o11y-service-overview.json')!;
+    const tree = JSON.parse(dash.content) as Tree;
+    const panels: Tree[] = tree.panels.flatMap((p: Tree) => [p, ...(p.panels ?? [])]);
+    const latency = panels.find((p) => (p.targets ?? []).some((t: Tree) => /_bucket\b/.test(t.expr ?? '')))!;
+    const index = latency.targets.findIndex((t: Tree) => /_bucket\b/.test(t.expr ?? ''));
+    latency.targets[index].exemplar = false;
+    const plan = { ...local, files: local.files.map((f) => (f === dash ? { ...f, content: JSON.stringify(tree) } : f)) };
+    expect(lines(checkExemplarChain(plan))).toEqual([
+      `grafana/dashboards/o11y-service-overview.json: panel '${latency.title}' targets[${index}].exemplar: must be true on a latency histogram, or its exemplars (trace links) are hidden (got false)`,
+    ]);
+  });
+});
+
+describe('retention', () => {
+  const local = examplePlan('local');
+
+  it('fails when the backend worker keeps blocks for another time than the scheduler', () => {
+    const plan = editYaml(local, 'tempo.yaml', (t) => (t.backend_worker.compaction.block_retention = '336h'));
+    expect(lines(checkRetention(plan))).toEqual(['tempo.yaml: backend_worker.compaction.block_retention: must equal tracing.retention (48h) (got "336h")']);
+  });
+
+  it('fails when the scheduler retention is missing (Tempo would fall back to its 336h default)', () => {
+    const plan = editYaml(local, 'tempo.yaml', (t) => delete t.backend_scheduler.provider);
+    expect(lines(checkRetention(plan))).toEqual(['tempo.yaml: backend_scheduler.provider.compaction.compaction.block_retention: must equal tracing.retention (48h) (got nothing)']);
+  });
+
+  it("fails when Prometheus's retention flag is not the spec's", () => {
+    const plan = editComponent(local, 'prometheus', (c) => ({ ...c, args: c.args.map((a) => (a.startsWith('--storage.tsdb.retention.time=') ? '--storage.tsdb.retention.time=15d' : a)) }));
+    expect(lines(checkRetention(plan))).toEqual(['prometheus flags: --storage.tsdb.retention.time: must be set once to metrics.retention (--storage.tsdb.retention.time=2d) (got ["--storage.tsdb.retention.time=15d"])']);
+  });
+});
+
+describe('service endpoints', () => {
+  const local = examplePlan('local');
+  const { exposures } = publishedPorts(local);
+
+  function withEndpoint(service: string, endpoint: string): StackPlan {
+    return { ...local, serviceEnvs: local.serviceEnvs.map((e) => (e.service === service ? { ...e, env: { ...e.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } } : e)) };
+  }
+
+  it('fails when a gRPC service points at the OTLP/HTTP port', () => {
+    expect(lines(checkServiceEndpoints(withEndpoint('checkout', 'http://localhost:4318'), exposures))).toEqual([
+      "otel/checkout.env: OTEL_EXPORTER_OTLP_ENDPOINT: port 4318 is tempo's otlp-http listener, but the service exports with grpc (got \"http://localhost:4318\")",
+    ]);
+  });
+
+  it('fails when a service points at a port nothing publishes', () => {
+    expect(lines(checkServiceEndpoints(withEndpoint('cart', 'http://localhost:14318'), exposures))).toEqual([
+      'otel/cart.env: OTEL_EXPORTER_OTLP_ENDPOINT: no component of the stack is reachable there; http/protobuf is served at localhost:4318 (got "http://localhost:14318")',
+    ]);
+  });
+
+  it('fails when a service points at a component that is not the trace entry point', () => {
+    expect(lines(checkServiceEndpoints(withEndpoint('cart', 'http://localhost:9090'), [{ component: 'prometheus', purpose: 'otlp-http', hosts: ['localhost'], port: 9090 }])).filter((l) => l.startsWith('otel/cart.env'))).toEqual([
+      "otel/cart.env: OTEL_EXPORTER_OTLP_ENDPOINT: points at prometheus, but this stack's trace entry point is tempo (got \"http://localhost:9090\")",
+    ]);
+  });
+
+  it('fails when the endpoint is not a URL', () => {
+    expect(lines(checkServiceEndpoints(withEndpoint('cart', 'localhost 4318'), exposures))).toEqual(['otel/cart.env: OTEL_EXPORTER_OTLP_ENDPOINT: is not a URL (got "localhost 4318")']);
+  });
+});
