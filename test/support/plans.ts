@@ -7,11 +7,11 @@
  */
 import { join } from 'node:path';
 import { planStack, StackPlan } from '../../src/components/plan';
-import { awsTopology, dockerTopology, TraceBackend } from '../../src/components/topology';
+import { dockerTopology, TraceBackend } from '../../src/components/topology';
 import { loadSpec } from '../../src/spec/load';
 import { resolveSpec } from '../../src/spec/resolve';
 import type { ObservabilitySpec } from '../../src/spec/types';
-import type { AwsObservabilityStackProps } from '../../src/targets/aws/aws-stack';
+import { awsStackTopology, type AwsObservabilityStackProps } from '../../src/targets/aws/aws-stack';
 import { EXAMPLE_AWS_INPUTS } from '../../stacks/stacks';
 
 export const SPEC_FILE = join(__dirname, '..', '..', 'stacks', 'o11y.yaml');
@@ -34,19 +34,11 @@ export function dockerPlan(spec: ObservabilitySpec, environment: string, traceBa
 /** The AwsObservabilityStack props that shape its plan. */
 export type AwsPlanProps = Pick<AwsObservabilityStackProps, 'region' | 'environment' | 'discoveryDomain' | 'tracesBucket' | 'kmsKeyArn'>;
 
-/** The plan an AwsObservabilityStack with id `id` builds, with the same defaults. */
+/** The plan an AwsObservabilityStack with id `id` builds (its own topology function and defaults). */
 export function awsPlan(spec: ObservabilitySpec, id: string, props: AwsPlanProps): StackPlan {
   const environment = props.environment ?? id;
   const resolved = resolveSpec(spec, environment);
-  return planStack(
-    resolved,
-    awsTopology({
-      region: props.region,
-      discoveryDomain: props.discoveryDomain ?? `${resolved.name}-${environment}.o11y.internal`,
-      tracesBucket: props.tracesBucket ?? `${resolved.name}-${environment}-tempo-traces`,
-      ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}),
-    }),
-  );
+  return planStack(resolved, awsStackTopology(resolved.name, environment, props));
 }
 
 /** One example stack's plan, as `npm run synth` builds it. */

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { assertStackConsistent } from '../../checks';
 import type { ComponentName } from '../../components/component';
 import { otlpEndpoints, planStack, RenderedFile, StackPlan } from '../../components/plan';
-import { awsTopology } from '../../components/topology';
+import { awsTopology, Topology } from '../../components/topology';
 import { formatEnv } from '../../render/otel-env';
 import { PORTS } from '../../spec/defaults';
 import { Issue, O11yValidationError, throwIfAny } from '../../spec/issues';
@@ -159,6 +159,21 @@ export interface AwsObservabilityStackProps {
 
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 
+/** The names an AWS environment uses, with their defaults applied in one place. */
+export function awsNames(name: string, environment: string, props: Pick<AwsObservabilityStackProps, 'discoveryDomain' | 'tracesBucket' | 'configBucket'>) {
+  return {
+    discoveryDomain: props.discoveryDomain ?? `${name}-${environment}.o11y.internal`,
+    tracesBucket: props.tracesBucket ?? `${name}-${environment}-tempo-traces`,
+    configBucket: props.configBucket ?? `${name}-${environment}-o11y-config`,
+  };
+}
+
+/** The topology the stack renders its configs for (also what tests build plans from). */
+export function awsStackTopology(name: string, environment: string, props: Pick<AwsObservabilityStackProps, 'region' | 'discoveryDomain' | 'tracesBucket' | 'kmsKeyArn'>): Topology {
+  const names = awsNames(name, environment, props);
+  return awsTopology({ region: props.region, discoveryDomain: names.discoveryDomain, tracesBucket: names.tracesBucket, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) });
+}
+
 /**
  * An AWS environment: the same component descriptors as the local stack, run as Fargate
  * services in an existing VPC. Tempo keeps its blocks in a hardened S3 bucket, Prometheus its
@@ -180,11 +195,8 @@ export class AwsObservabilityStack extends TerraformStack {
       if (!(e instanceof O11yValidationError)) throw e;
       issues.push(...e.issues);
     }
-    const name = spec?.name ?? props.spec.name;
-    const domain = props.discoveryDomain ?? `${name}-${environment}.o11y.internal`;
-    const tracesBucketName = props.tracesBucket ?? `${name}-${environment}-tempo-traces`;
-    const configBucketName = props.configBucket ?? `${name}-${environment}-o11y-config`;
-    const plan = spec ? planStack(spec, awsTopology({ region: props.region, discoveryDomain: domain, tracesBucket: tracesBucketName, kmsKeyArn: props.kmsKeyArn })) : undefined;
+    const { discoveryDomain: domain, tracesBucket: tracesBucketName, configBucket: configBucketName } = awsNames(spec?.name ?? props.spec.name, environment, props);
+    const plan = spec ? planStack(spec, awsStackTopology(spec.name, environment, props)) : undefined;
     issues.push(
       ...validateAwsProps(props, {
         spec,
@@ -198,6 +210,7 @@ export class AwsObservabilityStack extends TerraformStack {
     const resolved = spec!;
     this.plan = plan!;
     const stackPlan = this.plan;
+    const name = resolved.name;
 
     const prefix = `${name}-${environment}-o11y`;
     const otlpProtocols = props.otlpProtocols ?? OTLP_PROTOCOLS.filter((p) => resolved.services.some((s) => s.protocol === p));
