@@ -1,0 +1,15 @@
+/**
+ * The public API: the spec (type, loader, validation), the stack constructs and the CLI entry.
+ * Everything else (renderers, components, checks) is internal and may change.
+ */
+export * from './spec/types';
+export * from './spec/resolved';
+export { loadSpec, parseSpec } from './spec/load';
+export { resolveSpec } from './spec/resolve';
+export { specIssues, validateSpec } from './spec/validate';
+export { O11yValidationError, formatIssue } from './spec/issues';
+export type { Issue } from './spec/issues';
+export { DockerObservabilityStack, type DockerObservabilityStackProps } from './targets/docker/docker-stack';
+export { AwsObservabilityStack, type AwsObservabilityStackProps, type AwsStateBackendProps } from './targets/aws/aws-stack';
+export { synthApp } from './app';
+export { main as cliMain, run as runCli } from './cli';
