@@ -48,6 +48,12 @@ export interface ComponentSecret {
   readonly env: string;
 }
 
+export interface ComponentFlow {
+  readonly to: ComponentName;
+  /** What travels, in a few words: `span metrics (remote write)`. */
+  readonly what: string;
+}
+
 export interface Component {
   readonly name: ComponentName;
   readonly image: { readonly repository: string; readonly tag: string };
@@ -65,6 +71,11 @@ export interface Component {
   readonly user?: string;
   /** Components that must be started first. */
   readonly dependsOn: readonly ComponentName[];
+  /**
+   * Where this component's data goes (for the topology picture in reviews): traces, span
+   * metrics, queries answered. Direction is the data's, not the connection's.
+   */
+  readonly flows: readonly ComponentFlow[];
   /** Sizing hints for targets that need them (Fargate). */
   readonly resources: { readonly cpu: number; readonly memoryMiB: number };
 }

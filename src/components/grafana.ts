@@ -74,6 +74,7 @@ export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Compon
     volumes: [{ name: 'grafana-data', mountPath: '/var/lib/grafana' }],
     user: '472',
     dependsOn: [topology.traceBackend, 'prometheus'],
+    flows: [],
     resources: { cpu: 256, memoryMiB: 512 },
   };
 }

@@ -24,6 +24,7 @@ export function jaegerComponent(): Component {
     healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORTS.jaegerUi}/`], intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10, httpPath: '/', port: PORTS.jaegerUi },
     volumes: [],
     dependsOn: [],
+    flows: [{ to: 'grafana', what: 'traces' }],
     resources: { cpu: 256, memoryMiB: 1024 },
   };
 }

@@ -5,7 +5,9 @@ import { grafanaComponent } from './grafana';
 import { jaegerComponent } from './jaeger';
 import { prometheusComponent } from './prometheus';
 import { tempoComponent } from './tempo';
+import { renderStackManifest, STACK_MANIFEST_FILE } from './stack-manifest';
 import type { Topology } from './topology';
+import { toJson } from '../render/serialize';
 
 /** A rendered file of the stack: config of a component, or a service's OTEL env. */
 export interface RenderedFile {
@@ -46,6 +48,7 @@ export function planStack(spec: ResolvedSpec, topology: Topology): StackPlan {
   const files: RenderedFile[] = [
     ...components.flatMap((c) => c.files.map((f) => ({ output: f.output, content: f.content }))),
     ...serviceEnvs.map((e) => ({ output: `otel/${e.service}.env`, content: formatEnv(e.env, 'dotenv') })),
+    { output: STACK_MANIFEST_FILE, content: toJson(renderStackManifest({ spec, topology, components, serviceEnvs, otlpEntry: topology.traceBackend })) },
   ].sort((a, b) => (a.output < b.output ? -1 : 1));
   return { spec, topology, components, serviceEnvs, files };
 }

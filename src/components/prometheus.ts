@@ -44,6 +44,7 @@ export function prometheusComponent(spec: ResolvedSpec, topology: Topology): Com
     volumes: [{ name: 'prometheus-data', mountPath: PROMETHEUS_DATA_DIR }],
     user: '65534',
     dependsOn: [],
+    flows: [{ to: 'grafana', what: 'metrics, exemplars' }],
     resources: { cpu: 512, memoryMiB: 2048 },
   };
 }

@@ -31,6 +31,10 @@ export function tempoComponent(spec: ResolvedSpec, topology: Topology): Componen
     volumes: [{ name: 'tempo-data', mountPath: TEMPO_DATA_DIR }],
     user: '10001',
     dependsOn: ['prometheus'],
+    flows: [
+      { to: 'prometheus', what: 'span metrics, service graph (remote write)' },
+      { to: 'grafana', what: 'traces' },
+    ],
     resources: { cpu: 1024, memoryMiB: 2048 },
   };
 }

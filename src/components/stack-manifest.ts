@@ -1,0 +1,85 @@
+import type { ResolvedSpec } from '../spec/resolved';
+import type { Component, ComponentName, ComponentPort } from './component';
+import { imageRef } from './component';
+import type { Topology } from './topology';
+
+/** The file beside the rendered configs that says what the stack is, for reviews and humans. */
+export const STACK_MANIFEST_FILE = 'o11y-stack.json';
+
+/** One node of the stack's data-flow graph: a component, or a service (`service:<name>`). */
+export type FlowNode = ComponentName | `service:${string}`;
+
+export interface StackManifestFlow {
+  readonly from: FlowNode;
+  readonly to: FlowNode;
+  readonly what: string;
+}
+
+/**
+ * A summary of one stack, written as `config/o11y-stack.json` on synth: what runs (images,
+ * ports), which services send where with which sampling, and how data flows between
+ * them. `o11y review` draws the topology from it; it carries no secret and no absolute path.
+ */
+export interface StackManifest {
+  readonly name: string;
+  readonly environment: string;
+  readonly target: Topology['target'];
+  readonly traceBackend: Topology['traceBackend'];
+  readonly components: readonly {
+    readonly name: ComponentName;
+    readonly image: string;
+    readonly ports: readonly ComponentPort[];
+  }[];
+  readonly services: readonly {
+    readonly name: string;
+    readonly protocol: string;
+    /** `OTEL_EXPORTER_OTLP_ENDPOINT` of the service. */
+    readonly endpoint: string;
+    /** The component the endpoint reaches. */
+    readonly sendsTo: ComponentName;
+    readonly sampler: string;
+    readonly samplerArg?: string;
+    /** The metrics endpoint Prometheus scrapes, if any. */
+    readonly metricsPort?: number;
+  }[];
+  readonly flows: readonly StackManifestFlow[];
+}
+
+export interface ManifestInput {
+  readonly spec: ResolvedSpec;
+  readonly topology: Topology;
+  readonly components: readonly Component[];
+  readonly serviceEnvs: readonly { readonly service: string; readonly env: Readonly<Record<string, string>> }[];
+  /** The component that receives the services' OTLP. */
+  readonly otlpEntry: ComponentName;
+}
+
+export function renderStackManifest(input: ManifestInput): StackManifest {
+  const { spec, topology, components, serviceEnvs, otlpEntry } = input;
+  const services = spec.services.map((s) => {
+    const env = serviceEnvs.find((e) => e.service === s.name)!.env;
+    return {
+      name: s.name,
+      protocol: s.protocol,
+      endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      sendsTo: otlpEntry,
+      sampler: env.OTEL_TRACES_SAMPLER,
+      ...(env.OTEL_TRACES_SAMPLER_ARG !== undefined ? { samplerArg: env.OTEL_TRACES_SAMPLER_ARG } : {}),
+      ...(s.metrics ? { metricsPort: s.metrics.port } : {}),
+    };
+  });
+  const flows: StackManifestFlow[] = [
+    ...services.map((s) => ({ from: `service:${s.name}` as const, to: s.sendsTo, what: `traces (OTLP ${s.protocol})` })),
+    ...services.filter((s) => s.metricsPort !== undefined).map((s) => ({ from: `service:${s.name}` as const, to: 'prometheus' as const, what: 'metrics (scrape)' })),
+    ...components.flatMap((c) => c.flows.map((f) => ({ from: c.name, to: f.to, what: f.what }))),
+  ];
+  return {
+    name: spec.name,
+    environment: spec.environment,
+    target: topology.target,
+    traceBackend: topology.traceBackend,
+    components: components.map((c) => ({ name: c.name, image: imageRef(c), ports: c.ports })),
+    services,
+    flows,
+  };
+}
