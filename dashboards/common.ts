@@ -11,14 +11,21 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE_UIDS } from '../src/spec/defaults';
+import type { SpanMetricsSchema } from '../src/render/span-metrics';
 import type { ResolvedSpec } from '../src/spec/resolved';
 
 /** What a dashboard needs to know about the stack it is provisioned into. */
 export interface StackFacts {
-  /** Where traces go: Tempo (with its metrics-generator) or Jaeger (no span metrics). */
+  /** Where traces are stored: Tempo or Jaeger. */
   readonly traceBackend: 'tempo' | 'jaeger';
-  /** Tempo metrics-generator processors the stack enables (`span-metrics`, `service-graphs`); empty for Jaeger. */
-  readonly generatorProcessors: readonly string[];
+  /**
+   * The span metrics Prometheus holds, in their source's names (Tempo's metrics-generator, or
+   * the collector's connectors when it tail-samples).
+   * @default - none: no RED panels (Jaeger without a collector)
+   */
+  readonly spanMetrics?: SpanMetricsSchema;
+  /** Whether the service-graph series (`traces_service_graph_*`, the same names from either source) exist. */
+  readonly serviceGraph: boolean;
 }
 
 /** Stable dashboard uids: links, bookmarks and provisioning files refer to these. */

@@ -15,13 +15,15 @@ export { DASHBOARD_UIDS, DASHBOARD_TAG } from './common';
 export type { StackFacts } from './common';
 
 /**
- * Tempo stacks get all four; the Jaeger stack has no span metrics, so it gets no RED
- * overview, a dependency graph without rates, Jaeger searches and its own health view.
+ * Stacks with span metrics (Tempo's generator, or a tail-sampling collector) get the RED
+ * overview in their source's metric names; a Jaeger stack without a collector has no span
+ * metrics, so it gets no overview, a dependency graph without rates, Jaeger searches and its
+ * own health view.
  */
 export function dashboardsFor(spec: ResolvedSpec, facts: StackFacts): dashboard.Dashboard[] {
   const out: dashboard.Dashboard[] = [];
-  if (facts.traceBackend === 'tempo' && facts.generatorProcessors.includes('span-metrics')) out.push(serviceOverviewDashboard(spec, facts));
-  if (facts.traceBackend === 'jaeger' || facts.generatorProcessors.includes('service-graphs')) out.push(serviceGraphDashboard(spec, facts));
+  if (facts.spanMetrics) out.push(serviceOverviewDashboard(spec, facts));
+  if (facts.traceBackend === 'jaeger' || facts.serviceGraph) out.push(serviceGraphDashboard(spec, facts));
   out.push(tracesDashboard(spec, facts));
   out.push(stackHealthDashboard(spec, facts));
   return out;

@@ -4,7 +4,10 @@ import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import type { ResolvedSpec } from '../src/spec/resolved';
 import { baseDashboard, DASHBOARD_UIDS, JAEGER, JaegerQueryBuilder, latencyPanel, finish, promTarget, RATE, StackFacts, TEMPO, timeseriesPanel, withRow } from './common';
 
-/** Tempo's service-graph series (grafana/tempo modules/generator/processor/servicegraphs). */
+/**
+ * The service-graph series: the same names from Tempo (grafana/tempo
+ * modules/generator/processor/servicegraphs) and the collector's servicegraph connector.
+ */
 const REQUESTS = 'traces_service_graph_request_total';
 const FAILED = 'traces_service_graph_request_failed_total';
 const SERVER_BUCKET = 'traces_service_graph_request_server_seconds_bucket';
@@ -18,10 +21,11 @@ const EDGE = '{{client}} → {{server}}';
  */
 export function serviceGraphDashboard(spec: ResolvedSpec, facts: StackFacts): dashboard.Dashboard {
   if (facts.traceBackend === 'jaeger') return jaegerServiceGraph(spec);
-  if (!facts.generatorProcessors.includes('service-graphs')) {
-    throw new Error("service graph needs Tempo's service-graphs processor; this stack does not run it");
+  if (!facts.serviceGraph || !facts.spanMetrics) {
+    throw new Error('service graph needs the service-graph metrics (Tempo\'s service-graphs processor or the collector\'s servicegraph connector); this stack has none');
   }
-  const description = 'Who calls whom, how often, how often it fails and how long it takes, from the service-graph metrics Tempo derives from traces.';
+  const from = facts.spanMetrics.source === 'tempo' ? 'Tempo derives from the traces it stores' : 'the collector derives from every span, before tail sampling';
+  const description = `Who calls whom, how often, how often it fails and how long it takes, from the service-graph metrics ${from}.`;
   let d = baseDashboard(spec, DASHBOARD_UIDS.serviceGraph, 'Service graph', description).withPanel(
     new nodegraph.PanelBuilder()
       .title('Service map')

@@ -2,21 +2,21 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { ResolvedSpec } from '../src/spec/resolved';
 import { baseDashboard, DASHBOARD_UIDS, INCOMING_SPAN_KINDS, latencyPanel, finish, PROMETHEUS, promTarget, RATE, redRow, StackFacts, timeseriesPanel, withRow } from './common';
 
-/** Tempo's span-metrics series (grafana/tempo modules/generator/processor/spanmetrics). */
-const CALLS = 'traces_spanmetrics_calls_total';
-const LATENCY_BUCKET = 'traces_spanmetrics_latency_bucket';
 const ERROR = 'status_code="STATUS_CODE_ERROR"';
 
 /**
  * Service overview (RED): per service, request rate, error ratio and latency percentiles
- * from Tempo's span metrics, with exemplars on every latency panel. Needs the
- * `span-metrics` processor: a stack without it gets no overview (see `dashboardsFor`).
+ * from the stack's span metrics (Tempo's generator or the collector's connector, each in its
+ * own names), with exemplars on every latency panel. A stack without span metrics gets no
+ * overview (see `dashboardsFor`).
  */
 export function serviceOverviewDashboard(spec: ResolvedSpec, facts: StackFacts): dashboard.Dashboard {
-  if (!facts.generatorProcessors.includes('span-metrics')) {
-    throw new Error("service overview needs Tempo's span-metrics processor; this stack does not run it");
-  }
-  const service = 'service=~"$service"';
+  const m = facts.spanMetrics;
+  if (!m) throw new Error('service overview needs span metrics (Tempo\'s span-metrics processor or the collector\'s spanmetrics connector); this stack has none');
+  const CALLS = m.calls;
+  const LATENCY_BUCKET = m.latencyBucket;
+  const svc = m.serviceLabel;
+  const service = `${svc}=~"$service"`;
   const matchers = `${service}, ${INCOMING_SPAN_KINDS}`;
   const red = redRow({
     title: 'Incoming requests (server and consumer spans)',
@@ -24,17 +24,17 @@ export function serviceOverviewDashboard(spec: ResolvedSpec, facts: StackFacts):
     bucket: LATENCY_BUCKET,
     matchers,
     errorMatcher: ERROR,
-    by: ['service'],
-    legend: '{{service}}',
+    by: [svc],
+    legend: `{{${svc}}}`,
   });
-  const opCalls = (extra: string) => `sum by (service, span_name) (rate(${CALLS}{${[matchers, extra].filter(Boolean).join(', ')}}[${RATE}]))`;
-  let d = baseDashboard(spec, DASHBOARD_UIDS.serviceOverview, 'Service overview (RED)', 'Request rate, error ratio and latency per service, from the span metrics Tempo derives from every trace.')
+  const opCalls = (extra: string) => `sum by (${svc}, span_name) (rate(${CALLS}{${[matchers, extra].filter(Boolean).join(', ')}}[${RATE}]))`;
+  let d = baseDashboard(spec, DASHBOARD_UIDS.serviceOverview, 'Service overview (RED)', `Request rate, error ratio and latency per service, from the span metrics ${m.source === 'tempo' ? 'Tempo derives from the traces it stores' : 'the collector derives from every span, before tail sampling'}.`)
     .withVariable(
       new dashboard.QueryVariableBuilder('service')
         .label('Service')
         .description('Services that reported spans (label_values of the span metrics).')
         .datasource(PROMETHEUS)
-        .query(`label_values(${CALLS}, service)`)
+        .query(`label_values(${CALLS}, ${svc})`)
         .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
         .sort(dashboard.VariableSort.AlphabeticalAsc)
         .multi(true)
@@ -43,12 +43,12 @@ export function serviceOverviewDashboard(spec: ResolvedSpec, facts: StackFacts):
     );
   d = withRow(d, red.row, red.panels);
   d = withRow(d, new dashboard.RowBuilder('Operations (span names) of $service'), [
-    timeseriesPanel('Top operations by request rate', [promTarget('A', `topk(10, ${opCalls('')})`, { legend: '{{service}} {{span_name}}' })], {
+    timeseriesPanel('Top operations by request rate', [promTarget('A', `topk(10, ${opCalls('')})`, { legend: `{{${svc}}} {{span_name}}` })], {
       unit: 'reqps',
       width: 8,
       min: 0,
     }),
-    timeseriesPanel('Top operations by error rate', [promTarget('A', `topk(10, ${opCalls(ERROR)})`, { legend: '{{service}} {{span_name}}' })], {
+    timeseriesPanel('Top operations by error rate', [promTarget('A', `topk(10, ${opCalls(ERROR)})`, { legend: `{{${svc}}} {{span_name}}` })], {
       unit: 'reqps',
       width: 8,
       min: 0,
@@ -57,9 +57,9 @@ export function serviceOverviewDashboard(spec: ResolvedSpec, facts: StackFacts):
       title: 'Operation latency p95',
       bucket: LATENCY_BUCKET,
       matchers,
-      by: ['service', 'span_name'],
+      by: [svc, 'span_name'],
       quantiles: [0.95],
-      legend: '{{service}} {{span_name}}',
+      legend: `{{${svc}}} {{span_name}}`,
       width: 8,
     }),
   ]);
@@ -68,8 +68,8 @@ export function serviceOverviewDashboard(spec: ResolvedSpec, facts: StackFacts):
       title: 'Outgoing call latency',
       bucket: LATENCY_BUCKET,
       matchers: `${service}, span_kind=~"SPAN_KIND_CLIENT|SPAN_KIND_PRODUCER"`,
-      by: ['service'],
-      legend: '{{service}}',
+      by: [svc],
+      legend: `{{${svc}}}`,
       width: 24,
       description: 'What $service waits for downstream. Exemplars link to the traces.',
     }),

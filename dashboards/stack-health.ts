@@ -5,9 +5,10 @@ import { baseDashboard, DASHBOARD_UIDS, finish, promTarget, RATE, StackFacts, ti
 const rate = (expr: string) => `rate(${expr}[${RATE}])`;
 
 /**
- * Stack health: the observability stack watching itself. Scrape health for every job; trace
- * ingestion (Tempo's distributor and discards, or Jaeger's receiver and exporter); Tempo's
- * metrics-generator remote write; Prometheus' exemplar storage and remote-write receiver.
+ * Stack health: the observability stack watching itself. Scrape health for every job; the
+ * tail-sampling collector when there is one; trace ingestion (Tempo's distributor and
+ * discards, or Jaeger's receiver and exporter); Tempo's metrics-generator remote write when it
+ * computes span metrics; Prometheus' exemplar storage and remote-write receiver.
  * Metric names and their sources: src/checks/dashboard-metrics.ts (METRIC_FAMILIES).
  */
 export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): dashboard.Dashboard {
@@ -23,7 +24,9 @@ export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): das
     timeseriesPanel('Scrape duration', [promTarget('A', 'scrape_duration_seconds', { legend: '{{job}}' })], { unit: 's', width: 8, min: 0 }),
     timeseriesPanel('Samples per scrape', [promTarget('A', 'scrape_samples_scraped', { legend: '{{job}}' })], { unit: 'none', width: 8, min: 0 }),
   ]);
+  if (facts.spanMetrics?.source === 'otel-collector') d = collectorRows(d);
   if (facts.traceBackend === 'tempo') {
+    const generator = facts.spanMetrics?.source === 'tempo';
     d = withRow(d, new dashboard.RowBuilder('Tempo ingestion'), [
       timeseriesPanel('Spans received', [promTarget('A', `sum by (tenant) (${rate('tempo_distributor_spans_received_total')})`, { legend: 'received ({{tenant}})' })], {
         unit: 'cps',
@@ -36,15 +39,21 @@ export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): das
         min: 0,
         description: 'Spans Tempo refused or dropped (rate limits, trace too large, live traces exceeded …), by reason.',
       }),
-      timeseriesPanel(
-        'Metrics-generator: spans in and discarded',
-        [
-          promTarget('A', `sum(${rate('tempo_metrics_generator_spans_received_total')})`, { legend: 'received' }),
-          promTarget('B', `sum by (reason) (${rate('tempo_metrics_generator_spans_discarded_total')})`, { legend: 'discarded: {{reason}}' }),
-        ],
-        { unit: 'cps', width: 8, min: 0, description: 'Spans outside the ingestion slack are not counted in span metrics.' },
-      ),
+      ...(generator
+        ? [
+            timeseriesPanel(
+              'Metrics-generator: spans in and discarded',
+              [
+                promTarget('A', `sum(${rate('tempo_metrics_generator_spans_received_total')})`, { legend: 'received' }),
+                promTarget('B', `sum by (reason) (${rate('tempo_metrics_generator_spans_discarded_total')})`, { legend: 'discarded: {{reason}}' }),
+              ],
+              { unit: 'cps', width: 8, min: 0, description: 'Spans outside the ingestion slack are not counted in span metrics.' },
+            ),
+          ]
+        : []),
     ]);
+  }
+  if (facts.spanMetrics?.source === 'tempo') {
     d = withRow(d, new dashboard.RowBuilder('Metrics-generator remote write (Tempo → Prometheus)'), [
       timeseriesPanel(
         'Samples and exemplars sent',
@@ -64,21 +73,22 @@ export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): das
         { unit: 'cps', width: 12, min: 0, description: 'Non-zero means span metrics (and their exemplars) are not reaching Prometheus.' },
       ),
     ]);
-  } else {
+  }
+  if (facts.traceBackend === 'jaeger') {
     d = withRow(d, new dashboard.RowBuilder('Jaeger ingestion'), [
       timeseriesPanel(
         'Spans received',
         [
-          promTarget('A', `sum by (receiver) (${rate('otelcol_receiver_accepted_spans_total')})`, { legend: 'accepted ({{receiver}})' }),
-          promTarget('B', `sum by (receiver) (${rate('otelcol_receiver_refused_spans_total')})`, { legend: 'refused ({{receiver}})' }),
+          promTarget('A', `sum by (receiver) (${rate('otelcol_receiver_accepted_spans_total{job="jaeger"}')})`, { legend: 'accepted ({{receiver}})' }),
+          promTarget('B', `sum by (receiver) (${rate('otelcol_receiver_refused_spans_total{job="jaeger"}')})`, { legend: 'refused ({{receiver}})' }),
         ],
         { unit: 'cps', width: 12, min: 0 },
       ),
       timeseriesPanel(
         'Spans stored',
         [
-          promTarget('A', `sum by (exporter) (${rate('otelcol_exporter_sent_spans_total')})`, { legend: 'sent ({{exporter}})' }),
-          promTarget('B', `sum by (exporter) (${rate('otelcol_exporter_send_failed_spans_total')})`, { legend: 'failed ({{exporter}})' }),
+          promTarget('A', `sum by (exporter) (${rate('otelcol_exporter_sent_spans_total{job="jaeger"}')})`, { legend: 'sent ({{exporter}})' }),
+          promTarget('B', `sum by (exporter) (${rate('otelcol_exporter_send_failed_spans_total{job="jaeger"}')})`, { legend: 'failed ({{exporter}})' }),
         ],
         { unit: 'cps', width: 12, min: 0, description: 'Spans written to Jaeger storage; accepted and sent should stay close.' },
       ),
@@ -105,11 +115,41 @@ export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): das
       unit: 'reqps',
       width: 8,
       min: 0,
-      description:
-        facts.traceBackend === 'tempo'
-          ? "Writes to /api/v1/write: Tempo's metrics-generator delivers span metrics here. Anything but 2xx is lost span metrics."
-          : 'Writes to /api/v1/write. Nothing in this stack remote-writes, so any traffic here comes from outside it.',
+      description: facts.spanMetrics
+        ? `Writes to /api/v1/write: ${facts.spanMetrics.source === 'tempo' ? "Tempo's metrics-generator" : 'the collector'} delivers span metrics here. Anything but 2xx is lost span metrics.`
+        : 'Writes to /api/v1/write. Nothing in this stack remote-writes, so any traffic here comes from outside it.',
     }),
   ]);
   return finish(d.build());
+}
+
+/** The tail-sampling collector: spans in, what the policies keep, what reaches Tempo/Jaeger and Prometheus. */
+function collectorRows(d: dashboard.DashboardBuilder): dashboard.DashboardBuilder {
+  const job = '{job="otel-collector"}';
+  return withRow(d, new dashboard.RowBuilder('Collector: tail sampling and span metrics'), [
+    timeseriesPanel(
+      'Spans received',
+      [
+        promTarget('A', `sum(${rate(`otelcol_receiver_accepted_spans_total${job}`)})`, { legend: 'accepted' }),
+        promTarget('B', `sum(${rate(`otelcol_receiver_refused_spans_total${job}`)})`, { legend: 'refused (memory limiter)' }),
+      ],
+      { unit: 'cps', width: 8, min: 0, description: 'Refused spans mean the collector is at its memory limit: raise tracing.tailSampling.expectedSpansPerSecond.' },
+    ),
+    timeseriesPanel(
+      'Spans sent to the trace store',
+      [
+        promTarget('A', `sum(${rate(`otelcol_exporter_sent_spans_total${job}`)})`, { legend: 'sent (kept by tail sampling)' }),
+        promTarget('B', `sum(${rate(`otelcol_exporter_send_failed_spans_total${job}`)})`, { legend: 'failed' }),
+      ],
+      { unit: 'cps', width: 8, min: 0, description: 'Sent ÷ accepted is the share of spans tail sampling keeps.' },
+    ),
+    timeseriesPanel(
+      'Span metrics sent to Prometheus',
+      [
+        promTarget('A', `sum(${rate(`otelcol_exporter_sent_metric_points_total${job}`)})`, { legend: 'points sent' }),
+        promTarget('B', `sum(${rate(`otelcol_exporter_send_failed_metric_points_total${job}`)})`, { legend: 'points failed' }),
+      ],
+      { unit: 'cps', width: 8, min: 0, description: 'Span metrics and service graph from every span, remote-written to Prometheus.' },
+    ),
+  ]);
 }

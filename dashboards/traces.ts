@@ -12,11 +12,11 @@ export function tracesDashboard(spec: ResolvedSpec, facts: StackFacts): dashboar
 }
 
 function tempoTraces(spec: ResolvedSpec, facts: StackFacts, slow: string): dashboard.Dashboard {
-  const service = facts.generatorProcessors.includes('span-metrics')
+  const service = facts.spanMetrics
     ? new dashboard.QueryVariableBuilder('service')
         .label('Service')
         .datasource(PROMETHEUS)
-        .query('label_values(traces_spanmetrics_calls_total, service)')
+        .query(`label_values(${facts.spanMetrics.calls}, ${facts.spanMetrics.serviceLabel})`)
         .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
         .sort(dashboard.VariableSort.AlphabeticalAsc)
     : specServices(spec);

@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
 import { O11yValidationError } from './spec/issues';
+import { warningsOf } from './targets/warnings';
 
 /**
  * Runs a cdktf app definition and synthesizes it. Every stack is constructed (and checked)
@@ -11,6 +12,8 @@ export function synthApp(define: (app: App) => void, outdir?: string): void {
     const app = new App(outdir ? { outdir } : {});
     define(app);
     app.synth();
+    // `cdktf synth` prints these from manifest.json; a plain `node` run would stay silent
+    for (const [path, message] of warningsOf(app)) process.stderr.write(`o11y: warning: ${path}: ${message}\n`);
   } catch (e) {
     if (e instanceof O11yValidationError) {
       process.stderr.write(`o11y: ${e.message}\n`);

@@ -1,4 +1,5 @@
 import { component, StackPlan } from '../components/plan';
+import { COLLECTOR_NAMES, componentType, REMOTE_WRITE_EXPORTER_TYPES } from '../render/otel-collector';
 import { DATASOURCE_UIDS, PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
 import { arr, obj, renderedYaml } from './config-tree';
@@ -135,6 +136,56 @@ export const METRIC_FAMILIES = {
     ],
     source: 'jaegertracing.io/docs/monitoring; open-telemetry/opentelemetry-collector#12458',
   },
+  /**
+   * The collector's span_metrics connector with namespace `traces.spanmetrics` and histogram
+   * unit `s`, through prometheus_remote_write (name translation adds `_total` to the counter and
+   * the unit `_seconds` to the histogram): open-telemetry/opentelemetry-collector-contrib
+   * connector/spanmetricsconnector (metricNameCalls "calls", metricNameDuration "duration"),
+   * pkg/translator/prometheus. Labels service_name, span_name, span_kind, status_code.
+   */
+  collectorSpanMetrics: {
+    names: [
+      'traces_spanmetrics_calls_total',
+      'traces_spanmetrics_duration_seconds_bucket',
+      'traces_spanmetrics_duration_seconds_sum',
+      'traces_spanmetrics_duration_seconds_count',
+    ],
+    source: 'open-telemetry/opentelemetry-collector-contrib connector/spanmetricsconnector',
+  },
+  /**
+   * The collector's servicegraph connector: the same series names and labels (client, server,
+   * connection_type) as Tempo's processor, which it was ported from:
+   * open-telemetry/opentelemetry-collector-contrib connector/servicegraphconnector.
+   */
+  collectorServiceGraph: {
+    names: [
+      'traces_service_graph_request_total',
+      'traces_service_graph_request_failed_total',
+      'traces_service_graph_request_server_seconds_bucket',
+      'traces_service_graph_request_server_seconds_sum',
+      'traces_service_graph_request_server_seconds_count',
+      'traces_service_graph_request_client_seconds_bucket',
+      'traces_service_graph_request_client_seconds_sum',
+      'traces_service_graph_request_client_seconds_count',
+    ],
+    source: 'open-telemetry/opentelemetry-collector-contrib connector/servicegraphconnector',
+  },
+  /**
+   * The collector's internal telemetry through its declared Prometheus reader (counters get
+   * `_total`, see jaegerSelf): receiver and exporter span counts, exporter metric points
+   * (open-telemetry/opentelemetry-collector receiver/receiverhelper, exporter/exporterhelper metadata).
+   */
+  collectorSelf: {
+    names: [
+      'otelcol_receiver_accepted_spans_total',
+      'otelcol_receiver_refused_spans_total',
+      'otelcol_exporter_sent_spans_total',
+      'otelcol_exporter_send_failed_spans_total',
+      'otelcol_exporter_sent_metric_points_total',
+      'otelcol_exporter_send_failed_metric_points_total',
+    ],
+    source: 'open-telemetry/opentelemetry-collector receiver/receiverhelper, exporter/exporterhelper (metadata.yaml)',
+  },
 } as const satisfies Record<string, MetricFamily>;
 
 export type MetricFamilyName = keyof typeof METRIC_FAMILIES;
@@ -153,6 +204,14 @@ export const TEMPO_SERVICE_MAP_METRICS: readonly string[] = [
   'traces_spanmetrics_calls_total',
   'traces_spanmetrics_latency_bucket',
 ];
+
+/**
+ * The part of {@link TEMPO_SERVICE_MAP_METRICS} the map itself needs (nodes, edges, rates):
+ * the service-graph series and the calls counter, which the collector's connectors write under
+ * the same names. Only the service-graph table's latency column reads Tempo's
+ * `traces_spanmetrics_latency_bucket`, which the collector names `…_duration_seconds_bucket`.
+ */
+export const SERVICE_MAP_CORE_METRICS: readonly string[] = TEMPO_SERVICE_MAP_METRICS.filter((m) => m !== 'traces_spanmetrics_latency_bucket');
 
 
 /** `host:port` targets Prometheus scrapes, from the prometheus.yml as deployed. */
@@ -186,6 +245,16 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
     }
   }
   if (component(plan, 'jaeger') && targets.has(`${plan.topology.hostOf('jaeger')}:${PORTS.jaegerMetrics}`)) out.push('jaegerSelf');
+  if (component(plan, 'otel-collector')) {
+    if (targets.has(`${plan.topology.hostOf('otel-collector')}:${PORTS.collectorMetrics}`)) out.push('collectorSelf');
+    const cfg = renderedYaml(plan, 'otel-collector.yaml') ?? {};
+    // a connector's metrics reach Prometheus only through a metrics pipeline that exports by remote write
+    const pipelines = Object.values(obj(obj(cfg.service).pipelines)).map(obj);
+    const exported = (connector: string) =>
+      pipelines.some((p) => arr(p.receivers).includes(connector) && arr(p.exporters).some((e) => REMOTE_WRITE_EXPORTER_TYPES.includes(componentType(e))));
+    if (exported(COLLECTOR_NAMES.spanMetrics)) out.push('collectorSpanMetrics');
+    if (exported(COLLECTOR_NAMES.serviceGraph)) out.push('collectorServiceGraph');
+  }
   return out;
 }
 
@@ -337,7 +406,7 @@ const dsUid = (v: unknown): string | undefined => (typeof obj(v).uid === 'string
  * variables (`label_values(<selector>, label)` or PromQL), and Tempo `serviceMap` targets,
  * which make Grafana query the service-graph metrics (see {@link TEMPO_SERVICE_MAP_METRICS}).
  */
-export function dashboardQueries(dashboard: unknown, file = 'dashboard'): DashboardQuery[] {
+export function dashboardQueries(dashboard: unknown, file = 'dashboard', serviceMapMetrics: readonly string[] = TEMPO_SERVICE_MAP_METRICS): DashboardQuery[] {
   const d = obj(dashboard);
   const out: DashboardQuery[] = [];
   const panels = arr(d.panels).flatMap((p) => [obj(p), ...arr(obj(p).panels).map(obj)]);
@@ -346,7 +415,7 @@ export function dashboardQueries(dashboard: unknown, file = 'dashboard'): Dashbo
       const uid = dsUid(t.datasource) ?? dsUid(p.datasource);
       const where = `${file}: panel '${String(p.title)}' targets[${i}]`;
       if (uid === DATASOURCE_UIDS.prometheus && typeof t.expr === 'string') out.push({ where, kind: 'promql', expr: t.expr });
-      if (uid === DATASOURCE_UIDS.tempo && t.queryType === 'serviceMap') out.push({ where, kind: 'metrics', expr: 'serviceMap', metrics: TEMPO_SERVICE_MAP_METRICS });
+      if (uid === DATASOURCE_UIDS.tempo && t.queryType === 'serviceMap') out.push({ where, kind: 'metrics', expr: 'serviceMap', metrics: serviceMapMetrics });
     });
   }
   for (const v of arr(obj(d.templating).list).map(obj)) {
@@ -374,7 +443,9 @@ export function checkDashboardMetrics(plan: StackPlan): Issue[] {
       issues.push(issue(f.output, `is not valid JSON: ${(e as Error).message}`));
       continue;
     }
-    for (const q of dashboardQueries(dashboard, f.output)) {
+    // behind a collector the map's table has no Tempo-named latency histogram; the map itself works
+    const mapMetrics = component(plan, 'otel-collector') ? SERVICE_MAP_CORE_METRICS : TEMPO_SERVICE_MAP_METRICS;
+    for (const q of dashboardQueries(dashboard, f.output, mapMetrics)) {
       const parsed = q.kind === 'promql' ? promqlMetricNames(q.expr) : { names: [...(q.metrics ?? [])], problems: [] };
       for (const p of parsed.problems) issues.push(issue(q.where, `cannot be checked against the metrics this stack emits: ${p}`, q.expr));
       for (const name of parsed.names) {

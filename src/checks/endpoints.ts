@@ -1,4 +1,4 @@
-import type { StackPlan } from '../components/plan';
+import { otlpEntry, StackPlan } from '../components/plan';
 import { issue, Issue } from '../spec/issues';
 import type { OtlpProtocol } from '../spec/types';
 import type { Exposure } from './exposure';
@@ -12,6 +12,7 @@ const PURPOSE_OF: Record<OtlpProtocol, 'otlp-grpc' | 'otlp-http'> = { grpc: 'otl
  */
 export function checkServiceEndpoints(plan: StackPlan, exposures: readonly Exposure[]): Issue[] {
   const issues: Issue[] = [];
+  const entry = otlpEntry(plan.components, plan.topology);
   for (const { service, env } of plan.serviceEnvs) {
     const path = `otel/${service}.env: OTEL_EXPORTER_OTLP_ENDPOINT`;
     const raw = env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -31,8 +32,9 @@ export function checkServiceEndpoints(plan: StackPlan, exposures: readonly Expos
       issues.push(issue(path, `no component of the stack is reachable there; ${protocol} is served at ${open.join(', ') || 'no address'}`, raw));
     } else if (match.purpose !== want) {
       issues.push(issue(path, `port ${port} is ${match.component}'s ${match.purpose} listener, but the service exports with ${protocol}`, raw));
-    } else if (match.component !== plan.topology.traceBackend) {
-      issues.push(issue(path, `points at ${match.component}, but this stack's trace entry point is ${plan.topology.traceBackend}`, raw));
+    } else if (match.component !== entry) {
+      const why = entry === 'otel-collector' ? ': with tail sampling on, spans that bypass the collector are neither sampled by it nor counted in span metrics' : '';
+      issues.push(issue(path, `points at ${match.component}, but this stack's trace entry point is ${entry}${why}`, raw));
     }
   }
   return issues;

@@ -1,8 +1,9 @@
 import { component, StackPlan } from '../components/plan';
+import { COLLECTOR_NAMES, componentType, REMOTE_WRITE_EXPORTER_TYPES } from '../render/otel-collector';
 import { EXEMPLAR_STORAGE_FLAG, REMOTE_WRITE_RECEIVER_FLAG } from '../render/prometheus';
-import { PORTS } from '../spec/defaults';
+import { OTEL_SDK_EXEMPLAR_LABEL, PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
-import { arr, obj, renderedYaml } from './config-tree';
+import { arr, Json, obj, renderedYaml } from './config-tree';
 
 /** Tempo's fallback when `trace_id_label_name` is empty (modules/generator/registry, Tempo 3.0). */
 export const TEMPO_DEFAULT_TRACE_ID_LABEL = 'traceID';
@@ -10,8 +11,9 @@ export const TEMPO_DEFAULT_TRACE_ID_LABEL = 'traceID';
 
 /**
  * The exemplar chain, hop by hop, on the files as they are deployed:
- * Tempo's metrics-generator makes span-metrics histograms with exemplars under label L and
- * remote-writes them with `send_exemplars` to a Prometheus that stores exemplars and accepts
+ * the span-metrics source (Tempo's metrics-generator, or the tail-sampling collector's
+ * connectors fed with every span) makes histograms with exemplars under label L and
+ * remote-writes them (Tempo: with `send_exemplars`) to a Prometheus that stores exemplars and accepts
  * remote write; Grafana's Prometheus datasource links exemplar label L to a trace datasource
  * uid that exists; dashboards that show latency histograms ask for exemplars.
  */
@@ -24,10 +26,21 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
   const destinations = arr(obj(promDs?.jsonData).exemplarTraceIdDestinations).map(obj);
   const traceUids = new Set(dsList.filter((d) => d.type === 'tempo' || d.type === 'jaeger').map((d) => d.uid));
 
-  // hop 1: Tempo writes exemplars, and under which label
+  // hop 1: the span-metrics source writes exemplars, and under which label
   const required: { label: string; from: string }[] = [];
   const tempo = renderedYaml(plan, 'tempo.yaml');
-  if (tempo !== undefined) {
+  const collector = renderedYaml(plan, 'otel-collector.yaml');
+  let remoteWriters = 0;
+  if (collector !== undefined) {
+    remoteWriters++;
+    issues.push(...collectorHop(plan, collector));
+    required.push({ label: OTEL_SDK_EXEMPLAR_LABEL, from: "the collector's span_metrics connector (prometheus_remote_write)" });
+    const processors = arr(obj(obj(obj(tempo?.overrides).defaults).metrics_generator).processors);
+    if (processors.length > 0) {
+      issues.push(issue('tempo.yaml: overrides.defaults.metrics_generator.processors', 'must be empty when the collector computes span metrics: both would write traces_spanmetrics_calls_total and traces_service_graph_* and every count would double', processors));
+    }
+  } else if (tempo !== undefined) {
+    remoteWriters++;
     const gen = obj(obj(obj(tempo.overrides).defaults).metrics_generator);
     const processors = arr(gen.processors);
     if (!processors.includes('span-metrics')) {
@@ -43,14 +56,14 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
       if (rw.url !== promUrl) issues.push(issue(`tempo.yaml: metrics_generator.storage.remote_write[${i}].url`, `must be this stack's Prometheus remote-write receiver (${promUrl})`, rw.url));
     });
   }
-  if (plan.spec.services.some((s) => s.metrics)) required.push({ label: 'trace_id', from: "the services' OpenTelemetry Prometheus exporters" });
+  if (plan.spec.services.some((s) => s.metrics)) required.push({ label: OTEL_SDK_EXEMPLAR_LABEL, from: "the services' OpenTelemetry Prometheus exporters" });
 
   // hop 2: Prometheus stores exemplars and accepts remote write
   if (!prom) {
     issues.push(issue('prometheus', 'the stack has no Prometheus to store exemplars'));
   } else {
     if (!prom.args.includes(EXEMPLAR_STORAGE_FLAG)) issues.push(issue('prometheus flags', `must include ${EXEMPLAR_STORAGE_FLAG}, or Prometheus discards every exemplar`, prom.args));
-    if (tempo !== undefined && !prom.args.includes(REMOTE_WRITE_RECEIVER_FLAG)) issues.push(issue('prometheus flags', `must include ${REMOTE_WRITE_RECEIVER_FLAG}, or Tempo's remote write is refused`, prom.args));
+    if (remoteWriters > 0 && !prom.args.includes(REMOTE_WRITE_RECEIVER_FLAG)) issues.push(issue('prometheus flags', `must include ${REMOTE_WRITE_RECEIVER_FLAG}, or ${collector !== undefined ? "the collector's" : "Tempo's"} remote write is refused`, prom.args));
   }
 
   // hop 3: Grafana links each label to a trace datasource that exists
@@ -75,6 +88,48 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
         }
       });
     }
+  }
+  return issues;
+}
+
+/**
+ * The collector's part of the chain: span metrics computed from every span (the pipeline that
+ * feeds the connector receives OTLP and samples nothing), exemplars on, and the metrics
+ * pipeline remote-writing to this stack's Prometheus.
+ */
+function collectorHop(plan: StackPlan, cfg: Json): Issue[] {
+  const issues: Issue[] = [];
+  const n = COLLECTOR_NAMES;
+  const f = 'otel-collector.yaml';
+  const spanmetrics = obj(obj(cfg.connectors)[n.spanMetrics]);
+  if (obj(spanmetrics.exemplars).enabled !== true) {
+    issues.push(issue(`${f}: connectors.${n.spanMetrics}.exemplars.enabled`, 'must be true, or the span metrics carry no trace links', obj(spanmetrics.exemplars).enabled));
+  }
+  const pipelines = Object.entries(obj(obj(cfg.service).pipelines)).map(([name, p]) => ({ name, receivers: obj(p).receivers, processors: obj(p).processors, exporters: obj(p).exporters }));
+  for (const connector of [n.spanMetrics, n.serviceGraph]) {
+    const feeding = pipelines.filter((p) => p.name.startsWith('traces') && arr(p.exporters).includes(connector));
+    if (feeding.length === 0) issues.push(issue(`${f}: service.pipelines`, `no traces pipeline exports to the ${connector} connector: it computes nothing`));
+    for (const p of feeding) {
+      if (!arr(p.receivers).includes('otlp')) {
+        issues.push(issue(`${f}: service.pipelines.${p.name}.receivers`, `must be the OTLP receiver: the ${connector} connector has to see every span the services send`, p.receivers));
+      }
+      const sampling = arr(p.processors).filter((x) => /sampl/.test(String(x)));
+      if (sampling.length > 0) {
+        issues.push(issue(`${f}: service.pipelines.${p.name}.processors`, `must not sample before the ${connector} connector: metrics from sampled spans undercount`, p.processors));
+      }
+    }
+  }
+  const promUrl = `http://${plan.topology.hostOf('prometheus')}:${PORTS.prometheus}/api/v1/write`;
+  const metricsOut = pipelines.filter((p) => p.name.startsWith('metrics') && arr(p.receivers).includes(n.spanMetrics));
+  const writers = metricsOut.flatMap((p) => arr(p.exporters).map(String)).filter((e) => REMOTE_WRITE_EXPORTER_TYPES.includes(componentType(e)));
+  if (writers.length === 0) {
+    issues.push(issue(`${f}: service.pipelines`, `no metrics pipeline takes the ${n.spanMetrics} connector's output to a ${n.metricsExporter} exporter: span metrics never reach Prometheus`));
+  }
+  for (const w of writers) {
+    const e = obj(obj(cfg.exporters)[w]);
+    // the nested http block wins over the deprecated top-level endpoint (contrib 0.158)
+    const [key, endpoint] = obj(e.http).endpoint !== undefined ? ['http.endpoint', obj(e.http).endpoint] : ['endpoint', e.endpoint];
+    if (endpoint !== promUrl) issues.push(issue(`${f}: exporters.${w}.${key}`, `must be this stack's Prometheus remote-write receiver (${promUrl})`, endpoint));
   }
   return issues;
 }

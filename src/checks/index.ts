@@ -5,15 +5,28 @@ import { checkServiceEndpoints } from './endpoints';
 import { checkExemplarChain } from './exemplar-chain';
 import type { Exposure } from './exposure';
 import { checkRetention } from './retention';
+import { checkTailSampling, SAMPLING_SKEWS_SPAN_METRICS, samplingWarnings } from './sampling';
 
 export type { Exposure } from './exposure';
+export { SAMPLING_SKEWS_SPAN_METRICS } from './sampling';
 
 /** Every cross-component rule of a placed stack. Empty when the pieces agree. */
 export function stackIssues(plan: StackPlan, exposures: readonly Exposure[], extra: readonly Issue[] = []): Issue[] {
-  return [...checkExemplarChain(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...extra];
+  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...extra];
 }
 
 /** Throws one error naming the stack and listing every disagreement. */
 export function assertStackConsistent(stack: string, plan: StackPlan, exposures: readonly Exposure[], extra: readonly Issue[] = []): void {
   throwIfAny(`stack '${stack}'`, stackIssues(plan, exposures, extra));
+}
+
+/** A warning the team may accept: the stack synthesizes, and the warning says what it costs. */
+export interface StackWarning {
+  /** Stable id, e.g. `o11y:sampling-skews-span-metrics`. */
+  readonly id: string;
+  readonly issue: Issue;
+}
+
+export function stackWarnings(plan: StackPlan): StackWarning[] {
+  return samplingWarnings(plan).map((issue) => ({ id: SAMPLING_SKEWS_SPAN_METRICS, issue }));
 }

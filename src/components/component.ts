@@ -3,7 +3,7 @@
  * compose export and the AWS target all place these same descriptors, so local and cloud
  * cannot drift apart.
  */
-export type ComponentName = 'tempo' | 'jaeger' | 'prometheus' | 'grafana';
+export type ComponentName = 'tempo' | 'jaeger' | 'prometheus' | 'grafana' | 'otel-collector';
 
 /** What a listening port is for; the endpoint check matches OTLP protocols against these. */
 export type PortPurpose = 'otlp-grpc' | 'otlp-http' | 'http' | 'grpc' | 'metrics' | 'health';
@@ -64,7 +64,12 @@ export interface Component {
   /** Plain, non-secret environment. Keys sorted for stable output. */
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly ComponentSecret[];
-  readonly healthcheck: HealthCheck;
+  /**
+   * How the runtime checks the container. Absent when the image has nothing to run one with
+   * (the collector's image is built from scratch: no shell, no wget).
+   * @default - none
+   */
+  readonly healthcheck?: HealthCheck;
   /** Named persistent volumes: name → mount path. */
   readonly volumes: readonly { readonly name: string; readonly mountPath: string }[];
   /** Numeric user the image runs as (volume ownership). @default - the image's */
@@ -76,6 +81,12 @@ export interface Component {
    * metrics, queries answered. Direction is the data's, not the connection's.
    */
   readonly flows: readonly ComponentFlow[];
+  /**
+   * A hard memory limit the container must run under because the component sizes itself from
+   * its cgroup limit (the collector's memory_limiter); targets without task sizes (Docker) set it.
+   * @default - no limit
+   */
+  readonly memoryLimitMiB?: number;
   /** Sizing hints for targets that need them (Fargate). */
   readonly resources: { readonly cpu: number; readonly memoryMiB: number };
 }

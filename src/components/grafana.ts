@@ -2,8 +2,8 @@ import { dashboardsFor, StackFacts } from '../../dashboards';
 import { GRAFANA_DASHBOARDS_DIR, renderGrafanaDashboardProvider } from '../render/grafana-dashboards';
 import { renderGrafanaDatasources, ExemplarDestination } from '../render/grafana-datasources';
 import { GENERATED_HEADER, toJson, toYaml } from '../render/serialize';
-import { TEMPO_PROCESSORS } from '../render/tempo';
-import { IMAGES, OTEL_SDK_EXEMPLAR_LABEL, PORTS, TEMPO_EXEMPLAR_LABEL } from '../spec/defaults';
+import { SPAN_METRICS, spanMetricsSource } from '../render/span-metrics';
+import { IMAGES, OTEL_SDK_EXEMPLAR_LABEL, PORTS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
 import type { Component, ConfigFile } from './component';
 import type { Topology } from './topology';
@@ -13,13 +13,15 @@ export const GRAFANA_DASHBOARD_PROVIDER_PATH = '/etc/grafana/provisioning/dashbo
 export const GRAFANA_ADMIN_PASSWORD_ENV = 'GF_SECURITY_ADMIN_PASSWORD';
 
 /** What the dashboards may assume about this stack. */
-export function stackFacts(topology: Topology): StackFacts {
-  return { traceBackend: topology.traceBackend, generatorProcessors: topology.traceBackend === 'tempo' ? [...TEMPO_PROCESSORS] : [] };
+export function stackFacts(spec: ResolvedSpec, topology: Topology): StackFacts {
+  const source = spanMetricsSource(spec, topology.traceBackend);
+  // both sources compute the service graph beside the span metrics (Tempo: TEMPO_PROCESSORS)
+  return { traceBackend: topology.traceBackend, ...(source ? { spanMetrics: SPAN_METRICS[source], serviceGraph: true } : { serviceGraph: false }) };
 }
 
 /** The dashboards provider file and one JSON file per dashboard, named by its stable uid. */
 export function dashboardFiles(spec: ResolvedSpec, topology: Topology): ConfigFile[] {
-  const dashboards = dashboardsFor(spec, stackFacts(topology)).map((d) => ({
+  const dashboards = dashboardsFor(spec, stackFacts(spec, topology)).map((d) => ({
     output: `grafana/dashboards/${d.uid}.json`,
     mountPath: `${GRAFANA_DASHBOARDS_DIR}/${d.uid}.json`,
     content: toJson(d),
@@ -33,8 +35,14 @@ export function dashboardFiles(spec: ResolvedSpec, topology: Topology): ConfigFi
 /** The exemplar labels Prometheus will hold in this stack, each linked to the trace store. */
 export function exemplarSources(spec: ResolvedSpec, topology: Topology): ExemplarDestination[] {
   const out: ExemplarDestination[] = [];
-  if (topology.traceBackend === 'tempo') out.push({ label: TEMPO_EXEMPLAR_LABEL, source: 'span metrics' });
-  if (spec.services.some((s) => s.metrics)) out.push({ label: OTEL_SDK_EXEMPLAR_LABEL, source: 'service metrics' });
+  const source = spanMetricsSource(spec, topology.traceBackend);
+  if (source) out.push({ label: SPAN_METRICS[source].exemplarLabel, source: 'span metrics' });
+  if (spec.services.some((s) => s.metrics)) {
+    // the collector's exemplars and the SDKs' share `trace_id`: one link serves both
+    const same = out.find((e) => e.label === OTEL_SDK_EXEMPLAR_LABEL);
+    if (same) out[out.indexOf(same)] = { label: same.label, source: 'span and service metrics' };
+    else out.push({ label: OTEL_SDK_EXEMPLAR_LABEL, source: 'service metrics' });
+  }
   return out;
 }
 
@@ -43,11 +51,13 @@ export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Compon
     topology.traceBackend === 'tempo'
       ? ({ kind: 'tempo', url: `http://${topology.hostOf('tempo')}:${PORTS.tempoHttp}` } as const)
       : ({ kind: 'jaeger', url: `http://${topology.hostOf('jaeger')}:${PORTS.jaegerUi}` } as const);
+  const facts = stackFacts(spec, topology);
   const datasources = renderGrafanaDatasources({
     prometheusUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}`,
     prometheusVersion: IMAGES.prometheus.tag.replace(/^v/, ''),
     traceStore,
     exemplarLabels: exemplarSources(spec, topology),
+    ...(facts.spanMetrics ? { spanMetrics: facts.spanMetrics } : {}),
   });
   return {
     name: 'grafana',

@@ -5,14 +5,16 @@ import type { Component } from './component';
 
 export const JAEGER_CONFIG_PATH = '/etc/jaeger/config.yaml';
 
-export function jaegerComponent(): Component {
+/** @param behindCollector services reach Jaeger only through the tail-sampling collector */
+export function jaegerComponent(behindCollector = false): Component {
+  const otlpAudience = behindCollector ? 'internal' : 'services';
   return {
     name: 'jaeger',
     image: IMAGES.jaeger,
     args: ['--config', JAEGER_CONFIG_PATH],
     ports: [
-      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'services' },
-      { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: 'services' },
+      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: otlpAudience },
+      { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: otlpAudience },
       { name: 'ui', port: PORTS.jaegerUi, purpose: 'http', audience: 'humans' },
       { name: 'health', port: PORTS.jaegerHealth, purpose: 'health', audience: 'internal' },
       { name: 'metrics', port: PORTS.jaegerMetrics, purpose: 'metrics', audience: 'internal' },

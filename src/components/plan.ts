@@ -1,6 +1,7 @@
 import { formatEnv, OtlpEndpoints, renderOtelEnv } from '../render/otel-env';
 import type { ResolvedSpec } from '../spec/resolved';
-import { Component, portOf } from './component';
+import { Component, ComponentName, portOf } from './component';
+import { collectorComponent } from './otel-collector';
 import { grafanaComponent } from './grafana';
 import { jaegerComponent } from './jaeger';
 import { prometheusComponent } from './prometheus';
@@ -31,24 +32,36 @@ export interface StackPlan {
   readonly files: readonly RenderedFile[];
 }
 
-/** The OTLP URLs of the stack's entry point, from the ports the trace component declares. */
+/** The component the services send OTLP to: the collector when the stack has one, else the trace store. */
+export function otlpEntry(components: readonly Component[], topology: Topology): ComponentName {
+  return components.some((c) => c.name === 'otel-collector') ? 'otel-collector' : topology.traceBackend;
+}
+
+/** The OTLP URLs of the stack's entry point, from the ports that component declares. */
 export function otlpEndpoints(components: readonly Component[], topology: Topology): OtlpEndpoints {
-  const entry = components.find((c) => c.name === topology.traceBackend)!;
+  const name = otlpEntry(components, topology);
+  const entry = components.find((c) => c.name === name)!;
   return {
-    grpc: `http://${topology.otlpHost}:${portOf(entry, 'otlp-grpc')!.port}`,
-    'http/protobuf': `http://${topology.otlpHost}:${portOf(entry, 'otlp-http')!.port}`,
+    grpc: `http://${topology.otlpHost(name)}:${portOf(entry, 'otlp-grpc')!.port}`,
+    'http/protobuf': `http://${topology.otlpHost(name)}:${portOf(entry, 'otlp-http')!.port}`,
   };
 }
 
 export function planStack(spec: ResolvedSpec, topology: Topology): StackPlan {
-  const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent();
-  const components = [trace, prometheusComponent(spec, topology), grafanaComponent(spec, topology)];
+  const tail = spec.tracing.tailSampling !== undefined;
+  const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent(tail);
+  const components = [
+    trace,
+    ...(tail ? [collectorComponent(spec, topology)] : []),
+    prometheusComponent(spec, topology),
+    grafanaComponent(spec, topology),
+  ];
   const endpoints = otlpEndpoints(components, topology);
   const serviceEnvs = spec.services.map((s) => ({ service: s.name, env: renderOtelEnv(s, spec, endpoints) }));
   const files: RenderedFile[] = [
     ...components.flatMap((c) => c.files.map((f) => ({ output: f.output, content: f.content }))),
     ...serviceEnvs.map((e) => ({ output: `otel/${e.service}.env`, content: formatEnv(e.env, 'dotenv') })),
-    { output: STACK_MANIFEST_FILE, content: toJson(renderStackManifest({ spec, topology, components, serviceEnvs, otlpEntry: topology.traceBackend })) },
+    { output: STACK_MANIFEST_FILE, content: toJson(renderStackManifest({ spec, topology, components, serviceEnvs, otlpEntry: otlpEntry(components, topology) })) },
   ].sort((a, b) => (a.output < b.output ? -1 : 1));
   return { spec, topology, components, serviceEnvs, files };
 }

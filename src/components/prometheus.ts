@@ -16,6 +16,7 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTar
       ? { job: 'tempo', address: `${topology.hostOf('tempo')}:${PORTS.tempoHttp}` }
       : { job: 'jaeger', address: `${topology.hostOf('jaeger')}:${PORTS.jaegerMetrics}` },
     { job: 'grafana', address: `${topology.hostOf('grafana')}:${PORTS.grafana}` },
+    ...(spec.tracing.tailSampling ? [{ job: 'otel-collector', address: `${topology.hostOf('otel-collector')}:${PORTS.collectorMetrics}` }] : []),
   ];
   const services = spec.services
     .filter((s) => s.metrics)

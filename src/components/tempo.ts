@@ -1,4 +1,5 @@
-import { renderTempoConfig } from '../render/tempo';
+import { spanMetricsSource } from '../render/span-metrics';
+import { renderTempoConfig, TEMPO_PROCESSORS } from '../render/tempo';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
 import { IMAGES, PORTS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
@@ -9,18 +10,22 @@ export const TEMPO_CONFIG_PATH = '/etc/tempo/tempo.yaml';
 export const TEMPO_DATA_DIR = '/var/tempo';
 
 export function tempoComponent(spec: ResolvedSpec, topology: Topology): Component {
+  // behind a collector, the services' spans reach Tempo only through it
+  const otlpAudience = spec.tracing.tailSampling ? 'internal' : 'services';
+  const generator = spanMetricsSource(spec, topology.traceBackend) === 'tempo';
   const config = renderTempoConfig(spec, {
     storage: topology.tempoStorage,
     remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}/api/v1/write`,
     dataDir: TEMPO_DATA_DIR,
+    generatorProcessors: generator ? TEMPO_PROCESSORS : [],
   });
   return {
     name: 'tempo',
     image: IMAGES.tempo,
     args: [`-config.file=${TEMPO_CONFIG_PATH}`],
     ports: [
-      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'services' },
-      { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: 'services' },
+      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: otlpAudience },
+      { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: otlpAudience },
       { name: 'http', port: PORTS.tempoHttp, purpose: 'http', audience: 'internal' },
     ],
     files: [{ output: 'tempo.yaml', mountPath: TEMPO_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
@@ -30,11 +35,8 @@ export function tempoComponent(spec: ResolvedSpec, topology: Topology): Componen
     healthcheck: { test: ['CMD', '/tempo', '-health'], intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 30, httpPath: '/ready', port: PORTS.tempoHttp },
     volumes: [{ name: 'tempo-data', mountPath: TEMPO_DATA_DIR }],
     user: '10001',
-    dependsOn: ['prometheus'],
-    flows: [
-      { to: 'prometheus', what: 'span metrics, service graph (remote write)' },
-      { to: 'grafana', what: 'traces' },
-    ],
+    dependsOn: generator ? ['prometheus'] : [],
+    flows: [...(generator ? [{ to: 'prometheus', what: 'span metrics, service graph (remote write)' } as const] : []), { to: 'grafana', what: 'traces' }],
     resources: { cpu: 1024, memoryMiB: 2048 },
   };
 }

@@ -12,8 +12,8 @@ export interface Topology {
   readonly traceBackend: TraceBackend;
   /** The host name other components use for `c`. */
   hostOf(c: ComponentName): string;
-  /** The host the services' SDKs send OTLP to. */
-  readonly otlpHost: string;
+  /** The host the services' SDKs use to reach `entry`, the stack's OTLP entry point. */
+  otlpHost(entry: ComponentName): string;
   /** The host Prometheus scrapes a service's metrics endpoint on. */
   serviceHost(service: string): string;
   /** Tempo's block storage. Ignored for Jaeger. */
@@ -30,7 +30,7 @@ export function dockerTopology(traceBackend: TraceBackend): Topology {
     target: 'docker',
     traceBackend,
     hostOf: (c) => c,
-    otlpHost: 'localhost',
+    otlpHost: () => 'localhost',
     serviceHost: () => 'host.docker.internal',
     tempoStorage: { kind: 'local', path: '/var/tempo/blocks' },
   };
@@ -47,7 +47,7 @@ export interface AwsTopologyProps {
 
 /**
  * AWS: components register in a private DNS namespace; services (in the same VPC) send OTLP
- * to Tempo's discovery name and register their own metrics endpoint as
+ * to the entry point's discovery name (Tempo's, or the collector's) and register their own metrics endpoint as
  * `<service>.<discoveryDomain>` to be scraped.
  */
 export function awsTopology(props: AwsTopologyProps): Topology {
@@ -55,7 +55,7 @@ export function awsTopology(props: AwsTopologyProps): Topology {
     target: 'aws',
     traceBackend: 'tempo',
     hostOf: (c) => `${c}.${props.discoveryDomain}`,
-    otlpHost: `tempo.${props.discoveryDomain}`,
+    otlpHost: (c) => `${c}.${props.discoveryDomain}`,
     serviceHost: (s) => `${s}.${props.discoveryDomain}`,
     tempoStorage: { kind: 's3', bucket: props.tracesBucket, region: props.region, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
   };

@@ -40,15 +40,20 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
         : {}),
       ...(c.volumes.length > 0 ? { volumes: c.volumes.map((v) => `${v.name}:${v.mountPath}`) } : {}),
       ...(c.files.length > 0 ? { configs: c.files.map((f) => ({ source: configName(c, f.output), target: f.mountPath })) } : {}),
-      healthcheck: {
-        test: [...hc.test],
-        interval: `${hc.intervalSeconds}s`,
-        timeout: `${hc.timeoutSeconds}s`,
-        retries: hc.retries,
-        start_period: `${hc.startPeriodSeconds}s`,
-      },
+      ...(hc
+        ? {
+            healthcheck: {
+              test: [...hc.test],
+              interval: `${hc.intervalSeconds}s`,
+              timeout: `${hc.timeoutSeconds}s`,
+              retries: hc.retries,
+              start_period: `${hc.startPeriodSeconds}s`,
+            },
+          }
+        : {}),
+      ...(c.memoryLimitMiB !== undefined ? { mem_limit: `${c.memoryLimitMiB}m` } : {}),
       ...(c.name === 'prometheus' ? { extra_hosts: ['host.docker.internal:host-gateway'] } : {}),
-      ...(c.dependsOn.length > 0 ? { depends_on: Object.fromEntries(c.dependsOn.map((d) => [d, { condition: 'service_healthy' }])) } : {}),
+      ...(c.dependsOn.length > 0 ? { depends_on: Object.fromEntries(c.dependsOn.map((d) => [d, { condition: plan.components.find((x) => x.name === d)?.healthcheck ? 'service_healthy' : 'service_started' }])) } : {}),
     };
   }
   return toYaml({ name: projectName, services, volumes, configs }, `${GENERATED_HEADER}\nStart: docker compose -f <this file> up -d`);

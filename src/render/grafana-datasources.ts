@@ -1,4 +1,5 @@
 import { DATASOURCE_UIDS } from '../spec/defaults';
+import type { SpanMetricsSchema } from './span-metrics';
 
 export type TraceStore = { readonly kind: 'tempo'; readonly url: string } | { readonly kind: 'jaeger'; readonly url: string };
 
@@ -15,6 +16,8 @@ export interface GrafanaDatasourcesOptions {
   readonly traceStore: TraceStore;
   /** Exemplar labels Prometheus will hold; each links to the trace store. */
   readonly exemplarLabels: readonly ExemplarDestination[];
+  /** The span metrics Prometheus holds (traces → metrics and the service map read them). @default - none */
+  readonly spanMetrics?: SpanMetricsSchema;
 }
 
 /**
@@ -25,12 +28,14 @@ export function escapeProvisioning(s: string): string {
   return s.replace(/\$/g, '$$$$');
 }
 
-/** Span-metrics queries offered from a span in the trace view (traces → metrics). */
-function tracesToMetricsQueries(): { name: string; query: string }[] {
+/** Span-metrics queries offered from a span in the trace view (traces → metrics), in the source's names. */
+function tracesToMetricsQueries(m: SpanMetricsSchema): { name: string; query: string }[] {
+  const by = `${m.serviceLabel}, span_name`;
+  const calls = (extra: string) => `sum by (${by}) (rate(${m.calls}{$__tags${extra}}[5m]))`;
   return [
-    { name: 'Request rate', query: 'sum by (service, span_name) (rate(traces_spanmetrics_calls_total{$__tags}[5m]))' },
-    { name: 'Error ratio', query: 'sum by (service, span_name) (rate(traces_spanmetrics_calls_total{$__tags, status_code="STATUS_CODE_ERROR"}[5m])) / sum by (service, span_name) (rate(traces_spanmetrics_calls_total{$__tags}[5m]))' },
-    { name: 'Latency p95', query: 'histogram_quantile(0.95, sum by (le, service, span_name) (rate(traces_spanmetrics_latency_bucket{$__tags}[5m])))' },
+    { name: 'Request rate', query: calls('') },
+    { name: 'Error ratio', query: `${calls(', status_code="STATUS_CODE_ERROR"')} / ${calls('')}` },
+    { name: 'Latency p95', query: `histogram_quantile(0.95, sum by (le, ${by}) (rate(${m.latencyBucket}{$__tags}[5m])))` },
   ].map((q) => ({ name: q.name, query: escapeProvisioning(q.query) }));
 }
 
@@ -57,12 +62,19 @@ export function renderGrafanaDatasources(opts: GrafanaDatasourcesOptions): Recor
       })),
     },
   };
-  const traceToMetrics = {
-    datasourceUid: DATASOURCE_UIDS.prometheus,
-    spanStartTimeShift: '-5m',
-    spanEndTimeShift: '5m',
-    tags: [{ key: 'service.name', value: 'service' }],
-  };
+  const m = opts.spanMetrics;
+  const metricsLinks = m
+    ? {
+        serviceMap: { datasourceUid: DATASOURCE_UIDS.prometheus },
+        tracesToMetrics: {
+          datasourceUid: DATASOURCE_UIDS.prometheus,
+          spanStartTimeShift: '-5m',
+          spanEndTimeShift: '5m',
+          tags: [{ key: 'service.name', value: m.serviceLabel }],
+          queries: tracesToMetricsQueries(m),
+        },
+      }
+    : {};
   const trace =
     opts.traceStore.kind === 'tempo'
       ? {
@@ -74,8 +86,7 @@ export function renderGrafanaDatasources(opts: GrafanaDatasourcesOptions): Recor
           editable: false,
           jsonData: {
             nodeGraph: { enabled: true },
-            serviceMap: { datasourceUid: DATASOURCE_UIDS.prometheus },
-            tracesToMetrics: { ...traceToMetrics, queries: tracesToMetricsQueries() },
+            ...metricsLinks,
             search: { hide: false },
             traceQuery: { timeShiftEnabled: true, spanStartTimeShift: '-1h', spanEndTimeShift: '1h' },
             streamingEnabled: { search: true, metrics: true },
@@ -88,10 +99,8 @@ export function renderGrafanaDatasources(opts: GrafanaDatasourcesOptions): Recor
           access: 'proxy',
           url: opts.traceStore.url,
           editable: false,
-          jsonData: {
-            // the light stack computes no span metrics, so there is no traces-to-metrics link to offer
-            nodeGraph: { enabled: true },
-          },
+          // without a collector the light stack computes no span metrics: no traces-to-metrics link to offer
+          jsonData: { nodeGraph: { enabled: true }, ...(m ? { tracesToMetrics: metricsLinks.tracesToMetrics } : {}) },
         };
   return { apiVersion: 1, prune: true, datasources: [prometheus, trace] };
 }

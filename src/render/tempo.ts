@@ -18,10 +18,17 @@ export interface TempoRenderOptions {
   readonly remoteWriteUrl: string;
   /** Root of Tempo's working data (WAL, generator WAL, live-store, scheduler work). */
   readonly dataDir: string;
+  /**
+   * The metrics-generator processors to run; none turns the generator off (the collector
+   * computes span metrics from all spans when it tail-samples).
+   * @default TEMPO_PROCESSORS
+   */
+  readonly generatorProcessors?: readonly TempoProcessor[];
 }
 
 /** The metrics-generator processors the stack enables (Tempo's names). */
 export const TEMPO_PROCESSORS = ['service-graphs', 'span-metrics'] as const;
+export type TempoProcessor = (typeof TEMPO_PROCESSORS)[number];
 
 /**
  * tempo.yaml for Tempo 3.0.x in monolithic mode (`target: all`). No 2.x sections: the
@@ -32,6 +39,7 @@ export const TEMPO_PROCESSORS = ['service-graphs', 'span-metrics'] as const;
 export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions): Record<string, unknown> {
   const retention = goHours(spec.tracing.retentionHours);
   const d = opts.dataDir;
+  const processors = opts.generatorProcessors ?? TEMPO_PROCESSORS;
   const storage: Record<string, unknown> = {
     backend: opts.storage.kind,
     wal: { path: `${d}/wal` },
@@ -70,13 +78,17 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
       wal: { path: `${d}/live-store/traces` },
       shutdown_marker_dir: `${d}/live-store/shutdown-marker`,
     },
-    metrics_generator: {
-      registry: { external_labels: { source: 'tempo', environment: spec.environment } },
-      storage: {
-        path: `${d}/generator/wal`,
-        remote_write: [{ url: opts.remoteWriteUrl, send_exemplars: true }],
-      },
-    },
+    ...(processors.length > 0
+      ? {
+          metrics_generator: {
+            registry: { external_labels: { source: 'tempo', environment: spec.environment } },
+            storage: {
+              path: `${d}/generator/wal`,
+              remote_write: [{ url: opts.remoteWriteUrl, send_exemplars: true }],
+            },
+          },
+        }
+      : {}),
     storage: { trace: storage },
     backend_scheduler: {
       local_work_path: d,
@@ -87,13 +99,17 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
     },
     // no phoning home from a team's infrastructure
     usage_report: { reporting_enabled: false },
-    overrides: {
-      defaults: {
-        metrics_generator: {
-          processors: [...TEMPO_PROCESSORS],
-          trace_id_label_name: TEMPO_EXEMPLAR_LABEL,
-        },
-      },
-    },
+    ...(processors.length > 0
+      ? {
+          overrides: {
+            defaults: {
+              metrics_generator: {
+                processors: [...processors],
+                trace_id_label_name: TEMPO_EXEMPLAR_LABEL,
+              },
+            },
+          },
+        }
+      : {}),
   };
 }

@@ -12,6 +12,13 @@ export const DEFAULT_SLOWER_THAN = '1s';
 export const DEFAULT_METRICS_RETENTION = '15d';
 export const DEFAULT_SCRAPE_INTERVAL = '15s';
 export const DEFAULT_METRICS_PATH = '/metrics';
+export const DEFAULT_TAIL_SAMPLING_RATIO = 0.1;
+export const DEFAULT_DECISION_WAIT = '10s';
+export const DEFAULT_EXPECTED_SPANS_PER_SECOND = 1000;
+/** Every trace of the wait window is held in memory; minutes of it is a memory problem, not a setting. */
+export const MAX_DECISION_WAIT_SECONDS = 300;
+/** One collector instance; beyond this a load-balancing tier in front is needed (not built here). */
+export const MAX_EXPECTED_SPANS_PER_SECOND = 200_000;
 
 /**
  * Tempo compacts blocks in 1 h windows and keeps compacted blocks 1 h more
@@ -33,6 +40,7 @@ export const IMAGES = {
   prometheus: { repository: 'prom/prometheus', tag: 'v3.7.3' },
   grafana: { repository: 'grafana/grafana', tag: '12.3.3' },
   jaeger: { repository: 'jaegertracing/jaeger', tag: '2.19.0' },
+  'otel-collector': { repository: 'otel/opentelemetry-collector-contrib', tag: '0.160.0' },
 } as const;
 
 /**
@@ -62,4 +70,6 @@ export const PORTS = {
   jaegerUi: 16686,
   jaegerHealth: 13133,
   jaegerMetrics: 8888,
+  collectorHealth: 13133,
+  collectorMetrics: 8888,
 } as const;

@@ -4,7 +4,10 @@ import {
   DEFAULT_PROPAGATORS,
   DEFAULT_PROTOCOL,
   DEFAULT_SAMPLING_RATIO,
+  DEFAULT_DECISION_WAIT,
+  DEFAULT_EXPECTED_SPANS_PER_SECOND,
   DEFAULT_SCRAPE_INTERVAL,
+  DEFAULT_TAIL_SAMPLING_RATIO,
   DEFAULT_SLOWER_THAN,
   DEFAULT_TRACING_RETENTION,
   MAX_RETENTION_HOURS,
@@ -13,9 +16,9 @@ import {
 } from './defaults';
 import { durationHours, humanDuration, intervalSeconds, latencyMs } from './duration';
 import { issue, Issue, throwIfAny } from './issues';
-import { ResolvedService, ResolvedSpec } from './resolved';
+import { ResolvedService, ResolvedSpec, ResolvedTailSampling } from './resolved';
 import { validateSpec } from './validate';
-import type { ObservabilitySpec } from './types';
+import type { ObservabilitySpec, TailSamplingSpec } from './types';
 
 /**
  * Applies defaults and the environment's overrides. Validates first (a spec written in
@@ -40,6 +43,8 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
   });
   const tracingRetention = env.tracing?.retention ?? spec.tracing?.retention ?? DEFAULT_TRACING_RETENTION;
   const metricsRetention = env.metrics?.retention ?? spec.metrics?.retention ?? DEFAULT_METRICS_RETENTION;
+  const slowerThanMs = latencyMs(env.tracing?.slowerThan ?? spec.tracing?.slowerThan ?? DEFAULT_SLOWER_THAN);
+  const tailSampling = resolveTailSampling({ ...spec.tracing?.tailSampling, ...env.tracing?.tailSampling }, !!(spec.tracing?.tailSampling ?? env.tracing?.tailSampling), slowerThanMs);
   const resolved: ResolvedSpec = {
     name: spec.name,
     environment,
@@ -47,7 +52,8 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
     propagators: [...(spec.propagators ?? DEFAULT_PROPAGATORS)],
     tracing: {
       retentionHours: durationHours(tracingRetention),
-      slowerThanMs: latencyMs(env.tracing?.slowerThan ?? spec.tracing?.slowerThan ?? DEFAULT_SLOWER_THAN),
+      slowerThanMs,
+      ...(tailSampling ? { tailSampling } : {}),
     },
     metrics: {
       retentionHours: durationHours(metricsRetention),
@@ -56,6 +62,18 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
   };
   throwIfAny(`spec for environment '${environment}'`, resolvedRules(resolved, env.tracing?.retention ? `environments.${environment}.tracing.retention` : 'tracing.retention', env.metrics?.retention ? `environments.${environment}.metrics.retention` : 'metrics.retention'));
   return resolved;
+}
+
+/** The environment's fields win one by one over the base spec's; absent or `enabled: false` is off. */
+function resolveTailSampling(t: TailSamplingSpec, present: boolean, slowerThanMs: number): ResolvedTailSampling | undefined {
+  if (!present || t.enabled === false) return undefined;
+  return {
+    keepErrors: t.keepErrors ?? true,
+    slowerThanMs: t.slowerThan !== undefined ? latencyMs(t.slowerThan) : slowerThanMs,
+    ratio: t.ratio ?? DEFAULT_TAIL_SAMPLING_RATIO,
+    decisionWaitSeconds: intervalSeconds(t.decisionWait ?? DEFAULT_DECISION_WAIT),
+    expectedSpansPerSecond: t.expectedSpansPerSecond ?? DEFAULT_EXPECTED_SPANS_PER_SECOND,
+  };
 }
 
 /** Rules on values that only exist once defaults and overrides are merged. */

@@ -22,9 +22,20 @@ export interface ResolvedSpec {
   readonly tracing: {
     readonly retentionHours: number;
     readonly slowerThanMs: number;
+    /** Present when the environment samples in a collector. */
+    readonly tailSampling?: ResolvedTailSampling;
   };
   readonly metrics: {
     readonly retentionHours: number;
     readonly scrapeIntervalSeconds: number;
   };
+}
+
+export interface ResolvedTailSampling {
+  readonly keepErrors: boolean;
+  readonly slowerThanMs: number;
+  /** Fraction of the other traces kept, 0..1. */
+  readonly ratio: number;
+  readonly decisionWaitSeconds: number;
+  readonly expectedSpansPerSecond: number;
 }

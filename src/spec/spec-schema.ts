@@ -1,6 +1,7 @@
-import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, LATENCY_HINT, LATENCY_PATTERN } from './duration';
+import { MAX_DECISION_WAIT_SECONDS, MAX_EXPECTED_SPANS_PER_SECOND } from './defaults';
+import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, intervalSeconds, LATENCY_HINT, LATENCY_PATTERN } from './duration';
 import { issue, Issue } from './issues';
-import { dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, required, Schema, str } from './schema-kit';
+import { bool, dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, required, Schema, str } from './schema-kit';
 import { ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS } from './types';
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -23,9 +24,24 @@ const attributes = refine(dict(attributeKey, str({ maxLength: 255 })), (attrs, p
     }
   }
 });
+const latency = str({ pattern: LATENCY_PATTERN, patternHint: LATENCY_HINT });
+const tailSampling = obj({
+  enabled: optional(bool()),
+  keepErrors: optional(bool()),
+  slowerThan: optional(latency),
+  ratio: optional(num({ min: 0, max: 1 })),
+  decisionWait: optional(
+    refine(str({ pattern: INTERVAL_PATTERN, patternHint: INTERVAL_HINT }), (v, path, issues) => {
+      const s = intervalSeconds(v);
+      if (s > MAX_DECISION_WAIT_SECONDS) issues.push(issue(path, `must be at most ${MAX_DECISION_WAIT_SECONDS / 60}m: the collector holds every trace in memory that long`, v));
+    }),
+  ),
+  expectedSpansPerSecond: optional(num({ integer: true, min: 1, max: MAX_EXPECTED_SPANS_PER_SECOND })),
+});
 const tracing = obj({
   retention: optional(duration),
-  slowerThan: optional(str({ pattern: LATENCY_PATTERN, patternHint: LATENCY_HINT })),
+  slowerThan: optional(latency),
+  tailSampling: optional(tailSampling),
 });
 const metrics = obj({
   retention: optional(duration),

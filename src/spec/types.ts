@@ -97,6 +97,50 @@ export interface TracingSpec {
    * @default "1s"
    */
   readonly slowerThan?: string;
+  /**
+   * Tail sampling: an OpenTelemetry Collector becomes the services' OTLP entry point, decides per
+   * whole trace (errors and slow traces always kept, a ratio of the rest) and computes span
+   * metrics and the service graph from every span before it drops any. Present means on;
+   * an environment may turn it off with `enabled: false` or change single fields.
+   * @default - off: head sampling in the SDKs only
+   */
+  readonly tailSampling?: TailSamplingSpec;
+}
+
+/** See README "Head and tail sampling" for the trade-offs. */
+export interface TailSamplingSpec {
+  /**
+   * Turns tail sampling on or off (for an environment overriding the base spec).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Keep every trace that has a span with status ERROR.
+   * @default true
+   */
+  readonly keepErrors?: boolean;
+  /**
+   * Keep every trace that lasts at least this long (first span start to last span end): `500ms`, `2s`.
+   * @default - tracing.slowerThan ("1s")
+   */
+  readonly slowerThan?: string;
+  /**
+   * Of the traces no other rule keeps, the fraction kept (by a hash of the trace id), 0..1.
+   * @default 0.1
+   */
+  readonly ratio?: number;
+  /**
+   * How long the collector buffers a trace after its first span before deciding (`10s`, `1m`),
+   * 1s to 5m. Spans that arrive later are decided on their own.
+   * @default "10s"
+   */
+  readonly decisionWait?: string;
+  /**
+   * Spans per second all services send together at peak; sizes the collector's trace buffer
+   * (`num_traces`) and memory. See README "Sizing the collector".
+   * @default 1000
+   */
+  readonly expectedSpansPerSecond?: number;
 }
 
 export interface MetricsSpec {

@@ -21,7 +21,7 @@ function tempSpec(text: string, name = 'spec.yaml'): string {
 describe('o11y validate', () => {
   it('accepts the example spec and exits 0', () => {
     const r = cli('validate', 'stacks/o11y.yaml');
-    expect(r).toEqual({ code: 0, out: 'stacks/o11y.yaml: valid (4 services; environments: local, local-jaeger, prod)\n', err: '' });
+    expect(r).toEqual({ code: 0, out: 'stacks/o11y.yaml: valid (4 services; environments: local, local-jaeger, staging, prod)\n', err: '' });
   });
 
   it('lists every problem, exits 1 and prints no stack trace', () => {
@@ -64,10 +64,11 @@ describe('o11y env', () => {
     expect(r.out).toContain('OTEL_SERVICE_NAME=checkout\nOTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317\nOTEL_EXPORTER_OTLP_PROTOCOL=grpc\n');
   });
 
-  it('prints JSON that parses, with the environment override applied in prod', () => {
+  it('prints JSON that parses, with the environment override applied in prod (head ratio 1 behind the tail-sampling collector)', () => {
     const r = cli('env', 'payments-gateway', '--stack', 'prod', '--format', 'json');
     const env = JSON.parse(r.out) as Record<string, string>;
-    expect(env.OTEL_TRACES_SAMPLER_ARG).toBe('0.5');
+    expect(env.OTEL_TRACES_SAMPLER_ARG).toBe('1');
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector.shop-prod.o11y.internal:4318');
     expect(env.OTEL_RESOURCE_ATTRIBUTES).toMatch(/^deployment\.environment\.name=prod,/);
   });
 

@@ -38,8 +38,9 @@ describe('promqlMetricNames', () => {
 describe('emittedFamilies (from the deployed configs)', () => {
   it.each([
     ['local', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'tempoGeneratorRemoteWrite', 'tempoSpanMetrics', 'tempoServiceGraphs']],
-    ['staging', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'tempoGeneratorRemoteWrite', 'tempoSpanMetrics', 'tempoServiceGraphs']],
-    ['prod', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'tempoGeneratorRemoteWrite', 'tempoSpanMetrics', 'tempoServiceGraphs']],
+    // tail sampling: span metrics and the service graph come from the collector, Tempo's generator is off
+    ['staging', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph']],
+    ['prod', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph']],
     ['local-jaeger', ['scrapeSeries', 'prometheusSelf', 'jaegerSelf']],
   ] as const)('the %s stack emits %j', (stack, families) => {
     expect(emittedFamilies(planOf(stack))).toEqual(families);

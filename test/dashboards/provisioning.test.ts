@@ -69,16 +69,17 @@ describe('dashboard provisioning', () => {
     expect(panelsOf(traces.json).flatMap((p) => arr(p.targets).map((t) => obj(t).query))).toContain('{ duration > 1000ms }');
 
     const spec = { ...resolveSpec(exampleSpec(), 'local'), tracing: { retentionHours: 48, slowerThanMs: 250 } };
-    const built = dashboardsFor(spec, stackFacts(dockerTopology('tempo'))).find((d) => d.uid === DASHBOARD_UIDS.traces)!;
+    const built = dashboardsFor(spec, stackFacts(spec, dockerTopology('tempo'))).find((d) => d.uid === DASHBOARD_UIDS.traces)!;
     expect(JSON.stringify(built)).toContain('{ duration > 250ms }');
-    const jaeger = dashboardsFor(spec, stackFacts(dockerTopology('jaeger'))).find((d) => d.uid === DASHBOARD_UIDS.traces)!;
+    const jaeger = dashboardsFor(spec, stackFacts(spec, dockerTopology('jaeger'))).find((d) => d.uid === DASHBOARD_UIDS.traces)!;
     expect(JSON.stringify(jaeger)).toContain('"minDuration":"250ms"');
   });
 
   it('builds byte-identical dashboards from the same spec (deterministic output)', () => {
-    const once = component(planOf('prod'), 'grafana')!.files.map((f) => f.content);
+    const plan = planOf('prod');
+    const once = component(plan, 'grafana')!.files.map((f) => f.content);
     const spec = resolveSpec(exampleSpec(), 'prod');
-    const again = dashboardsFor(spec, { traceBackend: 'tempo', generatorProcessors: ['service-graphs', 'span-metrics'] }).map((d) => `${JSON.stringify(d, null, 2)}\n`);
+    const again = dashboardsFor(spec, stackFacts(spec, plan.topology)).map((d) => `${JSON.stringify(d, null, 2)}\n`);
     for (const d of again) expect(once).toContain(d);
   });
 });

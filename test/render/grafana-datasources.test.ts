@@ -21,6 +21,7 @@ import { parse, stringify } from 'yaml';
 import { fileContent } from '../../src/components/plan';
 import { escapeProvisioning, GrafanaDatasourcesOptions, renderGrafanaDatasources } from '../../src/render/grafana-datasources';
 import { toYaml } from '../../src/render/serialize';
+import { SPAN_METRICS } from '../../src/render/span-metrics';
 import { DATASOURCE_UIDS } from '../../src/spec/defaults';
 import { dockerPlan, exampleSpec } from '../support/plans';
 
@@ -42,9 +43,17 @@ const tempoOptions: GrafanaDatasourcesOptions = {
     { label: 'traceID', source: 'span metrics' },
     { label: 'trace_id', source: 'service metrics' },
   ],
+  spanMetrics: SPAN_METRICS.tempo,
+};
+/** The tail-sampling stack: span metrics from the collector's connectors, in their names. */
+const collectorOptions: GrafanaDatasourcesOptions = {
+  ...tempoOptions,
+  exemplarLabels: [{ label: 'trace_id', source: 'span and service metrics' }],
+  spanMetrics: SPAN_METRICS['otel-collector'],
 };
 const jaegerOptions: GrafanaDatasourcesOptions = {
   ...tempoOptions,
+  spanMetrics: undefined,
   traceStore: { kind: 'jaeger', url: 'http://jaeger:16686' },
   exemplarLabels: [{ label: 'trace_id', source: 'service metrics' }],
 };
@@ -208,6 +217,20 @@ describe('traces-to-metrics queries', () => {
   it('query the Prometheus datasource, joining span attribute service.name to the label service', () => {
     expect(t2m.datasourceUid).toBe('o11y-prometheus');
     expect(t2m.tags).toEqual([{ key: 'service.name', value: 'service' }]);
+  });
+
+  it("behind a tail-sampling collector, query the connector's series and join service.name to service_name", () => {
+    const c = byType(datasources(collectorOptions), 'tempo').jsonData.tracesToMetrics as typeof t2m;
+    expect(c.tags).toEqual([{ key: 'service.name', value: 'service_name' }]);
+    const exprs = c.queries.map((q) => grafanaInterpolate(q.query).replace(/\$__tags/g, 'service_name="checkout"'));
+    expect(exprs.join('\n')).toMatch(/traces_spanmetrics_duration_seconds_bucket\{service_name="checkout"\}/);
+    expect(exprs.join('\n')).not.toMatch(/latency_bucket|by \(service,/);
+  });
+
+  it('are left out where the stack has no span metrics (Jaeger without a collector)', () => {
+    const jaeger = byType(datasources(jaegerOptions), 'jaeger');
+    expect(jaeger.jsonData.tracesToMetrics).toBeUndefined();
+    expect(byType(datasources({ ...jaegerOptions, spanMetrics: SPAN_METRICS['otel-collector'] }), 'jaeger').jsonData.tracesToMetrics).toMatchObject({ tags: [{ key: 'service.name', value: 'service_name' }] });
   });
 });
 

@@ -31,8 +31,21 @@ const OTEL_EXEMPLAR_FILTERS = ['always_on', 'always_off', 'trace_based'];
 
 const example = loadSpec(EXAMPLE_FILE);
 
-function envOf(environment: string, service: string): Record<string, string> {
-  const spec = resolveSpec(example, environment);
+/**
+ * The example as it was before staging and prod moved to tail sampling: head sampling in the
+ * SDKs, with an environment ratio and one per-service override (what these tests exercise).
+ */
+const headSampled: typeof example = {
+  ...example,
+  environments: {
+    ...example.environments,
+    staging: {},
+    prod: { sampling: { ratio: 0.1 }, services: { 'payments-gateway': { sampling: { ratio: 0.5 } } }, tracing: { retention: '30d' } },
+  },
+};
+
+function envOf(environment: string, service: string, from = headSampled): Record<string, string> {
+  const spec = resolveSpec(from, environment);
   return renderOtelEnv(spec.services.find((s) => s.name === service)!, spec, ENDPOINTS);
 }
 
@@ -88,6 +101,12 @@ describe('renderOtelEnv for the example services', () => {
   it('gives payments-gateway its per-service prod override', () => {
     expect(envOf('prod', 'payments-gateway').OTEL_TRACES_SAMPLER_ARG).toBe('0.5');
     expect(envOf('staging', 'payments-gateway').OTEL_TRACES_SAMPLER_ARG).toBe('1');
+  });
+
+  it('keeps every trace in the SDKs of the example staging and prod, where the collector samples at the tail', () => {
+    for (const env of ['staging', 'prod']) {
+      for (const s of example.services) expect(envOf(env, s.name, example).OTEL_TRACES_SAMPLER_ARG).toBe('1');
+    }
   });
 
   it('writes the checkout .env file byte for byte', () => {

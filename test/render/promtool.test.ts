@@ -60,7 +60,10 @@ describe('promtool check config', () => {
   it("accepts the remote_write entries of Tempo's metrics-generator as Prometheus remote_write configs", () => {
     // Tempo parses metrics_generator.storage.remote_write with Prometheus' own RemoteWriteConfig
     // (grafana/tempo modules/generator/storage/config.go), so promtool can judge the entries
-    for (const stack of EXAMPLE_STACKS.filter((s) => s !== 'local-jaeger')) {
+    // the Tempo stacks whose generator computes span metrics (behind a tail-sampling collector it is off)
+    const generating = EXAMPLE_STACKS.filter((s) => s !== 'local-jaeger' && !examplePlan(s).spec.tracing.tailSampling);
+    expect(generating).toEqual(['local']);
+    for (const stack of generating) {
       const tempo: unknown = parse(renderedFile(examplePlan(stack), 'tempo.yaml'));
       const remoteWrite = at(tempo, 'metrics_generator.storage.remote_write');
       expect(remoteWrite).toEqual([expect.objectContaining({ send_exemplars: true })]);

@@ -113,8 +113,11 @@ describe('sampling precedence: env.services > env > service > spec', () => {
     const table = (env: string) => Object.fromEntries(resolveSpec(spec, env).services.map((s) => [s.name, s.samplingRatio]));
     expect(table('local')).toEqual({ checkout: 1, cart: 1, catalog: 1, 'payments-gateway': 1 });
     expect(table('local-jaeger')).toEqual({ checkout: 1, cart: 1, catalog: 1, 'payments-gateway': 1 });
-    expect(table('staging')).toEqual({ checkout: 0.25, cart: 0.5, catalog: 0.5, 'payments-gateway': 1 });
-    expect(table('prod')).toEqual({ checkout: 0.1, cart: 0.1, catalog: 0.1, 'payments-gateway': 0.5 });
+    // staging and prod sample at the tail, so their SDKs keep everything
+    expect(table('staging')).toEqual({ checkout: 1, cart: 1, catalog: 1, 'payments-gateway': 1 });
+    expect(table('prod')).toEqual({ checkout: 1, cart: 1, catalog: 1, 'payments-gateway': 1 });
+    // an environment the file does not list gets the base spec's head sampling
+    expect(table('qa')).toEqual({ checkout: 0.25, cart: 0.5, catalog: 0.5, 'payments-gateway': 1 });
   });
 });
 

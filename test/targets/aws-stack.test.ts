@@ -100,19 +100,19 @@ describe.each(AWS_STACKS)('the %s stack on AWS', (id) => {
     expect(terraformEvaluate(values)).toEqual(want);
   });
 
-  test("each service is sent to Tempo's discovery name, on the OTLP port of its protocol", () => {
+  test("each service is sent to the tail-sampling collector's discovery name, on the OTLP port of its protocol", () => {
     const domain = `shop-${id}.o11y.internal`;
     for (const service of serviceNames(id)) {
       const env = JSON.parse(built[id].disk.config.get(`otel/${service}.json`)!) as Record<string, string>;
       const url = new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-      expect(url.hostname).toBe(`tempo.${domain}`);
+      expect(url.hostname).toBe(`otel-collector.${domain}`);
       expect(Number(url.port)).toBe(env.OTEL_EXPORTER_OTLP_PROTOCOL === 'grpc' ? PORTS.otlpGrpc : PORTS.otlpHttp);
     }
-    // where the stack creates the private namespace, it is that domain, and Tempo registers in it
+    // where the stack creates the private namespace, it is that domain, and Tempo and the collector register in it
     const namespaces = Object.values(resourcesOf(built[id].json, 'aws_service_discovery_private_dns_namespace'));
     if (namespaces.length > 0) {
       expect(namespaces.map((n) => n.name)).toEqual([domain]);
-      expect(Object.values(resourcesOf(built[id].json, 'aws_service_discovery_service')).map((s) => s.name)).toContain('tempo');
+      expect(Object.values(resourcesOf(built[id].json, 'aws_service_discovery_service')).map((s) => s.name)).toEqual(expect.arrayContaining(['tempo', 'otel-collector']));
     }
   });
 

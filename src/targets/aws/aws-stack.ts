@@ -17,6 +17,7 @@ import type { ResolvedSpec } from '../../spec/resolved';
 import { resolveSpec } from '../../spec/resolve';
 import { OTLP_PROTOCOLS, ObservabilitySpec, OtlpProtocol } from '../../spec/types';
 import { writeRenderedFilesOnSynth } from '../rendered-files';
+import { annotateWarnings } from '../warnings';
 import { ComponentService, ComponentSizing } from './component-service';
 import { Discovery } from './discovery';
 import { O11yCluster } from './ecs-cluster';
@@ -69,12 +70,12 @@ export interface AwsObservabilityStackProps {
    */
   readonly privateSubnetIds: readonly string[];
   /**
-   * CIDR blocks of the services that send OTLP to Tempo.
+   * CIDR blocks of the services that send OTLP to the stack (Tempo, or the collector with tail sampling).
    * @default - none; then `otlpAllowedSecurityGroupIds` must name them
    */
   readonly otlpAllowedCidrs?: readonly string[];
   /**
-   * Security groups of the services that send OTLP to Tempo.
+   * Security groups of the services that send OTLP to the stack (Tempo, or the collector with tail sampling).
    * @default - none; then `otlpAllowedCidrs` must name them
    */
   readonly otlpAllowedSecurityGroupIds?: readonly string[];
@@ -99,7 +100,7 @@ export interface AwsObservabilityStackProps {
    */
   readonly scrapeTargetCidrs?: readonly string[];
   /**
-   * Private DNS namespace the components register in; services resolve Tempo there.
+   * Private DNS namespace the components register in; services resolve the OTLP entry point there.
    * @default "<name>-<environment>.o11y.internal"
    */
   readonly discoveryDomain?: string;
@@ -246,6 +247,7 @@ export class AwsObservabilityStack extends TerraformStack {
       prometheusStorage: true,
     });
     assertStackConsistent(id, stackPlan, exposuresFromRules(stackPlan, rules));
+    annotateWarnings(this, stackPlan);
     const sgs = new ComponentSecurityGroups(this, 'security-groups', { vpcId: props.vpcId, namePrefix: prefix, groups: groupNames, rules });
 
     const traces = new TracesBucket(this, 'traces', {

@@ -125,13 +125,17 @@ export class ComponentService extends Construct {
         ...bundle.mounts.map((m) => ({ sourceVolume: m.volume, containerPath: m.containerPath, readOnly: true })),
         ...c.volumes.map((v) => ({ sourceVolume: v.name, containerPath: v.mountPath, readOnly: false })),
       ],
-      healthCheck: {
-        command: [...c.healthcheck.test],
-        interval: c.healthcheck.intervalSeconds,
-        timeout: c.healthcheck.timeoutSeconds,
-        retries: c.healthcheck.retries,
-        startPeriod: c.healthcheck.startPeriodSeconds,
-      },
+      ...(c.healthcheck
+        ? {
+            healthCheck: {
+              command: [...c.healthcheck.test],
+              interval: c.healthcheck.intervalSeconds,
+              timeout: c.healthcheck.timeoutSeconds,
+              retries: c.healthcheck.retries,
+              startPeriod: c.healthcheck.startPeriodSeconds,
+            },
+          }
+        : {}),
       dependsOn: [{ containerName: CONFIG_CONTAINER, condition: 'SUCCESS' }],
       logConfiguration: logs(c.name),
     };

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import type { Exposure } from '../../checks';
 import type { ComponentName, PortPurpose } from '../../components/component';
-import { fileContent, StackPlan } from '../../components/plan';
+import { fileContent, otlpEntry, StackPlan } from '../../components/plan';
 import type { OtlpProtocol } from '../../spec/types';
 
 /** A security group of the stack: one per component, one for Prometheus's file system. */
@@ -47,7 +47,7 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
  * Who calls whom, read from the rendered files as deployed (Prometheus's scrape targets, Tempo's
- * remote write, Grafana's datasources): the security groups open exactly these paths, so a
+ * remote write, the collector's exporters, Grafana's datasources): the security groups open exactly these paths, so a
  * config change that adds a hop cannot silently end in a timeout.
  */
 export function componentLinks(plan: StackPlan): ComponentLink[] {
@@ -68,6 +68,12 @@ export function componentLinks(plan: StackPlan): ComponentLink[] {
   for (const rw of arr(obj(obj(tempo.metrics_generator).storage).remote_write).map(obj)) {
     const hp = urlHostPort(String(rw.url));
     if (hp) add('tempo', hp, 'metrics-generator remote write');
+  }
+  const collector = obj(parse(fileContent(plan, 'otel-collector.yaml') ?? '{}'));
+  for (const [name, e] of Object.entries(obj(collector.exporters))) {
+    const endpoint = String(obj(obj(e).http).endpoint ?? obj(e).endpoint ?? '');
+    const hp = hostPort(endpoint) ?? urlHostPort(endpoint);
+    if (hp) add('otel-collector', hp, `exporter ${name}`);
   }
   const ds = obj(parse(fileContent(plan, 'grafana/datasources.yaml') ?? '{}'));
   for (const d of arr(ds.datasources).map(obj)) {
@@ -125,7 +131,8 @@ const PURPOSE_OF: Record<OtlpProtocol, PortPurpose> = { grpc: 'otlp-grpc', 'http
  */
 export function securityRules(plan: StackPlan, access: NetworkAccess): SecurityRule[] {
   const rules: SecurityRule[] = [];
-  const trace = plan.components.find((c) => c.name === plan.topology.traceBackend)!;
+  // the OTLP entry point: the collector when it tail-samples, else the trace store
+  const trace = plan.components.find((c) => c.name === otlpEntry(plan.components, plan.topology))!;
   const wanted = new Set(access.otlpProtocols.map((p) => PURPOSE_OF[p]));
   for (const p of trace.ports.filter((x) => x.audience === 'services' && wanted.has(x.purpose))) {
     for (const cidr of access.otlpCidrs) rules.push({ direction: 'ingress', group: trace.name, port: p.port, purpose: p.purpose, peer: { kind: 'cidr', cidr, who: 'services' }, description: `${p.purpose} from services` });

@@ -16,6 +16,7 @@ import { issue, Issue } from '../../spec/issues';
 import type { ObservabilitySpec } from '../../spec/types';
 import { terraformLiteral } from '../terraform-literal';
 import { writeRenderedFilesOnSynth } from '../rendered-files';
+import { annotateWarnings } from '../warnings';
 
 export interface DockerObservabilityStackProps {
   /** The organisation's spec (validated here if it was not loaded from a file). */
@@ -59,6 +60,7 @@ export class DockerObservabilityStack extends TerraformStack {
 
     const { exposures, issues } = publishedPorts(plan);
     assertStackConsistent(id, plan, exposures, issues);
+    annotateWarnings(this, plan);
 
     new LocalBackend(this, { path: props.statePath ?? `../../../terraform.${id}.tfstate` });
     new DockerProvider(this, 'docker', {});
@@ -91,13 +93,16 @@ export class DockerObservabilityStack extends TerraformStack {
         ports: c.ports.filter((p) => p.audience !== 'internal').map((p) => ({ internal: p.port, external: p.port, ip: PUBLISH_IP, protocol: 'tcp' })),
         networksAdvanced: [{ name: network.name, aliases: [c.name] }],
         volumes,
-        healthcheck: {
-          test: [...c.healthcheck.test],
-          interval: `${c.healthcheck.intervalSeconds}s`,
-          timeout: `${c.healthcheck.timeoutSeconds}s`,
-          retries: c.healthcheck.retries,
-          startPeriod: `${c.healthcheck.startPeriodSeconds}s`,
-        },
+        healthcheck: c.healthcheck
+          ? {
+              test: [...c.healthcheck.test],
+              interval: `${c.healthcheck.intervalSeconds}s`,
+              timeout: `${c.healthcheck.timeoutSeconds}s`,
+              retries: c.healthcheck.retries,
+              startPeriod: `${c.healthcheck.startPeriodSeconds}s`,
+            }
+          : undefined,
+        memory: c.memoryLimitMiB,
         // Prometheus scrapes services on the host; host-gateway makes this name work on Linux too
         host: c.name === 'prometheus' ? [{ host: 'host.docker.internal', ip: 'host-gateway' }] : undefined,
         logOpts: { 'max-size': '10m', 'max-file': '3' },

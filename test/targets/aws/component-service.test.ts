@@ -74,13 +74,10 @@ describe('the Fargate services', () => {
       expect(main.image).not.toMatch(/:latest$/);
       expect(main.command).toEqual([...c.args]);
       expect(main.portMappings!.map((p) => p.containerPort)).toEqual(c.ports.map((p) => p.port));
-      expect(main.healthCheck).toEqual({
-        command: [...c.healthcheck.test],
-        interval: c.healthcheck.intervalSeconds,
-        timeout: c.healthcheck.timeoutSeconds,
-        retries: c.healthcheck.retries,
-        startPeriod: c.healthcheck.startPeriodSeconds,
-      });
+      const hc = c.healthcheck;
+      expect(main.healthCheck).toEqual(
+        hc ? { command: [...hc.test], interval: hc.intervalSeconds, timeout: hc.timeoutSeconds, retries: hc.retries, startPeriod: hc.startPeriodSeconds } : undefined,
+      );
     }
   });
 
@@ -149,7 +146,7 @@ describe('the outputs', () => {
   test('list every OTEL parameter, the OTLP endpoints and where Grafana is', () => {
     const outputs = prod.json.output as Record<string, { value: unknown }>;
     expect(Object.keys((outputs['otel-env-parameters'].value as Record<string, string>)).sort()).toEqual(prod.stack.plan.spec.services.map((s) => s.name).sort());
-    expect(outputs['otlp-endpoints'].value).toEqual({ grpc: 'http://tempo.shop-prod.o11y.internal:4317', 'http/protobuf': 'http://tempo.shop-prod.o11y.internal:4318' });
+    expect(outputs['otlp-endpoints'].value).toEqual({ grpc: 'http://otel-collector.shop-prod.o11y.internal:4317', 'http/protobuf': 'http://otel-collector.shop-prod.o11y.internal:4318' });
     expect(outputs['grafana-url'].value).toBe('http://grafana.shop-prod.o11y.internal:3000');
   });
 });

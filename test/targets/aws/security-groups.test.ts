@@ -30,18 +30,25 @@ const sg = (json: TerraformJson, group: string) => ref(json, 'aws_security_group
 const portOf = (endpoint: string) => Number(/:(\d+)$/.exec(endpoint)![1]);
 
 describe('the security groups', () => {
-  test("open Tempo's OTLP listeners, as tempo.yaml configures them, to exactly the services", () => {
+  test("open the collector's OTLP listeners, as otel-collector.yaml configures them, to exactly the services; Tempo's only to the collector", () => {
+    const collector = parse(prod.stack.plan.files.find((f) => f.output === 'otel-collector.yaml')!.content) as {
+      receivers: { otlp: { protocols: Record<string, { endpoint: string }> } };
+    };
     const tempo = parse(prod.stack.plan.files.find((f) => f.output === 'tempo.yaml')!.content) as {
       distributor: { receivers: { otlp: { protocols: Record<string, { endpoint: string }> } } };
       server: { http_listen_port: number };
     };
-    const otlpPorts = Object.values(tempo.distributor.receivers.otlp.protocols).map((p) => portOf(p.endpoint)).sort();
-    const fromServices = rules(prod.json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.sg === sg(prod.json, 'tempo') && prodInputs().otlpAllowedSecurityGroupIds!.includes(r.peer));
-    expect(fromServices.map((r) => r.port).sort()).toEqual(otlpPorts);
-    // and nothing else of Tempo's is open to the services
-    const tempoIngress = rules(prod.json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.sg === sg(prod.json, 'tempo'));
-    expect(tempoIngress.filter((r) => !otlpPorts.includes(r.port)).map((r) => [r.port, r.peer]).sort()).toEqual(
+    const otlpPorts = Object.values(collector.receivers.otlp.protocols).map((p) => portOf(p.endpoint)).sort();
+    const ingress = rules(prod.json, 'aws_vpc_security_group_ingress_rule');
+    const fromServices = ingress.filter((r) => prodInputs().otlpAllowedSecurityGroupIds!.includes(r.peer));
+    expect(fromServices.map((r) => [r.sg, r.port]).sort()).toEqual(otlpPorts.map((p) => [sg(prod.json, 'otel-collector'), p]).sort());
+    // the collector is reached by the services on OTLP, and scraped by Prometheus: nothing else
+    expect(ingress.filter((r) => r.sg === sg(prod.json, 'otel-collector') && !otlpPorts.includes(r.port)).map((r) => [r.port, r.peer])).toEqual([[8888, sg(prod.json, 'prometheus')]]);
+    // Tempo takes OTLP/gRPC only from the collector (its exporter), its HTTP API from Grafana and Prometheus
+    const tempoGrpc = portOf(tempo.distributor.receivers.otlp.protocols.grpc.endpoint);
+    expect(ingress.filter((r) => r.sg === sg(prod.json, 'tempo')).map((r) => [r.port, r.peer]).sort()).toEqual(
       [
+        [tempoGrpc, sg(prod.json, 'otel-collector')],
         [tempo.server.http_listen_port, sg(prod.json, 'grafana')],
         [tempo.server.http_listen_port, sg(prod.json, 'prometheus')],
       ].sort(),
@@ -55,7 +62,8 @@ describe('the security groups', () => {
     expect(byGroup('prometheus')).toEqual(
       [
         [portOf(listen), sg(prod.json, 'grafana')],
-        [portOf(listen), sg(prod.json, 'tempo')],
+        // the collector remote-writes span metrics; Tempo's generator is off behind it
+        [portOf(listen), sg(prod.json, 'otel-collector')],
       ].sort(),
     );
     expect(byGroup('grafana')).toEqual(
@@ -65,7 +73,7 @@ describe('the security groups', () => {
       ].sort(),
     );
     expect(byGroup('prometheus-storage')).toEqual([[2049, sg(prod.json, 'prometheus')]]);
-    for (const c of ['tempo', 'prometheus', 'grafana']) {
+    for (const c of ['tempo', 'otel-collector', 'prometheus', 'grafana']) {
       const mapped = containers(prod.json, c).find((d) => d.name === c)!.portMappings!.map((p) => p.containerPort);
       for (const [port] of byGroup(c)) expect({ c, port, mapped: mapped.includes(port as number) }).toEqual({ c, port, mapped: true });
     }
@@ -75,11 +83,12 @@ describe('the security groups', () => {
   test('let each component call out only where its configs point, plus HTTPS for images and AWS APIs', () => {
     const egress = rules(prod.json, 'aws_vpc_security_group_egress_rule');
     const byGroup = (g: string) => egress.filter((r) => r.sg === sg(prod.json, g)).map((r) => [r.port, r.peer]).sort();
-    expect(byGroup('tempo')).toEqual([[443, '0.0.0.0/0'], [9090, sg(prod.json, 'prometheus')]].sort());
+    expect(byGroup('tempo')).toEqual([[443, '0.0.0.0/0']]);
+    expect(byGroup('otel-collector')).toEqual([[4317, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], [9090, sg(prod.json, 'prometheus')]].sort());
     expect(byGroup('grafana')).toEqual([[3200, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], [9090, sg(prod.json, 'prometheus')]].sort());
     const metricsPorts = prod.stack.plan.spec.services.flatMap((s) => (s.metrics ? [s.metrics.port] : []));
     expect(byGroup('prometheus')).toEqual(
-      [[2049, sg(prod.json, 'prometheus-storage')], [3000, sg(prod.json, 'grafana')], [3200, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], ...metricsPorts.map((p) => [p, '${data.aws_vpc.vpc.cidr_block}'])].sort(),
+      [[2049, sg(prod.json, 'prometheus-storage')], [3000, sg(prod.json, 'grafana')], [3200, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], [8888, sg(prod.json, 'otel-collector')], ...metricsPorts.map((p) => [p, '${data.aws_vpc.vpc.cidr_block}'])].sort(),
     );
   });
 
@@ -89,8 +98,8 @@ describe('the security groups', () => {
     expect(checkServiceEndpoints(plan, exposuresFromRules(plan, securityRules(plan, { ...access, otlpProtocols: ['grpc', 'http/protobuf'] })))).toEqual([]);
     const onlyHttp = checkServiceEndpoints(plan, exposuresFromRules(plan, securityRules(plan, { ...access, otlpProtocols: ['http/protobuf'] })));
     expect(onlyHttp.map(formatIssue)).toEqual([
-      'otel/checkout.env: OTEL_EXPORTER_OTLP_ENDPOINT: no component of the stack is reachable there; grpc is served at no address (got "http://tempo.shop-prod.o11y.internal:4317")',
-      'otel/catalog.env: OTEL_EXPORTER_OTLP_ENDPOINT: no component of the stack is reachable there; grpc is served at no address (got "http://tempo.shop-prod.o11y.internal:4317")',
+      'otel/checkout.env: OTEL_EXPORTER_OTLP_ENDPOINT: no component of the stack is reachable there; grpc is served at no address (got "http://otel-collector.shop-prod.o11y.internal:4317")',
+      'otel/catalog.env: OTEL_EXPORTER_OTLP_ENDPOINT: no component of the stack is reachable there; grpc is served at no address (got "http://otel-collector.shop-prod.o11y.internal:4317")',
     ]);
   });
 });

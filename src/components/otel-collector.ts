@@ -1,0 +1,94 @@
+import { renderCollectorConfig } from '../render/otel-collector';
+import { GENERATED_HEADER, toYaml } from '../render/serialize';
+import { IMAGES, PORTS } from '../spec/defaults';
+import type { ResolvedSpec, ResolvedTailSampling } from '../spec/resolved';
+import type { Component, ComponentName } from './component';
+import { fargateSizeAtLeast } from './task-sizes';
+import type { Topology } from './topology';
+
+export const COLLECTOR_CONFIG_PATH = '/etc/otelcol-contrib/config.yaml';
+
+/**
+ * What one buffered span costs in the collector's memory: an OTLP span with a few dozen
+ * attributes decoded into Go structures. A planning figure, deliberately on the high side.
+ */
+export const BYTES_PER_BUFFERED_SPAN = 2048;
+/** The collector's own footprint besides the buffer: runtime, connectors' series, export queues. */
+export const COLLECTOR_BASE_MIB = 256;
+/** Spans per second one vCPU carries through receive, two connectors and tail sampling (planning figure). */
+export const SPANS_PER_SECOND_PER_VCPU = 10_000;
+/** memory_limiter refuses data above limit − spike = 60 % of the container. */
+export const MEMORY_LIMITER_SOFT_SHARE = 0.6;
+/** The trace buffer never shrinks below tail_sampling's own scale of ten thousand traces. */
+export const MIN_NUM_TRACES = 10_000;
+
+export interface CollectorSizing {
+  /** tail_sampling `num_traces`. */
+  readonly numTraces: number;
+  /** Spans held while traces wait for their decision. */
+  readonly bufferedSpans: number;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+}
+
+/**
+ * The documented sizing (README "Sizing the collector"):
+ * - `num_traces = max(10 000, 2 × spans/s × decision_wait)`: every span could start its own
+ *   trace, so spans/s × wait bounds the traces undecided at once; × 2 absorbs bursts and the
+ *   decision tick. A full buffer evicts the oldest undecided traces, so too small loses traces.
+ * - memory: `(256 MiB + spans/s × wait × 2 KiB) / 0.6`, because memory_limiter (80 % limit,
+ *   20 % spike) starts refusing at 60 % of the container;
+ * - CPU: spans/s ÷ 10 000 per vCPU, at least half a vCPU;
+ * - then the smallest Fargate size with both (Docker gets the same memory as a hard limit).
+ */
+export function collectorSizing(t: ResolvedTailSampling): CollectorSizing {
+  const bufferedSpans = Math.ceil(t.expectedSpansPerSecond * t.decisionWaitSeconds);
+  const numTraces = Math.max(MIN_NUM_TRACES, 2 * bufferedSpans);
+  const memoryMiB = Math.ceil((COLLECTOR_BASE_MIB + (bufferedSpans * BYTES_PER_BUFFERED_SPAN) / 2 ** 20) / MEMORY_LIMITER_SOFT_SHARE);
+  const cpu = Math.max(512, Math.ceil((t.expectedSpansPerSecond / SPANS_PER_SECOND_PER_VCPU) * 1024));
+  return { numTraces, bufferedSpans, ...fargateSizeAtLeast(cpu, memoryMiB) };
+}
+
+/**
+ * The OpenTelemetry Collector (contrib) as the stack's OTLP entry point when tail sampling is
+ * on: services send to it, it computes span metrics and the service graph from every span,
+ * keeps what the policies say and forwards that to the trace store.
+ */
+export function collectorComponent(spec: ResolvedSpec, topology: Topology): Component {
+  const tail = spec.tracing.tailSampling;
+  if (!tail) throw new Error('collectorComponent: the spec has no tail sampling');
+  const sizing = collectorSizing(tail);
+  const store: ComponentName = topology.traceBackend;
+  const config = renderCollectorConfig({
+    tailSampling: tail,
+    traceEndpoint: `${topology.hostOf(store)}:${PORTS.otlpGrpc}`,
+    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}/api/v1/write`,
+    numTraces: sizing.numTraces,
+    flushIntervalSeconds: spec.metrics.scrapeIntervalSeconds,
+  });
+  return {
+    name: 'otel-collector',
+    image: IMAGES['otel-collector'],
+    args: [`--config=${COLLECTOR_CONFIG_PATH}`],
+    ports: [
+      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'services' },
+      { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: 'services' },
+      { name: 'health', port: PORTS.collectorHealth, purpose: 'health', audience: 'internal' },
+      { name: 'metrics', port: PORTS.collectorMetrics, purpose: 'metrics', audience: 'internal' },
+    ],
+    files: [{ output: 'otel-collector.yaml', mountPath: COLLECTOR_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
+    env: {},
+    secrets: [],
+    // the contrib image is built from scratch (no shell, no wget): nothing to run a check with;
+    // the health_check extension answers on its port for humans and load balancers
+    volumes: [],
+    user: '10001',
+    dependsOn: [store, 'prometheus'],
+    flows: [
+      { to: store, what: 'traces kept by tail sampling' },
+      { to: 'prometheus', what: 'span metrics, service graph from all spans (remote write)' },
+    ],
+    memoryLimitMiB: sizing.memoryMiB,
+    resources: { cpu: sizing.cpu, memoryMiB: sizing.memoryMiB },
+  };
+}

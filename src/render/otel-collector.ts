@@ -1,0 +1,140 @@
+import { PORTS } from '../spec/defaults';
+import type { ResolvedTailSampling } from '../spec/resolved';
+
+/**
+ * The span-metrics histogram buckets (seconds), the same as Tempo's metrics-generator
+ * defaults, so latency panels read alike whichever source computed them.
+ */
+export const SPAN_METRICS_BUCKETS_SECONDS = [0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384] as const;
+
+/**
+ * The connector namespace that makes the calls counter `traces_spanmetrics_calls_total`, the
+ * name Grafana's Tempo datasource (service map, traces to metrics) looks for.
+ */
+export const SPAN_METRICS_NAMESPACE = 'traces.spanmetrics';
+
+/**
+ * Component ids, so checks read the same names the renderer writes. These are the 2026
+ * snake_case component types (`otlp_grpc` since collector 0.144, `span_metrics` and
+ * `service_graph` since contrib 0.151, `prometheus_remote_write` since 0.154); the old names
+ * still load but log a deprecation warning.
+ */
+export const COLLECTOR_NAMES = {
+  tailSampling: 'tail_sampling',
+  memoryLimiter: 'memory_limiter',
+  spanMetrics: 'span_metrics',
+  serviceGraph: 'service_graph',
+  traceExporter: 'otlp_grpc/traces',
+  metricsExporter: 'prometheus_remote_write',
+  allSpansPipeline: 'traces/all',
+  sampledPipeline: 'traces/sampled',
+  metricsPipeline: 'metrics/spans',
+} as const;
+
+/** Exporter types that send OTLP/gRPC (the current name and its deprecated alias). */
+export const OTLP_GRPC_EXPORTER_TYPES: readonly string[] = ['otlp_grpc', 'otlp'];
+/** Exporter types that remote-write to Prometheus (the current name and its deprecated alias). */
+export const REMOTE_WRITE_EXPORTER_TYPES: readonly string[] = ['prometheus_remote_write', 'prometheusremotewrite'];
+
+/** The type part of a component id (`otlp_grpc/traces` → `otlp_grpc`). */
+export function componentType(id: unknown): string {
+  return String(id).split('/')[0];
+}
+
+export interface CollectorRenderOptions {
+  readonly tailSampling: ResolvedTailSampling;
+  /** Where the kept traces go: the trace store's OTLP/gRPC `host:port`. */
+  readonly traceEndpoint: string;
+  /** Prometheus' remote-write receiver URL for span metrics and the service graph. */
+  readonly remoteWriteUrl: string;
+  /** Traces held while waiting for a decision (see `collectorSizing`). */
+  readonly numTraces: number;
+  /** How often the connectors emit their metrics, in seconds (the scrape interval). */
+  readonly flushIntervalSeconds: number;
+}
+
+/**
+ * otel-collector.yaml for the contrib distribution. The OTLP receiver fans out to two trace
+ * pipelines: one sees every span and feeds the span-metrics and service-graph connectors, the
+ * other tail-samples and exports what it keeps. So RED metrics count every span, and exemplars
+ * on error series or in slow buckets always name a kept trace (the `status_code` and `latency`
+ * policies keep exactly those). Batching is the exporter's own (`sending_queue.batch`), the
+ * collector's direction since 2026 instead of the `batch` processor; the remote-write exporter
+ * batches in its own queue.
+ */
+export function renderCollectorConfig(opts: CollectorRenderOptions): Record<string, unknown> {
+  const t = opts.tailSampling;
+  const n = COLLECTOR_NAMES;
+  const policies: Record<string, unknown>[] = [];
+  if (t.keepErrors) policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
+  // trace duration: earliest span start to latest span end
+  policies.push({ name: 'keep-slow', type: 'latency', latency: { threshold_ms: t.slowerThanMs } });
+  // a hash of the trace id decides, so the same trace gets the same answer on every collector
+  if (t.ratio > 0) policies.push({ name: 'keep-ratio', type: 'probabilistic', probabilistic: { sampling_percentage: round(t.ratio * 100) } });
+  const flush = `${opts.flushIntervalSeconds}s`;
+  const buckets = SPAN_METRICS_BUCKETS_SECONDS.map((b) => `${b}s`);
+  return {
+    extensions: {
+      // listens on localhost unless told otherwise
+      health_check: { endpoint: `0.0.0.0:${PORTS.collectorHealth}` },
+    },
+    receivers: {
+      otlp: {
+        protocols: {
+          // the OTLP receiver listens on localhost unless told otherwise (since 0.104)
+          grpc: { endpoint: `0.0.0.0:${PORTS.otlpGrpc}` },
+          http: { endpoint: `0.0.0.0:${PORTS.otlpHttp}` },
+        },
+      },
+    },
+    processors: {
+      // refuses data before undecided traces outgrow the container: 80 % of its cgroup limit, soft at 60 %
+      [n.memoryLimiter]: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+      [n.tailSampling]: {
+        decision_wait: `${t.decisionWaitSeconds}s`,
+        num_traces: opts.numTraces,
+        expected_new_traces_per_sec: t.expectedSpansPerSecond,
+        policies,
+      },
+    },
+    connectors: {
+      [n.spanMetrics]: {
+        namespace: SPAN_METRICS_NAMESPACE,
+        // the default unit is moving from ms to s upstream: say it
+        histogram: { unit: 's', explicit: { buckets } },
+        exemplars: { enabled: true },
+        metrics_flush_interval: flush,
+      },
+      [n.serviceGraph]: {
+        latency_histogram_buckets: buckets,
+        // an edge waits this long for its other half (the client or the server span)
+        store: { ttl: `${Math.max(2, t.decisionWaitSeconds)}s`, max_items: Math.max(1000, Math.ceil(t.expectedSpansPerSecond * 2)) },
+        metrics_flush_interval: flush,
+      },
+    },
+    exporters: {
+      [n.traceExporter]: { endpoint: opts.traceEndpoint, tls: { insecure: true }, sending_queue: { batch: {} } },
+      [n.metricsExporter]: {
+        http: { endpoint: opts.remoteWriteUrl, tls: { insecure: true } },
+        // service.name etc. become `job`/`instance` and target_info, not labels on every series
+        resource_to_telemetry_conversion: { enabled: false },
+      },
+    },
+    service: {
+      extensions: ['health_check'],
+      telemetry: {
+        metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: PORTS.collectorMetrics } } } }] },
+        logs: { level: 'info' },
+      },
+      pipelines: {
+        [n.allSpansPipeline]: { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.spanMetrics, n.serviceGraph] },
+        [n.sampledPipeline]: { receivers: ['otlp'], processors: [n.memoryLimiter, n.tailSampling], exporters: [n.traceExporter] },
+        [n.metricsPipeline]: { receivers: [n.spanMetrics, n.serviceGraph], exporters: [n.metricsExporter] },
+      },
+    },
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
