@@ -11,5 +11,6 @@ export { O11yValidationError, formatIssue } from './spec/issues';
 export type { Issue } from './spec/issues';
 export { DockerObservabilityStack, type DockerObservabilityStackProps } from './targets/docker/docker-stack';
 export { AwsObservabilityStack, type AwsObservabilityStackProps, type AwsStateBackendProps } from './targets/aws/aws-stack';
+export { SAMPLING_SKEWS_SPAN_METRICS } from './checks/sampling';
 export { synthApp } from './app';
 export { main as cliMain, run as runCli } from './cli';
