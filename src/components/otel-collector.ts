@@ -1,6 +1,13 @@
 import { renderCollectorConfig } from '../render/otel-collector';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
-import { IMAGES, PORTS } from '../spec/defaults';
+import {
+  COLLECTOR_BASE_MIB,
+  COLLECTOR_BYTES_PER_BUFFERED_SPAN,
+  COLLECTOR_MEMORY_SOFT_SHARE,
+  COLLECTOR_SPANS_PER_SECOND_PER_VCPU,
+  IMAGES,
+  PORTS,
+} from '../spec/defaults';
 import type { ResolvedSpec, ResolvedTailSampling } from '../spec/resolved';
 import type { Component, ComponentName } from './component';
 import { fargateSizeAtLeast } from './task-sizes';
@@ -8,17 +15,10 @@ import type { Topology } from './topology';
 
 export const COLLECTOR_CONFIG_PATH = '/etc/otelcol-contrib/config.yaml';
 
-/**
- * What one buffered span costs in the collector's memory: an OTLP span with a few dozen
- * attributes decoded into Go structures. A planning figure, deliberately on the high side.
- */
-export const BYTES_PER_BUFFERED_SPAN = 2048;
-/** The collector's own footprint besides the buffer: runtime, connectors' series, export queues. */
-export const COLLECTOR_BASE_MIB = 256;
-/** Spans per second one vCPU carries through receive, two connectors and tail sampling (planning figure). */
-export const SPANS_PER_SECOND_PER_VCPU = 10_000;
-/** memory_limiter refuses data above limit − spike = 60 % of the container. */
-export const MEMORY_LIMITER_SOFT_SHARE = 0.6;
+export const BYTES_PER_BUFFERED_SPAN = COLLECTOR_BYTES_PER_BUFFERED_SPAN;
+export { COLLECTOR_BASE_MIB };
+export const SPANS_PER_SECOND_PER_VCPU = COLLECTOR_SPANS_PER_SECOND_PER_VCPU;
+export const MEMORY_LIMITER_SOFT_SHARE = COLLECTOR_MEMORY_SOFT_SHARE;
 /** The trace buffer never shrinks below tail_sampling's own scale of ten thousand traces. */
 export const MIN_NUM_TRACES = 10_000;
 

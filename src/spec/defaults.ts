@@ -17,8 +17,27 @@ export const DEFAULT_DECISION_WAIT = '10s';
 export const DEFAULT_EXPECTED_SPANS_PER_SECOND = 1000;
 /** Every trace of the wait window is held in memory; minutes of it is a memory problem, not a setting. */
 export const MAX_DECISION_WAIT_SECONDS = 300;
-/** One collector instance; beyond this a load-balancing tier in front is needed (not built here). */
-export const MAX_EXPECTED_SPANS_PER_SECOND = 200_000;
+/**
+ * Collector sizing figures (README "Sizing the collector"): planning estimates, deliberately
+ * on the high side. One buffered span decoded into Go structures …
+ */
+export const COLLECTOR_BYTES_PER_BUFFERED_SPAN = 2048;
+/** … the collector's own footprint besides the buffer (runtime, connectors' series, export queues) … */
+export const COLLECTOR_BASE_MIB = 256;
+/** … spans per second one vCPU carries through receive, two connectors and tail sampling … */
+export const COLLECTOR_SPANS_PER_SECOND_PER_VCPU = 10_000;
+/** … and memory_limiter (80 % limit, 20 % spike) refusing data from 60 % of the container. */
+export const COLLECTOR_MEMORY_SOFT_SHARE = 0.6;
+/** The largest Fargate task: 16 vCPU (16384 units), 120 GiB. One collector must fit in it. */
+export const FARGATE_MAX_CPU_UNITS = 16_384;
+export const FARGATE_MAX_MEMORY_MIB = 122_880;
+/**
+ * One collector instance on the largest task: 16 vCPU at the per-vCPU figure. Beyond this a
+ * load-balancing tier in front of several collectors is needed (not built here).
+ */
+export const MAX_EXPECTED_SPANS_PER_SECOND = (FARGATE_MAX_CPU_UNITS / 1024) * COLLECTOR_SPANS_PER_SECOND_PER_VCPU;
+/** Spans one collector can hold while traces wait for a decision (spans/s × decisionWait), on the largest task. */
+export const MAX_BUFFERED_SPANS = Math.floor(((FARGATE_MAX_MEMORY_MIB * COLLECTOR_MEMORY_SOFT_SHARE - COLLECTOR_BASE_MIB) * 2 ** 20) / COLLECTOR_BYTES_PER_BUFFERED_SPAN);
 
 /**
  * Tempo compacts blocks in 1 h windows and keeps compacted blocks 1 h more

@@ -10,6 +10,7 @@ import {
   DEFAULT_TAIL_SAMPLING_RATIO,
   DEFAULT_SLOWER_THAN,
   DEFAULT_TRACING_RETENTION,
+  MAX_BUFFERED_SPANS,
   MAX_RETENTION_HOURS,
   MIN_METRICS_RETENTION_HOURS,
   MIN_TRACING_RETENTION_HOURS,
@@ -84,6 +85,16 @@ function resolvedRules(r: ResolvedSpec, tracingPath: string, metricsPath: string
   }
   if (r.metrics.retentionHours < MIN_METRICS_RETENTION_HOURS) {
     issues.push(issue(metricsPath, `must be at least ${MIN_METRICS_RETENTION_HOURS}h: Prometheus persists samples in 2h blocks`, humanDuration(r.metrics.retentionHours)));
+  }
+  const t = r.tracing.tailSampling;
+  if (t && t.expectedSpansPerSecond * t.decisionWaitSeconds > MAX_BUFFERED_SPANS) {
+    issues.push(
+      issue(
+        `tracing.tailSampling (environment '${r.environment}')`,
+        `expectedSpansPerSecond × decisionWait must be at most ${MAX_BUFFERED_SPANS} spans: that is what one collector can hold on the largest Fargate task (120 GiB); shorten decisionWait`,
+        `${t.expectedSpansPerSecond} × ${t.decisionWaitSeconds}s`,
+      ),
+    );
   }
   for (const [path, hours] of [[tracingPath, r.tracing.retentionHours], [metricsPath, r.metrics.retentionHours]] as const) {
     if (hours > MAX_RETENTION_HOURS) issues.push(issue(path, `must be at most ${humanDuration(MAX_RETENTION_HOURS)} (10 years)`, humanDuration(hours)));

@@ -114,6 +114,9 @@ export class ComponentService extends Construct {
       name: c.name,
       image: imageRef(c),
       essential: true,
+      // a component that sizes itself from its cgroup limit (the collector's memory_limiter)
+      // gets the task's memory as its container limit, not the microVM's
+      ...(c.memoryLimitMiB !== undefined ? { memory: sizing.memoryMiB } : {}),
       command: [...c.args],
       ...(c.user ? { user: c.user } : {}),
       portMappings: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'tcp' })),
