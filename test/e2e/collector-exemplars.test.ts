@@ -14,7 +14,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -23,66 +22,17 @@ import { SPAN_METRICS } from '../../src/render/span-metrics';
 import { exampleSpec, renderedFile } from '../support/plans';
 import { REMOTE_WRITE_HEADERS, remoteWriteBody, RwTimeSeries } from '../support/remote-write';
 import { tailPlan } from '../support/tail-sampling';
+import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, freePort, MISSING_PROMETHEUS, pollUntil, PROMETHEUS, STARTUP_DEADLINE_MS, TEST_TIMEOUT_MS, withFlag } from '../support/prometheus-harness';
 
-const PROMETHEUS = process.env.O11Y_PROMETHEUS ?? '/usr/bin/prometheus';
-const MISSING_PROMETHEUS = `${PROMETHEUS} is missing: install Debian's Prometheus with \`apt-get install prometheus\` (CI's .ci/run does)`;
 
 /** What the collector's remote-write exporter writes (see the header). */
 const COLLECTOR_BUCKET = 'traces_spanmetrics_duration_seconds_bucket';
 const COLLECTOR_TRACE_ID_LABEL = 'trace_id';
 const COLLECTOR_SPAN_ID_LABEL = 'span_id';
 
-/** Generous upper bounds for a loaded 2-core machine; never asserted as speed. */
-const STARTUP_DEADLINE_MS = 60_000;
-const DELIVERY_DEADLINE_MS = 60_000;
-const TEST_TIMEOUT_MS = 150_000;
 
 type Tree = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface Exemplar {
-  readonly labels: Record<string, string>;
-  readonly value: string;
-  readonly timestamp: number;
-}
-interface ExemplarSeries {
-  readonly seriesLabels: Record<string, string>;
-  readonly exemplars: readonly Exemplar[];
-}
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-async function pollUntil<T>(what: string, deadlineMs: number, probe: () => Promise<{ value?: T; seen: string }>): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let seen = 'nothing yet';
-  for (;;) {
-    try {
-      const r = await probe();
-      if (r.value !== undefined) return r.value;
-      seen = r.seen;
-    } catch (e) {
-      seen = String(e);
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${deadlineMs / 1000}s; last seen: ${seen}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Replaces the value of `--name=` in a flag list; throws if the flag is not there exactly once. */
-function withFlag(args: readonly string[], name: string, value: string): string[] {
-  const prefix = `${name}=`;
-  const hits = args.filter((a) => a.startsWith(prefix));
-  if (hits.length !== 1) throw new Error(`expected one ${name} flag in the component's args, found ${hits.length}: ${args.join(' ')}`);
-  return args.map((a) => (a.startsWith(prefix) ? `${prefix}${value}` : a));
-}
 
 /** The Prometheus datasource's exemplar links and the uids of the trace datasources, from the rendered file. */
 function grafanaLinks(plan: StackPlan): { links: Map<string, string>; traceUids: string[] } {

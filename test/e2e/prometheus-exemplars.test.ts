@@ -11,7 +11,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -22,10 +22,9 @@ import type { ObservabilitySpec } from '../../src/spec/types';
 import { examplePlan, exampleSpec, renderedFile } from '../support/plans';
 import { REMOTE_WRITE_HEADERS, remoteWriteBody } from '../support/remote-write';
 import { at, isMap } from '../support/tempo-manifest';
+import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, freePort, MISSING_PROMETHEUS, pollUntil, PROMETHEUS, STARTUP_DEADLINE_MS, TEST_TIMEOUT_MS, withFlag } from '../support/prometheus-harness';
 
 /** Debian's Prometheus; `O11Y_PROMETHEUS` points elsewhere (e.g. to try the missing-binary failure). */
-const PROMETHEUS = process.env.O11Y_PROMETHEUS ?? '/usr/bin/prometheus';
-const MISSING_PROMETHEUS = `${PROMETHEUS} is missing: install Debian's Prometheus with \`apt-get install prometheus\` (CI's .ci/run does)`;
 
 /**
  * Tempo's fallback when `trace_id_label_name` is not set: grafana/tempo modules/overrides/config.go
@@ -40,61 +39,12 @@ const TEMPO_DEFAULT_TRACE_ID_LABEL = 'traceID';
 const OTEL_TRACE_ID_LABEL = 'trace_id';
 const OTEL_SPAN_ID_LABEL = 'span_id';
 
-/** Generous upper bounds for things to happen on a loaded 2-core machine; never asserted as speed. */
-const STARTUP_DEADLINE_MS = 60_000;
-const DELIVERY_DEADLINE_MS = 60_000;
-const TEST_TIMEOUT_MS = 150_000;
 
 const SCRAPED_METRIC = 'http_server_request_duration_seconds';
 const SPAN_METRICS_BUCKET = 'traces_spanmetrics_latency_bucket';
 
-interface Exemplar {
-  readonly labels: Record<string, string>;
-  readonly value: string;
-  readonly timestamp: number;
-}
-interface ExemplarSeries {
-  readonly seriesLabels: Record<string, string>;
-  readonly exemplars: readonly Exemplar[];
-}
 
 // ---------------------------------------------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-/** Calls `probe` until it returns a value, or fails with `what` and the last observation after the deadline. */
-async function pollUntil<T>(what: string, deadlineMs: number, probe: () => Promise<{ value?: T; seen: string }>): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let seen = 'nothing yet';
-  for (;;) {
-    try {
-      const r = await probe();
-      if (r.value !== undefined) return r.value;
-      seen = r.seen;
-    } catch (e) {
-      seen = String(e);
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${deadlineMs / 1000}s; last seen: ${seen}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Replaces the value of `--name=` in a flag list; throws if the flag is not there exactly once. */
-function withFlag(args: readonly string[], name: string, value: string): string[] {
-  const prefix = `${name}=`;
-  const hits = args.filter((a) => a.startsWith(prefix));
-  if (hits.length !== 1) throw new Error(`expected one ${name} flag in the component's args, found ${hits.length}: ${args.join(' ')}`);
-  return args.map((a) => (a.startsWith(prefix) ? `${prefix}${value}` : a));
-}
 
 /** Exemplar label names of the Prometheus datasource, from the rendered provisioning file. */
 function grafanaExemplarLabels(plan: StackPlan): string[] {
