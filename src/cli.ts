@@ -5,6 +5,10 @@ import { App } from 'cdktf';
 import type { StackPlan } from './components/plan';
 import { renderCompose } from './render/compose';
 import { ENV_FORMATS, EnvFormat, formatEnv } from './render/otel-env';
+import { renderJson } from './review/json';
+import { renderMarkdown } from './review/markdown';
+import { reviewDirs } from './review/review';
+import { ReviewInputError } from './review/synth-output';
 import { formatIssue, O11yValidationError } from './spec/issues';
 import { loadSpec } from './spec/load';
 import { resolveSpec } from './spec/resolve';
@@ -17,12 +21,17 @@ Usage:
   o11y env <service> --stack <stack> [--format dotenv|json|shell] [--spec file]
                                                          the OTEL_* environment of a service in a stack
   o11y compose --stack <local|local-jaeger> [--spec file] a docker-compose.yml of a local stack
+  o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]
+                                                         what a change does to every stack: risks first,
+                                                         then resources, configs and topology; exit 0
+                                                         whatever it finds, 2 if an input is unusable
   o11y help
 
 Defaults: spec stacks/o11y.yaml, stacks declared by stacks/stacks.ts (defineStacks).`;
 
 const DEFAULT_SPEC = 'stacks/o11y.yaml';
 const DEFAULT_STACKS = 'stacks/stacks.ts';
+const REVIEW_FORMATS = ['markdown', 'json'];
 
 /** A user error: printed as one line, exit 1, no stack trace. */
 class UsageError extends Error {}
@@ -112,6 +121,16 @@ export function run(argv: string[], io: Io): number {
         io.out(renderCompose(plan, `${plan.spec.name}-${flags.stack}`));
         return 0;
       }
+      case 'review': {
+        only(flags, ['format']);
+        const [base, head, extra] = positional;
+        if (!base || !head || extra !== undefined) throw new UsageError('which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]');
+        const format = flags.format ?? 'markdown';
+        if (!REVIEW_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REVIEW_FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
+        const found = reviewDirs(base, head);
+        io.out(format === 'json' ? renderJson(found) : renderMarkdown(found));
+        return 0;
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -125,6 +144,10 @@ export function run(argv: string[], io: Io): number {
     if (e instanceof O11yValidationError) {
       io.err(`${e.subject}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}\n${e.issues.map((i) => `  - ${formatIssue(i)}\n`).join('')}`);
       return 1;
+    }
+    if (e instanceof ReviewInputError) {
+      io.err(`o11y review: ${e.message}\n`);
+      return 2;
     }
     if (e instanceof UsageError) {
       io.err(`o11y: ${e.message}\n`);

@@ -1,0 +1,143 @@
+import type { ConfigPair } from './config-diff';
+import { durationMs } from './duration-ms';
+import { Risk, risk } from './risk';
+import { diffTrees, formatPath, formatValue, isObject, PathStep, Tree } from './tree-diff';
+
+/**
+ * Risk flags read from the rendered configs whose text differs between base and head. Each
+ * rule looks for a shape (a `block_retention` key, a `tail_sampling` processor, a
+ * datasource's exemplar links) rather than for one file, so a config that appears later
+ * (the collector's `otel-collector.yaml`) is covered without a change here.
+ */
+export function configRisks(stack: string, pairs: ReadonlyMap<string, ConfigPair>): Risk[] {
+  const out: Risk[] = [];
+  for (const [file, { base, head }] of pairs) {
+    const service = /^otel\/([^/]+)\.env$/.exec(file)?.[1];
+    if (service !== undefined && (base === undefined || head === undefined)) {
+      out.push(risk(head === undefined ? 'service-removed' : 'service-added', stack, `service ${head === undefined ? 'removed' : 'added'}: ${service}`));
+      continue;
+    }
+    if (base === undefined || head === undefined) continue;
+    if (service !== undefined) out.push(...samplingRisks(stack, service, base, head));
+    out.push(...treeRisks(stack, file, base, head), ...tailSamplingRisks(stack, file, base, head), ...exemplarLinkRisks(stack, file, base, head));
+    if (file === 'o11y-stack.json') out.push(...componentPortRisks(stack, base, head));
+  }
+  return out;
+}
+
+function samplingRisks(stack: string, service: string, base: Tree, head: Tree): Risk[] {
+  const b = isObject(base) ? base : {};
+  const h = isObject(head) ? head : {};
+  const out: Risk[] = [];
+  if (b.OTEL_TRACES_SAMPLER !== h.OTEL_TRACES_SAMPLER) {
+    out.push(risk('sampling-changed', stack, `sampler changed: ${service} ${formatValue(b.OTEL_TRACES_SAMPLER)} → ${formatValue(h.OTEL_TRACES_SAMPLER)}`));
+  }
+  if (b.OTEL_TRACES_SAMPLER_ARG !== h.OTEL_TRACES_SAMPLER_ARG) {
+    out.push(risk('sampling-changed', stack, `sampling ratio changed: ${service} ${formatValue(b.OTEL_TRACES_SAMPLER_ARG)} → ${formatValue(h.OTEL_TRACES_SAMPLER_ARG)}`));
+  }
+  return out;
+}
+
+/** Keys whose meaning is the same wherever they stand: a retention, an exemplar switch. */
+function treeRisks(stack: string, file: string, base: Tree, head: Tree): Risk[] {
+  const out: Risk[] = [];
+  for (const c of diffTrees(base, head)) {
+    const key = lastKey(c.path);
+    if (key === 'block_retention') {
+      const [o, n] = [durationMs(c.old), durationMs(c.new)];
+      if (o !== undefined && (n === undefined ? c.new === undefined : n < o)) {
+        out.push(risk('retention-shortened', stack, `tracing retention shortened: ${formatValue(c.old)} → ${formatValue(c.new)}`));
+      }
+    }
+    const exemplarSwitch = key === 'send_exemplars' || (key === 'enabled' && lastKey(c.path.slice(0, -1)) === 'exemplars');
+    if (exemplarSwitch && c.old === true && c.new !== true) {
+      out.push(risk('exemplars-turned-off', stack, `exemplars turned off: ${file} ${formatPath(c.path)} true → ${formatValue(c.new)}`));
+    }
+  }
+  return out;
+}
+
+function lastKey(path: readonly PathStep[]): string | undefined {
+  const last = path[path.length - 1];
+  return last && 'key' in last ? last.key : undefined;
+}
+
+/**
+ * The OpenTelemetry Collector's `tail_sampling` processors (`tail_sampling`,
+ * `tail_sampling/<name>`): the `sampling_percentage` of every `probabilistic` policy, also
+ * inside `and` and `composite` policies.
+ */
+function tailSamplingRisks(stack: string, file: string, base: Tree, head: Tree): Risk[] {
+  const b = samplingPercentages(base);
+  const h = samplingPercentages(head);
+  const out: Risk[] = [];
+  for (const label of [...new Set([...b.keys(), ...h.keys()])].sort()) {
+    const [o, n] = [b.get(label), h.get(label)];
+    if (o === n) continue;
+    const pct = (v: unknown): string => (v === undefined ? 'none' : `${formatValue(v)}%`);
+    out.push(risk('sampling-changed', stack, `tail sampling percentage changed: ${file} ${label}: ${pct(o)} → ${pct(n)}`));
+  }
+  return out;
+}
+
+function samplingPercentages(config: Tree): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const processors = isObject(config) && isObject(config.processors) ? config.processors : {};
+  const visit = (processor: string, parent: string, policies: unknown): void => {
+    (Array.isArray(policies) ? policies : []).filter(isObject).forEach((p, i) => {
+      const name = `${parent}${typeof p.name === 'string' ? p.name : `#${i}`}`;
+      if (isObject(p.probabilistic) && 'sampling_percentage' in p.probabilistic) out.set(`${processor}policy ${name}`, p.probabilistic.sampling_percentage);
+      if (isObject(p.and)) visit(processor, `${name}/`, p.and.and_sub_policy);
+      if (isObject(p.composite)) visit(processor, `${name}/`, p.composite.composite_sub_policy);
+    });
+  };
+  for (const [key, proc] of Object.entries(processors)) {
+    // the usual single processor goes unnamed in the line; a second one (`tail_sampling/x`) is named
+    if (key === 'tail_sampling' && isObject(proc)) visit('', '', proc.policies);
+    else if (key.startsWith('tail_sampling/') && isObject(proc)) visit(`${key} `, '', proc.policies);
+  }
+  return out;
+}
+
+/** Grafana provisioning: a Prometheus datasource that loses a link from exemplars to traces. */
+function exemplarLinkRisks(stack: string, file: string, base: Tree, head: Tree): Risk[] {
+  const links = (config: Tree): Map<string, Set<string>> => {
+    const out = new Map<string, Set<string>>();
+    const sources = isObject(config) && Array.isArray(config.datasources) ? config.datasources : [];
+    for (const ds of sources.filter(isObject)) {
+      const dests = isObject(ds.jsonData) && Array.isArray(ds.jsonData.exemplarTraceIdDestinations) ? ds.jsonData.exemplarTraceIdDestinations : [];
+      out.set(String(ds.name), new Set(dests.filter(isObject).map((d) => String(d.name))));
+    }
+    return out;
+  };
+  const b = links(base);
+  const h = links(head);
+  const out: Risk[] = [];
+  for (const [ds, names] of [...b].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    const kept = h.get(ds);
+    if (!kept) continue;
+    for (const name of [...names].sort()) {
+      if (!kept.has(name)) out.push(risk('exemplars-turned-off', stack, `exemplars turned off: ${file} datasource ${ds}: exemplar link ${name} removed`));
+    }
+  }
+  return out;
+}
+
+/**
+ * `config/o11y-stack.json`: a component listening, for services or humans, on a port it did
+ * not before. Ports only the stack's own components reach (`audience: internal`) are left out.
+ */
+function componentPortRisks(stack: string, base: Tree, head: Tree): Risk[] {
+  const ports = (manifest: Tree): Map<string, string> => {
+    const out = new Map<string, string>();
+    const components = isObject(manifest) && Array.isArray(manifest.components) ? manifest.components : [];
+    for (const c of components.filter(isObject)) {
+      for (const p of (Array.isArray(c.ports) ? c.ports : []).filter(isObject).filter((p) => p.audience !== 'internal')) {
+        out.set(`${String(c.name)}:${String(p.port)}`, `component ${String(c.name)} port ${String(p.port)} (${String(p.name)}, audience ${String(p.audience)})`);
+      }
+    }
+    return out;
+  };
+  const b = ports(base);
+  return [...ports(head)].filter(([k]) => !b.has(k)).map(([, text]) => risk('port-opened', stack, `port opened: ${text}`));
+}

@@ -1,0 +1,209 @@
+import { IMAGES } from '../../src/spec/defaults';
+import { removeTempDirs } from '../support/synth';
+import { editedCopy, editFile, editTerraform, exampleStacksWith, resourceNamed, reviewDirs, riskLines, synthExample } from './support';
+
+/**
+ * Every risk flag with the exact line it prints, on pairs of real synth outputs of the example
+ * app: the base is stacks/o11y.yaml as it is; each head is the same app after one change a
+ * pull request could make (to the spec, to the stack inputs in stacks/stacks.ts, to a pinned
+ * image). Where no such change can produce a flag (the public access block is hard-coded
+ * secure, Prometheus's flags are fixed), the head is a copy of the base synth output with one
+ * minimal edit, and the test's name says so.
+ */
+let base: string;
+beforeAll(() => {
+  base = synthExample();
+});
+afterAll(removeTempDirs);
+
+const risksOf = (head: string, from = base): string[] => riskLines(reviewDirs(from, head));
+
+const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-11bb-22cc-33dd-444455556666';
+
+describe('risk flags from changes to the spec', () => {
+  it('a changed sampling ratio names the stack, the service and both ratios', () => {
+    // staging's head sampling keeps everything (ratio 1) for its tail-sampling collector
+    const head = synthExample({ spec: (s) => void (s.environments!.staging.services = { checkout: { sampling: { ratio: 0.5 } } }) });
+    expect(risksOf(head)).toEqual(['staging: sampling ratio changed: checkout 1 → 0.5']);
+  });
+
+  it('an added service is flagged in every stack', () => {
+    const head = synthExample({ spec: (s) => void s.services.push({ name: 'inventory', namespace: 'storefront', metrics: { port: 9470 } }) });
+    expect(risksOf(head)).toEqual(['local: service added: inventory', 'local-jaeger: service added: inventory', 'prod: service added: inventory', 'staging: service added: inventory']);
+  });
+
+  it('a removed service is flagged in every stack', () => {
+    const head = synthExample({ spec: (s) => void (s.services = s.services.filter((x) => x.name !== 'catalog')) });
+    expect(risksOf(head)).toEqual(['local: service removed: catalog', 'local-jaeger: service removed: catalog', 'prod: service removed: catalog', 'staging: service removed: catalog']);
+  });
+
+  it('a shortened tracing retention is flagged with Tempo’s values, and every changed lifecycle expiration with its rule', () => {
+    // staging inherits the base 14d; prod lengthens its own 30d, which changes its lifecycle but shortens nothing
+    const head = synthExample({
+      spec: (s) => {
+        s.tracing!.retention = '7d';
+        s.environments!.prod.tracing!.retention = '45d';
+      },
+    });
+    expect(risksOf(head)).toEqual([
+      'staging: tracing retention shortened: 336h → 168h',
+      'prod: lifecycle expiration changed: aws_s3_bucket_lifecycle_configuration.traces_lifecycle_520026DC rule expiration-backstop: expiration[0].days 37 → 52',
+      'staging: lifecycle expiration changed: aws_s3_bucket_lifecycle_configuration.traces_lifecycle_520026DC rule expiration-backstop: expiration[0].days 21 → 14',
+    ]);
+  });
+
+  it('a shortened metrics retention is flagged from Prometheus’s --storage.tsdb.retention.time on Docker and on ECS', () => {
+    // local and prod set their own metrics retention; the synth writes 7d as 1w
+    const head = synthExample({ spec: (s) => void (s.metrics!.retention = '7d') });
+    expect(risksOf(head)).toEqual(['local-jaeger: metrics retention shortened: 15d → 1w', 'staging: metrics retention shortened: 15d → 1w']);
+  });
+
+  it('a lengthened retention raises no retention flag', () => {
+    const head = synthExample({ spec: (s) => void (s.metrics!.retention = '21d') });
+    expect(risksOf(head)).toEqual([]);
+  });
+
+  it('a changed tail-sampling percentage is read from the collector config (processors.tail_sampling, probabilistic policy)', () => {
+    const head = synthExample({ spec: (s) => void (s.environments!.prod.tracing!.tailSampling!.ratio = 0.05) });
+    expect(risksOf(head)).toEqual(['prod: tail sampling percentage changed: otel-collector.yaml policy keep-ratio: 10% → 5%']);
+  });
+});
+
+describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () => {
+  it('a KMS key widens the Tempo task role and adds a KMS grant (IAM widened) and changes the bucket encryption', () => {
+    const head = synthExample({ define: exampleStacksWith({ staging: { kmsKeyArn: KMS_KEY } }) });
+    expect(risksOf(head)).toEqual([
+      `staging: IAM widened: aws_iam_role_policy.tempo_task-role_policy_4BA2618B: actions + kms:Decrypt, kms:GenerateDataKey; resources + ${KMS_KEY}`,
+      `staging: IAM widened: aws_kms_grant.tempo-key-grant_1835B398 (new): actions + kms:Decrypt, kms:GenerateDataKey; resources + ${KMS_KEY}; principals + \${aws_iam_role.tempo_task-role_1E7583C3.arn}`,
+      `staging: bucket encryption changed: aws_s3_bucket_server_side_encryption_configuration.traces_encryption_4DDD6E9D: AES256 → aws:kms, key ${KMS_KEY}, bucket key`,
+    ]);
+  });
+
+  it('new CIDR ranges for OTLP and Grafana open ports through security group ingress rules', () => {
+    const head = synthExample({ define: exampleStacksWith({ staging: { otlpAllowedCidrs: ['10.0.0.0/8'], grafanaAllowedCidrs: ['10.100.0.0/16', '192.168.0.0/16'] } }) });
+    expect(risksOf(head)).toEqual([
+      'staging: port opened: aws_vpc_security_group_ingress_rule.security-groups_grafana-ingress-3000-192-168-0-0-16_49B55417 allows tcp 3000 from 192.168.0.0/16',
+      // staging's OTLP entry point is its tail-sampling collector
+      'staging: port opened: aws_vpc_security_group_ingress_rule.security-groups_otel-collector-ingress-4317-10-0-0-0-8_90DA5E85 allows tcp 4317 from 10.0.0.0/8',
+      'staging: port opened: aws_vpc_security_group_ingress_rule.security-groups_otel-collector-ingress-4318-10-0-0-0-8_A93908BE allows tcp 4318 from 10.0.0.0/8',
+    ]);
+  });
+
+  it('switching local from Tempo to Jaeger opens Jaeger’s ports (manifest and Docker) and drops the Tempo exemplar link', () => {
+    const head = synthExample({ define: exampleStacksWith({ localTraceBackend: 'jaeger' }) });
+    expect(risksOf(head)).toEqual([
+      // 4317 and 4318 were published by Tempo already: only the UI is new on the host
+      'local: port opened: component jaeger port 16686 (ui, audience humans)',
+      'local: port opened: component jaeger port 4317 (otlp-grpc, audience services)',
+      'local: port opened: component jaeger port 4318 (otlp-http, audience services)',
+      'local: port opened: docker_container.jaeger publishes 127.0.0.1:16686/tcp',
+      'local: exemplars turned off: grafana/datasources.yaml datasource Prometheus: exemplar link traceID removed',
+    ]);
+  });
+
+  it('a stack left out is "removed", and one new in the head is "added"', () => {
+    const fewer = synthExample({ define: exampleStacksWith({ without: ['local-jaeger'] }) });
+    expect(risksOf(fewer)).toEqual(['local-jaeger: stack removed']);
+    expect(risksOf(base, fewer)).toEqual(['local-jaeger: stack added']);
+  });
+
+  it('a bumped pinned image is flagged per container, with both versions', () => {
+    const pinned = IMAGES.prometheus;
+    let head: string;
+    try {
+      // what a pull request bumping IMAGES.prometheus in src/spec/defaults.ts synthesizes
+      (IMAGES as Record<string, unknown>).prometheus = { repository: 'prom/prometheus', tag: 'v3.8.0' };
+      head = synthExample();
+    } finally {
+      (IMAGES as Record<string, unknown>).prometheus = pinned;
+    }
+    expect(risksOf(head)).toEqual([
+      'local: image changed: docker_container.prometheus: prom/prometheus:v3.7.3 → prom/prometheus:v3.8.0',
+      'local-jaeger: image changed: docker_container.prometheus: prom/prometheus:v3.7.3 → prom/prometheus:v3.8.0',
+      'prod: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.7.3 → prom/prometheus:v3.8.0',
+      'staging: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.7.3 → prom/prometheus:v3.8.0',
+    ]);
+  });
+});
+
+describe('risk flags no input can produce (head: a real synth output with one documented edit)', () => {
+  it('edited: public access block settings turned off in staging’s traces bucket', () => {
+    const head = editedCopy(base, (dir) =>
+      editTerraform(dir, 'staging', (tf) => {
+        const [, block] = resourceNamed(tf, 'aws_s3_bucket_public_access_block', 'traces_public-access');
+        block.block_public_policy = false;
+        block.restrict_public_buckets = false;
+      }),
+    );
+    expect(risksOf(head)).toEqual(['staging: public access block changed: aws_s3_bucket_public_access_block.traces_public-access_F0FC5DC9: block_public_policy true → false, restrict_public_buckets true → false']);
+  });
+
+  it('edited: public access block and default encryption of staging’s traces bucket removed', () => {
+    const head = editedCopy(base, (dir) =>
+      editTerraform(dir, 'staging', (tf) => {
+        delete tf.resource.aws_s3_bucket_public_access_block[resourceNamed(tf, 'aws_s3_bucket_public_access_block', 'traces_public-access')[0]];
+        delete tf.resource.aws_s3_bucket_server_side_encryption_configuration[resourceNamed(tf, 'aws_s3_bucket_server_side_encryption_configuration', 'traces_encryption')[0]];
+      }),
+    );
+    expect(risksOf(head)).toEqual([
+      'staging: public access block removed: aws_s3_bucket_public_access_block.traces_public-access_F0FC5DC9',
+      'staging: bucket encryption removed: aws_s3_bucket_server_side_encryption_configuration.traces_encryption_4DDD6E9D',
+    ]);
+  });
+
+  it('edited: a wildcard action and resource in a role policy, and a bucket policy’s Deny statement removed', () => {
+    const head = editedCopy(base, (dir) =>
+      editTerraform(dir, 'staging', (tf) => {
+        const [, role] = resourceNamed(tf, 'aws_iam_role_policy', 'tempo_task-role_policy');
+        const doc = JSON.parse(role.policy as string) as { Statement: { Sid: string; Action: unknown; Resource: unknown }[] };
+        const list = doc.Statement.find((s) => s.Sid === 'TempoListBlocks')!;
+        list.Action = ['s3:*'];
+        list.Resource = '*';
+        role.policy = JSON.stringify(doc);
+        const [, bucket] = resourceNamed(tf, 'aws_s3_bucket_policy', 'traces_policy');
+        const bucketDoc = JSON.parse(bucket.policy as string) as { Statement: { Sid: string }[] };
+        bucketDoc.Statement = bucketDoc.Statement.filter((s) => s.Sid !== 'DenyInsecureTransport');
+        bucket.policy = JSON.stringify(bucketDoc);
+      }),
+    );
+    expect(risksOf(head)).toEqual([
+      'staging: IAM widened: aws_iam_role_policy.tempo_task-role_policy_4BA2618B: actions + s3:*; resources + *',
+      'staging: IAM widened: aws_s3_bucket_policy.traces_policy_635FA830: deny removed DenyInsecureTransport',
+    ]);
+  });
+
+  it('edited: Prometheus’s exemplar storage and remote-write receiver flags dropped (Docker), exemplar storage dropped (ECS)', () => {
+    const head = editedCopy(base, (dir) => {
+      editTerraform(dir, 'local', (tf) => {
+        const prometheus = tf.resource.docker_container.prometheus;
+        prometheus.command = (prometheus.command as string[]).filter((a) => a !== '--enable-feature=exemplar-storage' && a !== '--web.enable-remote-write-receiver');
+      });
+      editTerraform(dir, 'prod', (tf) => {
+        const [, task] = resourceNamed(tf, 'aws_ecs_task_definition', 'prometheus_task');
+        task.container_definitions = (task.container_definitions as string).replace('--enable-feature=exemplar-storage', '--enable-feature=native-histograms');
+      });
+    });
+    expect(risksOf(head)).toEqual([
+      'local: exemplars turned off: docker_container.prometheus no longer has --enable-feature=exemplar-storage',
+      'prod: exemplars turned off: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus no longer has --enable-feature=exemplar-storage',
+      'local: remote-write receiver turned off: docker_container.prometheus no longer has --web.enable-remote-write-receiver',
+    ]);
+  });
+
+  it('edited: Tempo’s metrics-generator no longer sends exemplars (send_exemplars in config/tempo.yaml)', () => {
+    const head = editedCopy(base, (dir) => editFile(dir, 'stacks/local/config/tempo.yaml', (t) => t.replace('send_exemplars: true', 'send_exemplars: false')));
+    expect(risksOf(head)).toEqual(['local: exemplars turned off: tempo.yaml metrics_generator.storage.remote_write[0].send_exemplars true → false']);
+  });
+
+  it('edited: the collector’s span metrics no longer carry exemplars (connectors.span_metrics.exemplars.enabled)', () => {
+    const head = editedCopy(base, (dir) => editFile(dir, 'stacks/prod/config/otel-collector.yaml', (t) => t.replace(/(exemplars:\n\s+enabled:) true/, '$1 false')));
+    expect(risksOf(head)).toEqual(['prod: exemplars turned off: otel-collector.yaml connectors.span_metrics.exemplars.enabled true → false']);
+  });
+
+  it('edited: a service’s sampler changed from the ratio sampler to always_on (config/otel/<service>.env)', () => {
+    const head = editedCopy(base, (dir) =>
+      editFile(dir, 'stacks/local/config/otel/cart.env', (t) => t.replace('OTEL_TRACES_SAMPLER=parentbased_traceidratio', 'OTEL_TRACES_SAMPLER=always_on').replace(/^OTEL_TRACES_SAMPLER_ARG=.*\n/m, '')),
+    );
+    expect(risksOf(head)).toEqual(['local: sampler changed: cart parentbased_traceidratio → always_on', 'local: sampling ratio changed: cart 1 → (none)']);
+  });
+});
