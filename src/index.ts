@@ -1,5 +1,6 @@
 /**
- * The public API: the spec (type, loader, validation), the stack constructs and the CLI entry.
+ * The public API: the spec (type, loader, validation), the stack constructs, the review of two
+ * synth outputs and the CLI entry.
  * Everything else (renderers, components, checks) is internal and may change.
  */
 export * from './spec/types';
@@ -13,4 +14,7 @@ export { DockerObservabilityStack, type DockerObservabilityStackProps } from './
 export { AwsObservabilityStack, type AwsObservabilityStackProps, type AwsStateBackendProps } from './targets/aws/aws-stack';
 export { SAMPLING_SKEWS_SPAN_METRICS } from './checks/sampling';
 export { synthApp } from './app';
+export { reviewDirs, type Review, type StackReview } from './review/review';
+export { renderMarkdown as renderReviewMarkdown } from './review/markdown';
+export { renderJson as renderReviewJson } from './review/json';
 export { main as cliMain, run as runCli } from './cli';
