@@ -16,6 +16,21 @@ export interface MetricFamily {
   readonly source: string;
 }
 
+/**
+ * The service-graph series, the same from Tempo's processor and the collector's connector
+ * (ported from it): requests, failures, and server/client latency histograms.
+ */
+const SERVICE_GRAPH_SERIES = [
+  'traces_service_graph_request_total',
+  'traces_service_graph_request_failed_total',
+  'traces_service_graph_request_server_seconds_bucket',
+  'traces_service_graph_request_server_seconds_sum',
+  'traces_service_graph_request_server_seconds_count',
+  'traces_service_graph_request_client_seconds_bucket',
+  'traces_service_graph_request_client_seconds_sum',
+  'traces_service_graph_request_client_seconds_count',
+] as const;
+
 export const METRIC_FAMILIES = {
   /**
    * Tempo's metrics-generator, span-metrics processor (remote-written to Prometheus).
@@ -40,16 +55,7 @@ export const METRIC_FAMILIES = {
    * connection_type. `_messaging_system_seconds` only with enable_messaging_system_latency_histogram, so not listed.
    */
   tempoServiceGraphs: {
-    names: [
-      'traces_service_graph_request_total',
-      'traces_service_graph_request_failed_total',
-      'traces_service_graph_request_server_seconds_bucket',
-      'traces_service_graph_request_server_seconds_sum',
-      'traces_service_graph_request_server_seconds_count',
-      'traces_service_graph_request_client_seconds_bucket',
-      'traces_service_graph_request_client_seconds_sum',
-      'traces_service_graph_request_client_seconds_count',
-    ],
+    names: SERVICE_GRAPH_SERIES,
     source: 'grafana/tempo modules/generator/processor/servicegraphs/servicegraphs.go',
   },
   /**
@@ -158,16 +164,7 @@ export const METRIC_FAMILIES = {
    * open-telemetry/opentelemetry-collector-contrib connector/servicegraphconnector.
    */
   collectorServiceGraph: {
-    names: [
-      'traces_service_graph_request_total',
-      'traces_service_graph_request_failed_total',
-      'traces_service_graph_request_server_seconds_bucket',
-      'traces_service_graph_request_server_seconds_sum',
-      'traces_service_graph_request_server_seconds_count',
-      'traces_service_graph_request_client_seconds_bucket',
-      'traces_service_graph_request_client_seconds_sum',
-      'traces_service_graph_request_client_seconds_count',
-    ],
+    names: SERVICE_GRAPH_SERIES,
     source: 'open-telemetry/opentelemetry-collector-contrib connector/servicegraphconnector',
   },
   /**

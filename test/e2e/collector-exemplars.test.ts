@@ -11,19 +11,17 @@
  * they come back under is the one the stack's rendered Grafana datasource links to a trace
  * datasource that exists.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { component, StackPlan } from '../../src/components/plan';
+import type { StackPlan } from '../../src/components/plan';
 import { SPAN_METRICS } from '../../src/render/span-metrics';
 import { exampleSpec, renderedFile } from '../support/plans';
 import { REMOTE_WRITE_HEADERS, remoteWriteBody, RwTimeSeries } from '../support/remote-write';
 import { tailPlan } from '../support/tail-sampling';
-import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, freePort, MISSING_PROMETHEUS, pollUntil, PROMETHEUS, STARTUP_DEADLINE_MS, TEST_TIMEOUT_MS, withFlag } from '../support/prometheus-harness';
-
+import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, pollUntil, RunningPrometheus, startPrometheus, TEST_TIMEOUT_MS } from '../support/prometheus-harness';
 
 /** What the collector's remote-write exporter writes (see the header). */
 const COLLECTOR_BUCKET = 'traces_spanmetrics_duration_seconds_bucket';
@@ -49,9 +47,7 @@ describe('collector exemplars on a real Prometheus started with a tail-sampling 
   // the local stack with tail sampling on: Tempo behind the collector, span metrics from the collector
   const plan = tailPlan('local+tail', exampleSpec());
   let dir = '';
-  let prometheus: ChildProcess | undefined;
-  let prometheusLog = '';
-  let exitedEarly: string | undefined;
+  let running: RunningPrometheus | undefined;
   let base = '';
 
   const traceId = randomBytes(16).toString('hex');
@@ -59,46 +55,13 @@ describe('collector exemplars on a real Prometheus started with a tail-sampling 
   const otherLabelTraceId = randomBytes(16).toString('hex');
 
   beforeAll(async () => {
-    if (!existsSync(PROMETHEUS)) throw new Error(MISSING_PROMETHEUS);
     dir = mkdtempSync(join(tmpdir(), 'o11y-collector-e2e-'));
-    const configFile = join(dir, 'prometheus.yml');
-    writeFileSync(configFile, renderedFile(plan, 'prometheus.yml'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    // the component's own flags; only where it listens, stores and finds its config change
-    const args = withFlag(
-      withFlag(withFlag(component(plan, 'prometheus')!.args, '--web.listen-address', `127.0.0.1:${port}`), '--storage.tsdb.path', join(dir, 'data')),
-      '--config.file',
-      configFile,
-    );
-    const child = spawn(PROMETHEUS, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    prometheus = child;
-    const keepLog = (chunk: Buffer) => {
-      prometheusLog = (prometheusLog + chunk.toString('utf8')).slice(-20_000);
-    };
-    child.stdout.on('data', keepLog);
-    child.stderr.on('data', keepLog);
-    child.on('exit', (code, signal) => {
-      exitedEarly = `prometheus exited (code ${code}, signal ${signal})`;
-    });
-    await pollUntil(`Prometheus at ${base} becoming ready`, STARTUP_DEADLINE_MS, async () => {
-      if (exitedEarly) throw new Error(`${exitedEarly}:\n${prometheusLog}`);
-      const res = await fetch(`${base}/-/ready`);
-      return res.status === 200 ? { value: true, seen: 'ready' } : { seen: `HTTP ${res.status}` };
-    }).catch((e: unknown) => {
-      throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- prometheus log ---\n${prometheusLog}`);
-    });
+    running = await startPrometheus(plan, dir);
+    base = running.base;
   }, TEST_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null && prometheus.signalCode === null) {
-      const child = prometheus;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (running) await running.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 

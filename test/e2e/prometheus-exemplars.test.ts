@@ -7,9 +7,8 @@
  *  (a) Tempo's metrics-generator: Prometheus remote-write 1.0 with exemplars (send_exemplars).
  *  (b) A service's OpenTelemetry Prometheus exporter: OpenMetrics text that Prometheus scrapes.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,9 +21,8 @@ import type { ObservabilitySpec } from '../../src/spec/types';
 import { examplePlan, exampleSpec, renderedFile } from '../support/plans';
 import { REMOTE_WRITE_HEADERS, remoteWriteBody } from '../support/remote-write';
 import { at, isMap } from '../support/tempo-manifest';
-import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, freePort, MISSING_PROMETHEUS, pollUntil, PROMETHEUS, STARTUP_DEADLINE_MS, TEST_TIMEOUT_MS, withFlag } from '../support/prometheus-harness';
+import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, pollUntil, RunningPrometheus, startPrometheus, TEST_TIMEOUT_MS } from '../support/prometheus-harness';
 
-/** Debian's Prometheus; `O11Y_PROMETHEUS` points elsewhere (e.g. to try the missing-binary failure). */
 
 /**
  * Tempo's fallback when `trace_id_label_name` is not set: grafana/tempo modules/overrides/config.go
@@ -79,9 +77,7 @@ const SERVICE = spec.services.find((s) => s.metrics)!.name;
 
 describe('exemplars on a real Prometheus started with the local stack config', () => {
   let dir = '';
-  let prometheus: ChildProcess | undefined;
-  let prometheusLog = '';
-  let exitedEarly: string | undefined;
+  let running: RunningPrometheus | undefined;
   let metricsServer: Server | undefined;
   let scrapes = 0;
   let base = '';
@@ -96,7 +92,6 @@ describe('exemplars on a real Prometheus started with the local stack config', (
 
   beforeAll(async () => {
     // a missing binary fails every test here, it never skips them
-    if (!existsSync(PROMETHEUS)) throw new Error(MISSING_PROMETHEUS);
     dir = mkdtempSync(join(tmpdir(), 'o11y-prometheus-e2e-'));
 
     // (b)'s service: an OpenTelemetry Prometheus exporter serving OpenMetrics with one exemplar
@@ -128,46 +123,13 @@ describe('exemplars on a real Prometheus started with the local stack config', (
     };
     plan = planStack(resolveSpec(testSpec, 'local'), { ...dockerTopology('tempo'), serviceHost: () => '127.0.0.1' });
 
-    const configFile = join(dir, 'prometheus.yml');
-    writeFileSync(configFile, renderedFile(plan, 'prometheus.yml'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    // the component's own flags; only where it listens, stores and finds its config change
-    args = withFlag(
-      withFlag(withFlag(component(plan, 'prometheus')!.args, '--web.listen-address', `127.0.0.1:${port}`), '--storage.tsdb.path', join(dir, 'data')),
-      '--config.file',
-      configFile,
-    );
-
-    const child = spawn(PROMETHEUS, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    prometheus = child;
-    const keepLog = (chunk: Buffer) => {
-      prometheusLog = (prometheusLog + chunk.toString('utf8')).slice(-20_000);
-    };
-    child.stdout.on('data', keepLog);
-    child.stderr.on('data', keepLog);
-    child.on('exit', (code, signal) => {
-      exitedEarly = `prometheus exited (code ${code}, signal ${signal})`;
-    });
-
-    await pollUntil(`Prometheus at ${base} becoming ready`, STARTUP_DEADLINE_MS, async () => {
-      if (exitedEarly) throw new Error(`${exitedEarly}:\n${prometheusLog}`);
-      const res = await fetch(`${base}/-/ready`);
-      return res.status === 200 ? { value: true, seen: 'ready' } : { seen: `HTTP ${res.status}` };
-    }).catch((e: unknown) => {
-      throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- prometheus log ---\n${prometheusLog}`);
-    });
+    running = await startPrometheus(plan, dir);
+    base = running.base;
+    args = [...running.args];
   }, TEST_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null && prometheus.signalCode === null) {
-      const child = prometheus;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (running) await running.stop();
     if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
