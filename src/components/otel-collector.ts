@@ -15,10 +15,6 @@ import type { Topology } from './topology';
 
 export const COLLECTOR_CONFIG_PATH = '/etc/otelcol-contrib/config.yaml';
 
-export const BYTES_PER_BUFFERED_SPAN = COLLECTOR_BYTES_PER_BUFFERED_SPAN;
-export { COLLECTOR_BASE_MIB };
-export const SPANS_PER_SECOND_PER_VCPU = COLLECTOR_SPANS_PER_SECOND_PER_VCPU;
-export const MEMORY_LIMITER_SOFT_SHARE = COLLECTOR_MEMORY_SOFT_SHARE;
 /** The trace buffer never shrinks below tail_sampling's own scale of ten thousand traces. */
 export const MIN_NUM_TRACES = 10_000;
 
@@ -44,8 +40,8 @@ export interface CollectorSizing {
 export function collectorSizing(t: ResolvedTailSampling): CollectorSizing {
   const bufferedSpans = Math.ceil(t.expectedSpansPerSecond * t.decisionWaitSeconds);
   const numTraces = Math.max(MIN_NUM_TRACES, 2 * bufferedSpans);
-  const memoryMiB = Math.ceil((COLLECTOR_BASE_MIB + (bufferedSpans * BYTES_PER_BUFFERED_SPAN) / 2 ** 20) / MEMORY_LIMITER_SOFT_SHARE);
-  const cpu = Math.max(512, Math.ceil((t.expectedSpansPerSecond / SPANS_PER_SECOND_PER_VCPU) * 1024));
+  const memoryMiB = Math.ceil((COLLECTOR_BASE_MIB + (bufferedSpans * COLLECTOR_BYTES_PER_BUFFERED_SPAN) / 2 ** 20) / COLLECTOR_MEMORY_SOFT_SHARE);
+  const cpu = Math.max(512, Math.ceil((t.expectedSpansPerSecond / COLLECTOR_SPANS_PER_SECOND_PER_VCPU) * 1024));
   return { numTraces, bufferedSpans, ...fargateSizeAtLeast(cpu, memoryMiB) };
 }
 

@@ -1,3 +1,5 @@
+import { FARGATE_MAX_CPU_UNITS, FARGATE_MAX_MEMORY_MIB } from '../spec/defaults';
+
 /**
  * Fargate's task sizes: memory (MiB) allowed for each CPU value (units of 1/1024 vCPU).
  * A task definition with any other pair is refused at deploy time, long after synth.
@@ -10,7 +12,7 @@ export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> 
   2048: range(4096, 16384, 1024),
   4096: range(8192, 30720, 1024),
   8192: range(16384, 61440, 4096),
-  16384: range(32768, 122880, 8192),
+  [FARGATE_MAX_CPU_UNITS]: range(32768, FARGATE_MAX_MEMORY_MIB, 8192),
 };
 
 function range(from: number, to: number, step: number): number[] {

@@ -1,4 +1,4 @@
-import { PORTS } from '../spec/defaults';
+import { COLLECTOR_MEMORY_LIMIT_PERCENT, COLLECTOR_MEMORY_SPIKE_PERCENT, PORTS } from '../spec/defaults';
 import type { ResolvedTailSampling } from '../spec/resolved';
 
 /**
@@ -89,7 +89,7 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
     },
     processors: {
       // refuses data before undecided traces outgrow the container: 80 % of its cgroup limit, soft at 60 %
-      [n.memoryLimiter]: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+      [n.memoryLimiter]: { check_interval: '1s', limit_percentage: COLLECTOR_MEMORY_LIMIT_PERCENT, spike_limit_percentage: COLLECTOR_MEMORY_SPIKE_PERCENT },
       [n.tailSampling]: {
         decision_wait: `${t.decisionWaitSeconds}s`,
         num_traces: opts.numTraces,

@@ -26,8 +26,10 @@ export const COLLECTOR_BYTES_PER_BUFFERED_SPAN = 2048;
 export const COLLECTOR_BASE_MIB = 256;
 /** … spans per second one vCPU carries through receive, two connectors and tail sampling … */
 export const COLLECTOR_SPANS_PER_SECOND_PER_VCPU = 10_000;
-/** … and memory_limiter (80 % limit, 20 % spike) refusing data from 60 % of the container. */
-export const COLLECTOR_MEMORY_SOFT_SHARE = 0.6;
+/** … and memory_limiter's limit and spike (percent of the container's cgroup limit): it refuses data above limit − spike. */
+export const COLLECTOR_MEMORY_LIMIT_PERCENT = 80;
+export const COLLECTOR_MEMORY_SPIKE_PERCENT = 20;
+export const COLLECTOR_MEMORY_SOFT_SHARE = (COLLECTOR_MEMORY_LIMIT_PERCENT - COLLECTOR_MEMORY_SPIKE_PERCENT) / 100;
 /** The largest Fargate task: 16 vCPU (16384 units), 120 GiB. One collector must fit in it. */
 export const FARGATE_MAX_CPU_UNITS = 16_384;
 export const FARGATE_MAX_MEMORY_MIB = 122_880;
