@@ -21,7 +21,7 @@ import { SPAN_METRICS } from '../../src/render/span-metrics';
 import { exampleSpec, renderedFile } from '../support/plans';
 import { REMOTE_WRITE_HEADERS, remoteWriteBody, RwTimeSeries } from '../support/remote-write';
 import { tailPlan } from '../support/tail-sampling';
-import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, pollUntil, RunningPrometheus, startPrometheus, TEST_TIMEOUT_MS } from '../support/prometheus-harness';
+import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, pollUntil, queryExemplars as queryExemplarsAt, RunningPrometheus, startPrometheus, TEST_TIMEOUT_MS } from '../support/prometheus-harness';
 
 /** What the collector's remote-write exporter writes (see the header). */
 const COLLECTOR_BUCKET = 'traces_spanmetrics_duration_seconds_bucket';
@@ -65,14 +65,7 @@ describe('collector exemplars on a real Prometheus started with a tail-sampling 
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  async function queryExemplars(query: string): Promise<ExemplarSeries[]> {
-    const now = Date.now() / 1000;
-    const params = new URLSearchParams({ query, start: String(now - 3600), end: String(now + 600) });
-    const res = await fetch(`${base}/api/v1/query_exemplars?${params}`);
-    const json = (await res.json()) as { status: string; data?: ExemplarSeries[]; error?: string };
-    if (json.status !== 'success') throw new Error(`query_exemplars ${query}: HTTP ${res.status} ${json.error ?? ''}`);
-    return json.data ?? [];
-  }
+  const queryExemplars = (query: string) => queryExemplarsAt(base, query);
 
   function exemplarCarrying(id: string, query: string): Promise<{ series: ExemplarSeries; exemplar: Exemplar }> {
     return pollUntil(`an exemplar with trace id ${id} in ${query}`, DELIVERY_DEADLINE_MS, async () => {

@@ -21,7 +21,7 @@ import type { ObservabilitySpec } from '../../src/spec/types';
 import { examplePlan, exampleSpec, renderedFile } from '../support/plans';
 import { REMOTE_WRITE_HEADERS, remoteWriteBody } from '../support/remote-write';
 import { at, isMap } from '../support/tempo-manifest';
-import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, pollUntil, RunningPrometheus, startPrometheus, TEST_TIMEOUT_MS } from '../support/prometheus-harness';
+import { DELIVERY_DEADLINE_MS, Exemplar, ExemplarSeries, pollUntil, queryExemplars as queryExemplarsAt, RunningPrometheus, startPrometheus, TEST_TIMEOUT_MS } from '../support/prometheus-harness';
 
 
 /**
@@ -134,14 +134,7 @@ describe('exemplars on a real Prometheus started with the local stack config', (
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  async function queryExemplars(query: string): Promise<ExemplarSeries[]> {
-    const now = Date.now() / 1000;
-    const params = new URLSearchParams({ query, start: String(now - 3600), end: String(now + 600) });
-    const res = await fetch(`${base}/api/v1/query_exemplars?${params}`);
-    const json = (await res.json()) as { status: string; data?: ExemplarSeries[]; error?: string };
-    if (json.status !== 'success') throw new Error(`query_exemplars ${query}: HTTP ${res.status} ${json.error ?? ''}`);
-    return json.data ?? [];
-  }
+  const queryExemplars = (query: string) => queryExemplarsAt(base, query);
 
   /** Polls until an exemplar carrying `traceId` comes back for `query`. */
   function exemplarCarrying(traceId: string, query: string, context: () => Promise<string>): Promise<{ series: ExemplarSeries; exemplar: Exemplar }> {

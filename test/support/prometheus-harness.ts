@@ -120,3 +120,13 @@ export async function startPrometheus(plan: StackPlan, dir: string): Promise<Run
   }
   return { base, args, stop };
 }
+
+/** `/api/v1/query_exemplars` over the last hour (and a little ahead, for clock skew), as Grafana asks. */
+export async function queryExemplars(base: string, query: string): Promise<ExemplarSeries[]> {
+  const now = Date.now() / 1000;
+  const params = new URLSearchParams({ query, start: String(now - 3600), end: String(now + 600) });
+  const res = await fetch(`${base}/api/v1/query_exemplars?${params}`);
+  const json = (await res.json()) as { status: string; data?: ExemplarSeries[]; error?: string };
+  if (json.status !== 'success') throw new Error(`query_exemplars ${query}: HTTP ${res.status} ${json.error ?? ''}`);
+  return json.data ?? [];
+}
