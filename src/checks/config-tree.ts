@@ -21,3 +21,20 @@ export function renderedYaml(plan: StackPlan, output: string): Json | undefined 
   const text = fileContent(plan, output);
   return text === undefined ? undefined : obj(parse(text));
 }
+
+/** Every `host:port` Prometheus scrapes, with its job, from the prometheus.yml as deployed. */
+export function scrapeTargets(plan: StackPlan): { job: string; target: string }[] {
+  const cfg = renderedYaml(plan, 'prometheus.yml') ?? {};
+  return arr(cfg.scrape_configs)
+    .map(obj)
+    .flatMap((sc) => arr(sc.static_configs).flatMap((s) => arr(obj(s).targets).map((t) => ({ job: String(sc.job_name), target: String(t) }))));
+}
+
+/**
+ * Where a collector exporter sends: the nested `http.endpoint` wins over the top-level
+ * `endpoint` (deprecated for prometheus_remote_write since contrib 0.158), as the collector reads it.
+ */
+export function exporterEndpoint(exporter: unknown): { key: 'http.endpoint' | 'endpoint'; value: unknown } {
+  const e = obj(exporter);
+  return obj(e.http).endpoint !== undefined ? { key: 'http.endpoint', value: obj(e.http).endpoint } : { key: 'endpoint', value: e.endpoint };
+}

@@ -2,7 +2,7 @@ import { component, StackPlan } from '../components/plan';
 import { COLLECTOR_NAMES, componentType, REMOTE_WRITE_EXPORTER_TYPES } from '../render/otel-collector';
 import { DATASOURCE_UIDS, PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
-import { arr, obj, renderedYaml } from './config-tree';
+import { arr, obj, renderedYaml, scrapeTargets } from './config-tree';
 
 /**
  * Which metric names each part of a stack really emits, with the upstream source of every
@@ -211,14 +211,6 @@ export const TEMPO_SERVICE_MAP_METRICS: readonly string[] = [
 export const SERVICE_MAP_CORE_METRICS: readonly string[] = TEMPO_SERVICE_MAP_METRICS.filter((m) => m !== 'traces_spanmetrics_latency_bucket');
 
 
-/** `host:port` targets Prometheus scrapes, from the prometheus.yml as deployed. */
-function scrapedTargets(plan: StackPlan): Set<string> {
-  const cfg = renderedYaml(plan, 'prometheus.yml') ?? {};
-  return new Set(
-    arr(cfg.scrape_configs).flatMap((s) => arr(obj(s).static_configs).flatMap((c) => arr(obj(c).targets).map(String))),
-  );
-}
-
 /**
  * The metric families this stack's Prometheus really holds, read from the deployed configs:
  * an emitter counts only when it runs and Prometheus receives its data (a scrape target in
@@ -227,7 +219,7 @@ function scrapedTargets(plan: StackPlan): Set<string> {
 export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
   const out: MetricFamilyName[] = [];
   if (!component(plan, 'prometheus')) return out;
-  const targets = scrapedTargets(plan);
+  const targets = new Set(scrapeTargets(plan).map((t) => t.target));
   if (targets.size > 0) out.push('scrapeSeries');
   if (targets.has(`localhost:${PORTS.prometheus}`)) out.push('prometheusSelf');
   if (component(plan, 'tempo')) {

@@ -3,7 +3,7 @@ import { COLLECTOR_NAMES, componentType, REMOTE_WRITE_EXPORTER_TYPES } from '../
 import { EXEMPLAR_STORAGE_FLAG, REMOTE_WRITE_RECEIVER_FLAG } from '../render/prometheus';
 import { OTEL_SDK_EXEMPLAR_LABEL, PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
-import { arr, Json, obj, renderedYaml } from './config-tree';
+import { arr, exporterEndpoint, Json, obj, renderedYaml } from './config-tree';
 
 /** Tempo's fallback when `trace_id_label_name` is empty (modules/generator/registry, Tempo 3.0). */
 export const TEMPO_DEFAULT_TRACE_ID_LABEL = 'traceID';
@@ -126,9 +126,7 @@ function collectorHop(plan: StackPlan, cfg: Json): Issue[] {
     issues.push(issue(`${f}: service.pipelines`, `no metrics pipeline takes the ${n.spanMetrics} connector's output to a ${n.metricsExporter} exporter: span metrics never reach Prometheus`));
   }
   for (const w of writers) {
-    const e = obj(obj(cfg.exporters)[w]);
-    // the nested http block wins over the deprecated top-level endpoint (contrib 0.158)
-    const [key, endpoint] = obj(e.http).endpoint !== undefined ? ['http.endpoint', obj(e.http).endpoint] : ['endpoint', e.endpoint];
+    const { key, value: endpoint } = exporterEndpoint(obj(cfg.exporters)[w]);
     if (endpoint !== promUrl) issues.push(issue(`${f}: exporters.${w}.${key}`, `must be this stack's Prometheus remote-write receiver (${promUrl})`, endpoint));
   }
   return issues;

@@ -3,10 +3,10 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { parse } from 'yaml';
 import type { Exposure } from '../../checks';
 import type { ComponentName, PortPurpose } from '../../components/component';
-import { fileContent, otlpEntry, StackPlan } from '../../components/plan';
+import { arr, exporterEndpoint, obj, renderedYaml, scrapeTargets } from '../../checks/config-tree';
+import { otlpEntry, StackPlan } from '../../components/plan';
 import type { OtlpProtocol } from '../../spec/types';
 
 /** A security group of the stack: one per component, one for Prometheus's file system. */
@@ -41,9 +41,6 @@ export interface ComponentLink {
   readonly why: string;
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
  * Who calls whom, read from the rendered files as deployed (Prometheus's scrape targets, Tempo's
@@ -57,25 +54,22 @@ export function componentLinks(plan: StackPlan): ComponentLink[] {
     const to = byHost.get(hostPort.host);
     if (to && to !== from) links.push({ from, to, port: hostPort.port, why });
   };
-  const prom = obj(parse(fileContent(plan, 'prometheus.yml') ?? '{}'));
-  for (const sc of arr(prom.scrape_configs).map(obj)) {
-    for (const target of arr(sc.static_configs).flatMap((s) => arr(obj(s).targets))) {
-      const hp = hostPort(String(target));
-      if (hp) add('prometheus', hp, `scrape job ${String(sc.job_name)}`);
-    }
+  for (const { job, target } of scrapeTargets(plan)) {
+    const hp = hostPort(target);
+    if (hp) add('prometheus', hp, `scrape job ${job}`);
   }
-  const tempo = obj(parse(fileContent(plan, 'tempo.yaml') ?? '{}'));
+  const tempo = renderedYaml(plan, 'tempo.yaml') ?? {};
   for (const rw of arr(obj(obj(tempo.metrics_generator).storage).remote_write).map(obj)) {
     const hp = urlHostPort(String(rw.url));
     if (hp) add('tempo', hp, 'metrics-generator remote write');
   }
-  const collector = obj(parse(fileContent(plan, 'otel-collector.yaml') ?? '{}'));
+  const collector = renderedYaml(plan, 'otel-collector.yaml') ?? {};
   for (const [name, e] of Object.entries(obj(collector.exporters))) {
-    const endpoint = String(obj(obj(e).http).endpoint ?? obj(e).endpoint ?? '');
+    const endpoint = String(exporterEndpoint(e).value ?? '');
     const hp = hostPort(endpoint) ?? urlHostPort(endpoint);
     if (hp) add('otel-collector', hp, `exporter ${name}`);
   }
-  const ds = obj(parse(fileContent(plan, 'grafana/datasources.yaml') ?? '{}'));
+  const ds = renderedYaml(plan, 'grafana/datasources.yaml') ?? {};
   for (const d of arr(ds.datasources).map(obj)) {
     const hp = urlHostPort(String(d.url));
     if (hp) add('grafana', hp, `datasource ${String(d.name)}`);
@@ -86,10 +80,8 @@ export function componentLinks(plan: StackPlan): ComponentLink[] {
 /** The ports Prometheus scrapes on the services (targets that are not components of the stack). */
 export function serviceScrapePorts(plan: StackPlan): number[] {
   const componentHosts = new Set([...plan.components.map((c) => plan.topology.hostOf(c.name)), 'localhost', '127.0.0.1']);
-  const prom = obj(parse(fileContent(plan, 'prometheus.yml') ?? '{}'));
-  const ports = arr(prom.scrape_configs)
-    .flatMap((sc) => arr(obj(sc).static_configs).flatMap((s) => arr(obj(s).targets)))
-    .map((t) => hostPort(String(t)))
+  const ports = scrapeTargets(plan)
+    .map((t) => hostPort(t.target))
     .filter((hp): hp is { host: string; port: number } => hp !== undefined && !componentHosts.has(hp.host))
     .map((hp) => hp.port);
   return [...new Set(ports)].sort((a, b) => a - b);
