@@ -6,13 +6,14 @@
  *   O11yValidationError whose lines start with a path, and one of those paths points at a
  *   mutation; nothing else is ever thrown.
  * - Specs generated from the spec grammar validate, resolve for any environment name, and
- *   give sampling ratios in [0, 1].
+ *   give sampling ratios in [0, 1]; their tail sampling, however merged, fits one collector.
  *
  * The grammar below is written from the ObservabilitySpec documentation (src/spec/types.ts),
  * independently of the schema in src/spec/spec-schema.ts.
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { collectorSizing } from '../../src/components/otel-collector';
 import { formatIssue, Issue, O11yValidationError } from '../../src/spec/issues';
 import { parseSpec } from '../../src/spec/load';
 import { resolveSpec } from '../../src/spec/resolve';
@@ -68,7 +69,21 @@ const retentionArb = (fc.constantFrom('h', 'd', 'w') as fc.Arbitrary<keyof typeo
 );
 const latencyArb = fc.tuple(fc.integer({ min: 1, max: 9999999 }), fc.constantFrom('ms', 's')).map(([n, u]) => `${n}${u}`);
 const intervalArb = fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.constantFrom('s', 'm')).map(([n, u]) => `${n}${u}`);
-const tracingArb = fc.record({ retention: retentionArb, slowerThan: latencyArb }, { requiredKeys: [] });
+// decisionWait: 1s..5m; spans/s up to 125 392, so that any wait up to 5m fits one collector
+// (types.ts: "1s to 5m"; README "Sizing the collector": at most 37 617 664 buffered spans)
+const waitArb = fc.oneof(fc.integer({ min: 1, max: 300 }).map((n) => `${n}s`), fc.integer({ min: 1, max: 5 }).map((n) => `${n}m`));
+const tailSamplingArb = fc.record(
+  {
+    enabled: fc.boolean(),
+    keepErrors: fc.boolean(),
+    slowerThan: latencyArb,
+    ratio: fc.double({ min: 0, max: 1, noNaN: true }),
+    decisionWait: waitArb,
+    expectedSpansPerSecond: fc.integer({ min: 1, max: 125_392 }),
+  },
+  { requiredKeys: [] },
+);
+const tracingArb = fc.record({ retention: retentionArb, slowerThan: latencyArb, tailSampling: tailSamplingArb }, { requiredKeys: [] });
 const metricsArb = fc.record({ retention: retentionArb, scrapeInterval: intervalArb }, { requiredKeys: [] });
 const metricsPathArb = fc.string({ unit: fc.constantFrom(...'abcXYZ019_.~/-'), maxLength: 20 }).map((s) => `/${s}`);
 
@@ -114,7 +129,8 @@ const envNameArb = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.const
 type Kind =
   | 'root' | 'name24' | 'name63' | 'text255' | 'protocol' | 'propagators' | 'propagator' | 'services' | 'service'
   | 'sampling' | 'ratio' | 'endpoint' | 'port' | 'path' | 'attributes' | 'attrValue' | 'tracing' | 'metrics'
-  | 'duration' | 'latency' | 'interval' | 'environments' | 'environment' | 'overrides' | 'override';
+  | 'duration' | 'latency' | 'interval' | 'environments' | 'environment' | 'overrides' | 'override'
+  | 'tailSampling' | 'flag' | 'wait' | 'spansPerSecond';
 
 interface Slot {
   readonly path: Path;
@@ -127,7 +143,8 @@ const KNOWN_KEYS: Partial<Record<Kind, readonly string[]>> = {
   service: ['name', 'version', 'namespace', 'protocol', 'sampling', 'metrics', 'attributes'],
   sampling: ['ratio'],
   endpoint: ['port', 'path'],
-  tracing: ['retention', 'slowerThan'],
+  tracing: ['retention', 'slowerThan', 'tailSampling'],
+  tailSampling: ['enabled', 'keepErrors', 'slowerThan', 'ratio', 'decisionWait', 'expectedSpansPerSecond'],
   metrics: ['retention', 'scrapeInterval'],
   environment: ['sampling', 'tracing', 'metrics', 'services'],
   override: ['sampling', 'attributes'],
@@ -184,6 +201,15 @@ function slots(spec: unknown): Slot[] {
       case 'tracing':
         child(v, path, 'retention', 'duration', str);
         child(v, path, 'slowerThan', 'latency', str);
+        child(v, path, 'tailSampling', 'tailSampling', isMap);
+        break;
+      case 'tailSampling':
+        child(v, path, 'enabled', 'flag', (x) => typeof x === 'boolean');
+        child(v, path, 'keepErrors', 'flag', (x) => typeof x === 'boolean');
+        child(v, path, 'slowerThan', 'latency', str);
+        child(v, path, 'ratio', 'ratio', num);
+        child(v, path, 'decisionWait', 'wait', str);
+        child(v, path, 'expectedSpansPerSecond', 'spansPerSecond', num);
         break;
       case 'metrics':
         child(v, path, 'retention', 'duration', str);
@@ -269,6 +295,13 @@ function junkFor(kind: Kind): fc.Arbitrary<unknown> {
       return fc.oneof(notString, stringNotMatching(LATENCY));
     case 'interval':
       return fc.oneof(notString, stringNotMatching(INTERVAL));
+    case 'flag':
+      return present.filter((v) => typeof v !== 'boolean');
+    case 'wait':
+      // malformed, or longer than the 5 minutes a collector may hold traces
+      return fc.oneof(notString, stringNotMatching(INTERVAL), fc.integer({ min: 301, max: 9999 }).map((n) => `${n}s`), fc.integer({ min: 6, max: 9999 }).map((n) => `${n}m`));
+    case 'spansPerSecond':
+      return fc.oneof(notNumber, fc.integer().filter((n) => n < 1 || n > 160_000), fc.double({ min: 1, max: 160_000, noNaN: true }).filter((x) => !Number.isInteger(x)));
     case 'services':
     case 'propagators':
       return fc.oneof(notList, fc.constant([]));
@@ -294,6 +327,7 @@ const badKeyStart = fc.constantFrom('0', '_', '-', ' ', '.', 'é', '💥', '$', 
 const JUNK_KINDS: readonly Kind[] = [
   'name24', 'name63', 'text255', 'protocol', 'propagator', 'ratio', 'port', 'path', 'attrValue', 'duration', 'latency', 'interval',
   'services', 'propagators', 'service', 'sampling', 'endpoint', 'tracing', 'metrics', 'environment', 'override', 'attributes', 'environments', 'overrides',
+  'tailSampling', 'flag', 'wait', 'spansPerSecond',
 ];
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
@@ -505,6 +539,8 @@ describe('valid specs from the grammar', () => {
           }
           expect(r.tracing.retentionHours).toBeGreaterThanOrEqual(2);
           expect(r.metrics.retentionHours).toBeGreaterThanOrEqual(2);
+          // whatever the merged tail sampling, one collector can be sized for it (a plain Error otherwise)
+          if (r.tracing.tailSampling) expect(collectorSizing(r.tracing.tailSampling).memoryMiB).toBeGreaterThan(0);
         }
       }),
       { seed: SEED, numRuns: RUNS },
