@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // the live tests run real binaries built by `npm run build:live`: `npm run test:live`
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/live/'],
   // swc strips types only; `npm run typecheck` (tsc --noEmit) type-checks in CI
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],

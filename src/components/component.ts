@@ -3,6 +3,8 @@
  * compose export and the AWS target all place these same descriptors, so local and cloud
  * cannot drift apart.
  */
+import type { OtlpSignal } from '../render/otel-env';
+
 export type ComponentName = 'tempo' | 'jaeger' | 'prometheus' | 'grafana' | 'otel-collector';
 
 /** What a listening port is for; the endpoint check matches OTLP protocols against these. */
@@ -81,6 +83,12 @@ export interface Component {
    * metrics, queries answered. Direction is the data's, not the connection's.
    */
   readonly flows: readonly ComponentFlow[];
+  /**
+   * The signals its OTLP ports take (the pipelines behind its receiver): the services' env
+   * turns off every other signal their SDKs would send here.
+   * @default - none (not an OTLP receiver)
+   */
+  readonly otlpSignals?: readonly OtlpSignal[];
   /**
    * A hard memory limit the container must run under because the component sizes itself from
    * its cgroup limit (the collector's memory_limiter); targets without task sizes (Docker) set it.

@@ -27,6 +27,8 @@ export function jaegerComponent(behindCollector = false): Component {
     volumes: [],
     dependsOn: [],
     flows: [{ to: 'grafana', what: 'traces' }],
+    // traces only: no metrics or logs pipeline behind the receiver
+    otlpSignals: ['traces'],
     resources: { cpu: 256, memoryMiB: 1024 },
   };
 }

@@ -84,6 +84,8 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
       { to: store, what: 'traces kept by tail sampling' },
       { to: 'prometheus', what: 'span metrics, service graph from all spans (remote write)' },
     ],
+    // the rendered pipelines receive traces only
+    otlpSignals: ['traces'],
     memoryLimitMiB: sizing.memoryMiB,
     resources: { cpu: sizing.cpu, memoryMiB: sizing.memoryMiB },
   };

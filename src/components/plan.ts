@@ -44,7 +44,14 @@ export function otlpEndpoints(components: readonly Component[], topology: Topolo
   return {
     grpc: `http://${topology.otlpHost(name)}:${portOf(entry, 'otlp-grpc')!.port}`,
     'http/protobuf': `http://${topology.otlpHost(name)}:${portOf(entry, 'otlp-http')!.port}`,
+    signals: entry.otlpSignals ?? [],
   };
+}
+
+/** The entry point's URLs by protocol (the stacks' `otlp-endpoints` output). */
+export function otlpUrls(components: readonly Component[], topology: Topology): { grpc: string; 'http/protobuf': string } {
+  const e = otlpEndpoints(components, topology);
+  return { grpc: e.grpc, 'http/protobuf': e['http/protobuf'] };
 }
 
 export function planStack(spec: ResolvedSpec, topology: Topology): StackPlan {

@@ -37,6 +37,8 @@ export function tempoComponent(spec: ResolvedSpec, topology: Topology): Componen
     user: '10001',
     dependsOn: generator ? ['prometheus'] : [],
     flows: [...(generator ? [{ to: 'prometheus', what: 'span metrics, service graph (remote write)' } as const] : []), { to: 'grafana', what: 'traces' }],
+    // traces only: no metrics or logs pipeline behind the receiver
+    otlpSignals: ['traces'],
     resources: { cpu: 1024, memoryMiB: 2048 },
   };
 }

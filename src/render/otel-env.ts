@@ -5,6 +5,30 @@ import type { OtlpProtocol } from '../spec/types';
 export interface OtlpEndpoints {
   readonly grpc: string;
   readonly 'http/protobuf': string;
+  /**
+   * The signals the entry point takes over OTLP. The SDKs export traces, metrics and logs with
+   * OTLP by default (`OTEL_*_EXPORTER` default `otlp`): a signal it does not take must be turned
+   * off or served another way, or the SDK logs export errors forever.
+   */
+  readonly signals: readonly OtlpSignal[];
+}
+
+export type OtlpSignal = 'traces' | 'metrics' | 'logs';
+
+/** The path the SDKs' Prometheus exporters serve (none of them reads a path from the environment). */
+export const SDK_PROMETHEUS_PATH = '/metrics';
+/** The SDKs' Prometheus exporters listen on `localhost` by default; Prometheus scrapes from another host. */
+export const SDK_PROMETHEUS_HOST = '0.0.0.0';
+
+/**
+ * How a service's SDK exports metrics: OTLP where the entry point takes metrics; else the SDK's
+ * Prometheus exporter on the port Prometheus scrapes (when the path is the one it serves);
+ * else nothing (a service with its own metrics endpoint keeps serving it itself).
+ */
+export function metricsExporter(service: ResolvedService, signals: readonly OtlpSignal[]): 'otlp' | 'prometheus' | 'none' {
+  if (signals.includes('metrics')) return 'otlp';
+  if (service.metrics && service.metrics.path === SDK_PROMETHEUS_PATH) return 'prometheus';
+  return 'none';
 }
 
 /**
@@ -41,6 +65,8 @@ export function renderOtelEnv(service: ResolvedService, spec: ResolvedSpec, endp
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoints[protocol],
     OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
     OTEL_TRACES_EXPORTER: 'otlp',
+    ...metricsEnv(service, endpoints.signals),
+    OTEL_LOGS_EXPORTER: endpoints.signals.includes('logs') ? 'otlp' : 'none',
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
     OTEL_TRACES_SAMPLER_ARG: String(service.samplingRatio),
     OTEL_PROPAGATORS: spec.propagators.join(','),
@@ -50,6 +76,12 @@ export function renderOtelEnv(service: ResolvedService, spec: ResolvedSpec, endp
     // exemplars only for measurements made inside a sampled span: they then point at a trace that was kept
     OTEL_METRICS_EXEMPLAR_FILTER: 'trace_based',
   };
+}
+
+function metricsEnv(service: ResolvedService, signals: readonly OtlpSignal[]): Record<string, string> {
+  const exporter = metricsExporter(service, signals);
+  if (exporter !== 'prometheus') return { OTEL_METRICS_EXPORTER: exporter };
+  return { OTEL_METRICS_EXPORTER: exporter, OTEL_EXPORTER_PROMETHEUS_HOST: SDK_PROMETHEUS_HOST, OTEL_EXPORTER_PROMETHEUS_PORT: String(service.metrics!.port) };
 }
 
 export type EnvFormat = 'dotenv' | 'json' | 'shell';

@@ -55,14 +55,94 @@ export const MAX_RETENTION_HOURS = 87_600;
 /** Prometheus needs at least one 2 h head block to persist anything. */
 export const MIN_METRICS_RETENTION_HOURS = 2;
 
-/** Pinned images (never `latest`); bumping one is a reviewed change. */
-export const IMAGES = {
+/**
+ * How the live tests get a component's binary at exactly the deployed version: built from the Go
+ * module proxy (`go build` of `packages` in `module@version`), cached by version outside the repo
+ * (test/live/support/binaries.ts). Grafana, Tempo and Loki are AGPL: they have no build here.
+ */
+export interface GoBuild {
+  readonly module: string;
+  /** The module version whose source is the image's: Prometheus v3.X.Y is module v0.3XX.Y. */
+  readonly version: string;
+  /** Main packages inside the module → binary names. */
+  readonly packages: Readonly<Record<string, string>>;
+  /** Why `version` is the image's code, where the mapping is not mechanical. */
+  readonly note?: string;
+  /**
+   * The module's own `replace` directives: Go ignores them when the module is a dependency, so
+   * the build repeats them (as `go install pkg@version` refuses a module that has any).
+   * @default - none
+   */
+  readonly replace?: Readonly<Record<string, string>>;
+  /**
+   * `-ldflags` the upstream release build sets (the version the binary reports).
+   * @default - none
+   */
+  readonly ldflags?: string;
+}
+
+/** Prometheus's release; its Go module tags v3.X.Y as v0.3XX.Y (two-digit minor). */
+const PROMETHEUS_RELEASE = '3.16.0';
+function prometheusModuleVersion(release: string): string {
+  const [major, minor, patch] = release.split('.').map(Number);
+  return `v0.${major * 100 + minor}.${patch}`;
+}
+
+export interface PinnedVersion {
+  readonly repository: string;
+  readonly tag: string;
+  /** @default - not built here (AGPL, or nothing to run) */
+  readonly build?: GoBuild;
+}
+
+/**
+ * The version table: every image the stacks deploy (never `latest`; bumping one is a reviewed
+ * change) and, where we may build it, the Go module version the live tests build and run.
+ * One table, so what is tested is what is deployed (test/spec/versions.test.ts checks the pairs).
+ */
+export const VERSIONS = {
   tempo: { repository: 'grafana/tempo', tag: '3.0.3' },
-  prometheus: { repository: 'prom/prometheus', tag: 'v3.7.3' },
-  grafana: { repository: 'grafana/grafana', tag: '12.3.3' },
-  jaeger: { repository: 'jaegertracing/jaeger', tag: '2.19.0' },
-  'otel-collector': { repository: 'otel/opentelemetry-collector-contrib', tag: '0.160.0' },
-} as const;
+  prometheus: {
+    repository: 'prom/prometheus',
+    tag: `v${PROMETHEUS_RELEASE}`,
+    build: {
+      module: 'github.com/prometheus/prometheus',
+      version: prometheusModuleVersion(PROMETHEUS_RELEASE),
+      packages: { 'cmd/prometheus': 'prometheus', 'cmd/promtool': 'promtool' },
+      ldflags: `-X github.com/prometheus/common/version.Version=${PROMETHEUS_RELEASE}`,
+    },
+  },
+  // keep the image on the minor version of @grafana/schema that types the dashboards
+  grafana: { repository: 'grafana/grafana', tag: '13.2.3' },
+  jaeger: {
+    repository: 'jaegertracing/jaeger',
+    tag: '2.13.0',
+    build: {
+      module: 'github.com/jaegertracing/jaeger',
+      version: 'v1.76.0',
+      packages: { 'cmd/jaeger': 'jaeger' },
+      // Jaeger tags each v2 release twice; only the v1.x tag is a Go module version the proxy serves
+      note: 'v1.76.0 and v2.13.0 tag the same commit (63b27e1810a7)',
+      replace: { 'github.com/Shopify/sarama': 'github.com/Shopify/sarama v1.33.0' },
+    },
+  },
+  // the contrib image; the live tests build a collector of the same release with exactly the
+  // components the rendered configs use (test/live/support/collector-build.ts)
+  'otel-collector': { repository: 'otel/opentelemetry-collector-contrib', tag: '0.159.0' },
+} as const satisfies Record<string, PinnedVersion>;
+
+/** Pinned images: the version table without its build recipes. */
+export const IMAGES: { readonly [K in keyof typeof VERSIONS]: { readonly repository: string; readonly tag: string } } = Object.fromEntries(
+  Object.entries(VERSIONS).map(([k, v]) => [k, { repository: v.repository, tag: v.tag }]),
+) as never;
+
+/**
+ * Test tools built at the collector's release (not deployed): telemetrygen, the contrib load
+ * generator the collector benchmark and the live tests drive.
+ */
+export const TEST_TOOLS = {
+  telemetrygen: { module: 'github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen', version: `v${VERSIONS['otel-collector'].tag}`, packages: { '.': 'telemetrygen' } },
+} as const satisfies Record<string, GoBuild>;
 
 /**
  * The label under which Tempo's metrics-generator writes the trace id of an exemplar

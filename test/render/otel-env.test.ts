@@ -21,7 +21,7 @@ import type { ResolvedService, ResolvedSpec } from '../../src/spec/resolved';
 const EXAMPLE_FILE = join(__dirname, '..', '..', 'stacks', 'o11y.yaml');
 const ENVIRONMENTS = ['local', 'local-jaeger', 'staging', 'prod'];
 // OTLP/gRPC listens on 4317, OTLP/HTTP on 4318 (OTLP specification, default ports)
-const ENDPOINTS: OtlpEndpoints = { grpc: 'http://localhost:4317', 'http/protobuf': 'http://localhost:4318' };
+const ENDPOINTS: OtlpEndpoints = { grpc: 'http://localhost:4317', 'http/protobuf': 'http://localhost:4318', signals: ['traces'] };
 
 // sdk-environment-variables.md, "Known values for OTEL_TRACES_SAMPLER" / "OTEL_PROPAGATORS"
 const OTEL_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio', 'parentbased_jaeger_remote', 'jaeger_remote', 'xray'];
@@ -71,6 +71,10 @@ describe('renderOtelEnv for the example services', () => {
       ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://localhost:4317'],
       ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc'],
       ['OTEL_TRACES_EXPORTER', 'otlp'],
+      ['OTEL_METRICS_EXPORTER', 'prometheus'],
+      ['OTEL_EXPORTER_PROMETHEUS_HOST', '0.0.0.0'],
+      ['OTEL_EXPORTER_PROMETHEUS_PORT', '9464'],
+      ['OTEL_LOGS_EXPORTER', 'none'],
       ['OTEL_TRACES_SAMPLER', 'parentbased_traceidratio'],
       ['OTEL_TRACES_SAMPLER_ARG', '1'],
       ['OTEL_PROPAGATORS', 'tracecontext,baggage'],
@@ -85,6 +89,10 @@ describe('renderOtelEnv for the example services', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0',
+      OTEL_EXPORTER_PROMETHEUS_PORT: '9465',
+      OTEL_LOGS_EXPORTER: 'none',
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.1',
       OTEL_PROPAGATORS: 'tracecontext,baggage',
@@ -96,6 +104,25 @@ describe('renderOtelEnv for the example services', () => {
   it('leaves service.version out for catalog, which has none, and sorts its own attributes', () => {
     expect(envOf('staging', 'catalog').OTEL_RESOURCE_ATTRIBUTES).toBe('deployment.environment.name=staging,service.namespace=storefront,team=storefront,tier=read-heavy');
     expect(envOf('staging', 'catalog').OTEL_TRACES_SAMPLER_ARG).toBe('0.5');
+  });
+
+  it('turns off metrics and logs export for catalog, which has no metrics port, since the entry point takes traces only', () => {
+    const env = envOf('staging', 'catalog');
+    expect(env.OTEL_METRICS_EXPORTER).toBe('none');
+    expect(env.OTEL_LOGS_EXPORTER).toBe('none');
+    expect(env).not.toHaveProperty('OTEL_EXPORTER_PROMETHEUS_PORT');
+  });
+
+  it('exports metrics and logs over OTLP where the entry point takes them', () => {
+    const spec = resolveSpec(example, 'staging');
+    const env = renderOtelEnv(spec.services.find((s) => s.name === 'checkout')!, spec, { ...ENDPOINTS, signals: ['traces', 'metrics', 'logs'] });
+    expect([env.OTEL_METRICS_EXPORTER, env.OTEL_LOGS_EXPORTER]).toEqual(['otlp', 'otlp']);
+    expect(env).not.toHaveProperty('OTEL_EXPORTER_PROMETHEUS_PORT');
+  });
+
+  it('leaves a metrics endpoint on another path than /metrics to the service itself (no SDK exporter serves it)', () => {
+    const spec = resolveSpec({ ...example, services: [{ name: 'legacy', metrics: { port: 9100, path: '/stats' } }] }, 'staging');
+    expect(renderOtelEnv(spec.services[0], spec, ENDPOINTS).OTEL_METRICS_EXPORTER).toBe('none');
   });
 
   it('gives payments-gateway its per-service prod override', () => {
@@ -116,6 +143,10 @@ describe('renderOtelEnv for the example services', () => {
         'OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317',
         'OTEL_EXPORTER_OTLP_PROTOCOL=grpc',
         'OTEL_TRACES_EXPORTER=otlp',
+        'OTEL_METRICS_EXPORTER=prometheus',
+        'OTEL_EXPORTER_PROMETHEUS_HOST=0.0.0.0',
+        'OTEL_EXPORTER_PROMETHEUS_PORT=9464',
+        'OTEL_LOGS_EXPORTER=none',
         'OTEL_TRACES_SAMPLER=parentbased_traceidratio',
         'OTEL_TRACES_SAMPLER_ARG=0.1',
         'OTEL_PROPAGATORS=tracecontext,baggage',

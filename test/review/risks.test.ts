@@ -112,16 +112,16 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
     let head: string;
     try {
       // what a pull request bumping IMAGES.prometheus in src/spec/defaults.ts synthesizes
-      (IMAGES as Record<string, unknown>).prometheus = { repository: 'prom/prometheus', tag: 'v3.8.0' };
+      (IMAGES as Record<string, unknown>).prometheus = { repository: 'prom/prometheus', tag: 'v3.17.0' };
       head = synthExample();
     } finally {
       (IMAGES as Record<string, unknown>).prometheus = pinned;
     }
     expect(risksOf(head)).toEqual([
-      'local: image changed: docker_container.prometheus: prom/prometheus:v3.7.3 → prom/prometheus:v3.8.0',
-      'local-jaeger: image changed: docker_container.prometheus: prom/prometheus:v3.7.3 → prom/prometheus:v3.8.0',
-      'prod: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.7.3 → prom/prometheus:v3.8.0',
-      'staging: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.7.3 → prom/prometheus:v3.8.0',
+      'local: image changed: docker_container.prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
+      'local-jaeger: image changed: docker_container.prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
+      'prod: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
+      'staging: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
     ]);
   });
 });

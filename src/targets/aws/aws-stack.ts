@@ -8,7 +8,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
 import { assertStackConsistent } from '../../checks';
 import type { ComponentName } from '../../components/component';
-import { otlpEndpoints, planStack, RenderedFile, StackPlan } from '../../components/plan';
+import { otlpUrls, planStack, RenderedFile, StackPlan } from '../../components/plan';
 import { awsTopology, Topology } from '../../components/topology';
 import { formatEnv } from '../../render/otel-env';
 import { PORTS } from '../../spec/defaults';
@@ -324,7 +324,7 @@ export class AwsObservabilityStack extends TerraformStack {
       parameters[service] = param.name;
     }
     new TerraformOutput(this, 'otel-env-parameters', { value: parameters, description: 'SSM parameter (JSON of OTEL_* variables) per service' });
-    new TerraformOutput(this, 'otlp-endpoints', { value: { ...otlpEndpoints(stackPlan.components, stackPlan.topology) }, description: 'OTLP endpoints, reachable from otlpAllowedCidrs / otlpAllowedSecurityGroupIds' });
+    new TerraformOutput(this, 'otlp-endpoints', { value: otlpUrls(stackPlan.components, stackPlan.topology), description: 'OTLP endpoints, reachable from otlpAllowedCidrs / otlpAllowedSecurityGroupIds' });
     new TerraformOutput(this, 'grafana-url', { value: `http://${stackPlan.topology.hostOf('grafana')}:${PORTS.grafana}`, description: 'Grafana, reachable from grafanaAllowedCidrs / grafanaAllowedSecurityGroupIds' });
     new TerraformOutput(this, 'secrets', { value: secretOutputs, description: 'Secrets Manager ARN per generated secret (aws secretsmanager get-secret-value --secret-id <arn>)' });
     new TerraformOutput(this, 'traces-bucket', { value: traces.bucket.bucket });

@@ -9,7 +9,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
 import { assertStackConsistent, Exposure } from '../../checks';
 import { Component, imageRef } from '../../components/component';
-import { otlpEndpoints, planStack, StackPlan } from '../../components/plan';
+import { otlpUrls, planStack, StackPlan } from '../../components/plan';
 import { dockerTopology, TraceBackend } from '../../components/topology';
 import { resolveSpec } from '../../spec/resolve';
 import { issue, Issue } from '../../spec/issues';
@@ -110,7 +110,7 @@ export class DockerObservabilityStack extends TerraformStack {
     }
 
     new TerraformOutput(this, 'grafana-url', { value: `http://localhost:${portFor(plan, 'grafana')}` });
-    new TerraformOutput(this, 'otlp-endpoints', { value: { ...otlpEndpoints(plan.components, plan.topology) } });
+    new TerraformOutput(this, 'otlp-endpoints', { value: otlpUrls(plan.components, plan.topology) });
     writeRenderedFilesOnSynth(this, plan.files);
   }
 }

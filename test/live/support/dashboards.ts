@@ -1,0 +1,60 @@
+/**
+ * Every PromQL query of a stack's dashboards, run against a real Prometheus after a scenario,
+ * with Grafana's variables filled in as Grafana would. A query whose metrics all exist in that
+ * Prometheus must return data: an empty panel over produced metrics is a broken panel.
+ */
+import { dashboardQueries, promqlMetricNames } from '../../../src/checks/dashboard-metrics';
+import type { StackPlan } from '../../../src/components/plan';
+import { pollUntil } from '../../support/prometheus-harness';
+
+export interface QueryOutcome {
+  readonly where: string;
+  readonly expr: string;
+  /** Metrics the query reads that the Prometheus does not have (then it may rightly be empty). */
+  readonly absent: readonly string[];
+  readonly series: number;
+}
+
+async function promGet(base: string, path: string, params: Record<string, string>): Promise<unknown> {
+  const res = await fetch(`${base}${path}?${new URLSearchParams(params)}`);
+  const body = (await res.json()) as { status: string; data: unknown; error?: string };
+  if (body.status !== 'success') throw new Error(`${path} ${JSON.stringify(params)}: ${body.error}`);
+  return body.data;
+}
+
+/** Grafana's built-in and dashboard variables, as Grafana substitutes them for an instant query. */
+export function fillVariables(expr: string, vars: Record<string, string>): string {
+  return expr
+    .replace(/\$__rate_interval|\$\{__rate_interval\}/g, '1m')
+    .replace(/\$__interval|\$\{__interval\}/g, '15s')
+    .replace(/\$__range|\$\{__range\}/g, '5m')
+    .replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (m, name: string) => vars[name] ?? m);
+}
+
+/**
+ * Runs every PromQL query of the plan's dashboards; one whose metrics are all present is
+ * polled until it returns series (rates need two samples), up to `deadlineMs`.
+ */
+export async function runDashboardQueries(plan: StackPlan, base: string, vars: Record<string, string>, deadlineMs = 60_000): Promise<QueryOutcome[]> {
+  const names: string[] = ((await promGet(base, '/api/v1/label/__name__/values', {})) as string[]) ?? [];
+  const present = new Set(names);
+  const out: QueryOutcome[] = [];
+  for (const f of plan.files.filter((x) => x.output.startsWith('grafana/dashboards/') && x.output.endsWith('.json'))) {
+    for (const q of dashboardQueries(JSON.parse(f.content), f.output).filter((x) => x.kind === 'promql')) {
+      const expr = fillVariables(q.expr, vars);
+      const absent = promqlMetricNames(q.expr).names.filter((n) => !present.has(n));
+      let series = 0;
+      if (absent.length === 0) {
+        series = await pollUntil(`${q.where} returns data`, deadlineMs, async () => {
+          const data = (await promGet(base, '/api/v1/query', { query: expr })) as { result: unknown[] };
+          return data.result.length > 0 ? { value: data.result.length, seen: 'data' } : { seen: `no series for ${expr}` };
+        }).catch(() => 0);
+      } else {
+        // still valid PromQL for this Prometheus
+        await promGet(base, '/api/v1/query', { query: expr });
+      }
+      out.push({ where: q.where, expr, absent, series });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * Runs a plan's components as real processes, one network namespace each, with the rendered
+ * files byte for byte at their container paths under a per-component root (only the paths in
+ * the flags are prefixed with that root). Tempo and Grafana are AGPL and are not run: a real
+ * Jaeger answers OTLP under Tempo's host name, rendered by our own Jaeger component.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Component, ComponentName } from '../../../src/components/component';
+import { jaegerComponent } from '../../../src/components/jaeger';
+import type { StackPlan } from '../../../src/components/plan';
+import { pollUntil } from '../../support/prometheus-harness';
+import { binary } from './binaries';
+import type { Host, LiveNetwork, LiveProcess } from './netns';
+
+/** Components that run here, and the binary each runs. Tempo is stood in for, Grafana is not run. */
+export type Binaries = Partial<Record<ComponentName, string>>;
+
+export function defaultBinaries(collector?: string): Binaries {
+  return { prometheus: binary('prometheus', 'prometheus'), jaeger: binary('jaeger', 'jaeger'), ...(collector ? { 'otel-collector': collector } : {}) };
+}
+
+export interface RunningComponent {
+  readonly component: Component;
+  readonly host: Host;
+  readonly process: LiveProcess;
+  /** `http://<ip>:<port>` of a port the component declares. */
+  url(port: number): string;
+}
+
+export interface RunningStack {
+  readonly network: LiveNetwork;
+  readonly components: Partial<Record<ComponentName, RunningComponent>>;
+  /** The developer's host (Docker) or a host in the VPC (AWS): where the services run. */
+  readonly servicesHost: Host;
+}
+
+/** Writes a component's files under `root` at their container paths and maps its args there. */
+export function placeComponent(c: Component, root: string): string[] {
+  const paths = [...c.files.map((f) => f.mountPath), ...c.volumes.map((v) => v.mountPath)].sort((a, b) => b.length - a.length);
+  for (const f of c.files) {
+    const at = join(root, f.mountPath);
+    mkdirSync(dirname(at), { recursive: true });
+    writeFileSync(at, f.content);
+  }
+  for (const v of c.volumes) mkdirSync(join(root, v.mountPath), { recursive: true });
+  return c.args.map((a) => {
+    for (const p of paths) {
+      const i = a.indexOf(p);
+      if (i >= 0 && (i === 0 || a[i - 1] === '=')) return `${a.slice(0, i)}${root}${a.slice(i)}`;
+    }
+    return a;
+  });
+}
+
+/** How to tell a component is up: its own health check's HTTP endpoint, or its health port. */
+export function healthEndpoint(c: Component): { port: number; path: string } {
+  if (c.healthcheck) return { port: c.healthcheck.port, path: c.healthcheck.httpPath };
+  const health = c.ports.find((p) => p.purpose === 'health');
+  if (!health) throw new Error(`${c.name} declares neither a health check nor a health port`);
+  return { port: health.port, path: '/' };
+}
+
+export async function waitHealthy(r: RunningComponent, deadlineMs = 60_000): Promise<number> {
+  const { port, path } = healthEndpoint(r.component);
+  const started = Date.now();
+  await pollUntil(`${r.component.name} healthy at ${r.url(port)}${path}`, deadlineMs, async () => {
+    if (r.process.child.exitCode !== null) throw new Error(`${r.component.name} exited (${r.process.child.exitCode}): ${r.process.output().slice(-2000)}`);
+    const res = await fetch(`${r.url(port)}${path}`);
+    return res.ok ? { value: true, seen: 'ok' } : { seen: `HTTP ${res.status}` };
+  }).catch((e) => {
+    throw new Error(`${(e as Error).message}\n--- ${r.component.name} output ---\n${r.process.output().slice(-3000)}`);
+  });
+  return Date.now() - started;
+}
+
+/**
+ * Starts every component of `plan` that has a binary, each on its own host named as the plan's
+ * topology names it (and Tempo's name on a Jaeger stand-in when the plan has Tempo). Docker
+ * stacks publish their non-internal ports on the services host's 127.0.0.1, as Docker does.
+ */
+export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: string, binaries: Binaries): Promise<RunningStack> {
+  const t = plan.topology;
+  const toRun: Component[] = [];
+  for (const c of plan.components) {
+    if (c.name === 'tempo') toRun.push({ ...jaegerComponent(true), name: 'tempo' } as Component);
+    else if (binaries[c.name]) toRun.push(c);
+  }
+  const hosts = new Map<ComponentName, Host>();
+  for (const c of toRun) hosts.set(c.name, network.addHost(c.name, [t.hostOf(c.name)]));
+  const serviceNames = t.target === 'docker' ? ['host.docker.internal'] : plan.spec.services.map((s) => t.serviceHost(s.name));
+  const servicesHost = network.addHost('services', serviceNames);
+  network.writeHostsFiles();
+
+  const components: Partial<Record<ComponentName, RunningComponent>> = {};
+  for (const c of toRun) {
+    const host = hosts.get(c.name)!;
+    const bin = c.name === 'tempo' ? binaries.jaeger! : binaries[c.name]!;
+    const args = placeComponent(c, join(runDir, c.name));
+    const process = network.spawn(host, c.name, bin, args);
+    components[c.name] = { component: c, host, process, url: (port) => `http://${host.ip}:${port}` };
+  }
+  if (t.target === 'docker') {
+    // Docker publishes these on 127.0.0.1 of the developer's host (docker-proxy does the same)
+    const forwards = toRun.flatMap((c) => c.ports.filter((p) => p.audience !== 'internal').map((p) => `${p.port}=${hosts.get(c.name)!.ip}:${p.port}`));
+    network.spawn(servicesHost, 'published-ports', process.execPath, [join(__dirname, 'forward.js'), ...forwards]);
+  }
+  await Promise.all(Object.values(components).map((r) => waitHealthy(r!)));
+  return { network, components, servicesHost };
+}

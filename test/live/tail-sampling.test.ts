@@ -1,0 +1,118 @@
+/**
+ * Tail sampling for real: staging's rendered collector config in the pinned collector build,
+ * Prometheus from staging's prometheus.yml, and a real OTLP trace store (Jaeger, from our own
+ * Jaeger component) answering under Tempo's Cloud Map name. Tempo itself is not run (AGPL).
+ * A Go service on the real SDK, configured by staging's checkout.env, sends N traces: k with
+ * errors, j slow, the rest normal.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileContent } from '../../src/components/plan';
+import { PORTS } from '../../src/spec/defaults';
+import { pollUntil } from '../support/prometheus-harness';
+import { examplePlan } from '../support/plans';
+import { runDashboardQueries } from './support/dashboards';
+import { liveCollector } from './support/live-plans';
+import { LiveNetwork } from './support/netns';
+import { RunningService, startService } from './support/sdk-services';
+import { defaultBinaries, RunningStack, startStack } from './support/stack';
+
+const plan = examplePlan('staging');
+const tail = plan.spec.tracing.tailSampling!;
+const MIX = { traces: 400, errors: 20, slow: 10, slowMs: tail.slowerThanMs + 200 };
+
+let runDir: string;
+let network: LiveNetwork;
+let stack: RunningStack;
+let service: RunningService;
+let kept: Set<string>;
+
+async function promQuery(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const url = `${stack.components.prometheus!.url(PORTS.prometheus)}/api/v1/query?query=${encodeURIComponent(query)}`;
+  return ((await (await fetch(url)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+}
+
+async function stored(traceId: string): Promise<boolean> {
+  const res = await fetch(`${stack.components.tempo!.url(PORTS.jaegerUi)}/api/traces/${traceId}`);
+  return res.ok && ((await res.json()) as { data: unknown[] }).data.length > 0;
+}
+
+beforeAll(async () => {
+  runDir = mkdtempSync(join(tmpdir(), 'o11y-live-tail-'));
+  network = new LiveNetwork(join(runDir, 'logs'));
+  stack = await startStack(plan, network, runDir, defaultBinaries(liveCollector().binary));
+  service = await startService(network, stack.servicesHost, 'go', fileContent(plan, 'otel/checkout.env')!, MIX);
+  // decisions come decision_wait after a trace's first span; the last trace then needs one more
+  const deadline = (tail.decisionWaitSeconds + 20) * 1000;
+  const last = service.traces[service.traces.length - 1].traceId;
+  const normalOne = service.traces.filter((t) => !t.error && !t.slow);
+  await pollUntil('the collector decided the last trace (or kept some normal one after it)', deadline, async () =>
+    (await stored(last)) || (await Promise.all(normalOne.slice(-20).map((t) => stored(t.traceId)))).some(Boolean) ? { value: true, seen: 'decided' } : { seen: 'waiting' },
+  );
+  await new Promise((r) => setTimeout(r, 5_000));
+  kept = new Set((await Promise.all(service.traces.map(async (t) => ((await stored(t.traceId)) ? t.traceId : '')))).filter(Boolean));
+}, 300_000);
+
+afterAll(async () => {
+  await network?.destroy();
+  if (process.env.O11Y_LIVE_KEEP !== '1') rmSync(runDir, { recursive: true, force: true });
+});
+
+describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slowerThanMs} ms, errors kept)`, () => {
+  it('keeps every error trace and every slow trace', () => {
+    const errors = service.traces.filter((t) => t.error);
+    const slow = service.traces.filter((t) => t.slow);
+    expect([errors.length, slow.length]).toEqual([MIX.errors, MIX.slow]);
+    expect(errors.filter((t) => !kept.has(t.traceId))).toEqual([]);
+    expect(slow.filter((t) => !kept.has(t.traceId))).toEqual([]);
+  });
+
+  it('keeps the other traces at the configured ratio, within four standard deviations of the binomial', () => {
+    const normal = service.traces.filter((t) => !t.error && !t.slow);
+    const n = normal.length;
+    const k = normal.filter((t) => kept.has(t.traceId)).length;
+    const mean = n * tail.ratio;
+    const bound = 4 * Math.sqrt(n * tail.ratio * (1 - tail.ratio));
+    process.stdout.write(`tail sampling: sent ${service.traces.length}, kept ${kept.size} (errors ${MIX.errors}/${MIX.errors}, slow ${MIX.slow}/${MIX.slow}, normal ${k}/${n}, expected ${mean.toFixed(1)} ± ${bound.toFixed(1)})\n`);
+    expect(Math.abs(k - mean)).toBeLessThanOrEqual(bound);
+  });
+
+  it('counts every server span in the span metrics, before sampling', async () => {
+    const q = `sum(traces_spanmetrics_calls_total{service_name="checkout", span_kind="SPAN_KIND_SERVER"})`;
+    await pollUntil(`${q} = ${MIX.traces}`, 60_000, async () => {
+      const r = await promQuery(q);
+      const v = Number(r[0]?.value[1] ?? 0);
+      return v === MIX.traces ? { value: v, seen: String(v) } : { seen: String(v) };
+    });
+    const errors = await promQuery(`sum(traces_spanmetrics_calls_total{service_name="checkout", span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_ERROR"})`);
+    expect(Number(errors[0]?.value[1])).toBe(MIX.errors);
+  });
+
+  it('carries exemplars whose trace ids the trace store returns, for error and for slow traces', async () => {
+    const base = stack.components.prometheus!.url(PORTS.prometheus);
+    const now = Date.now() / 1000;
+    const q = `traces_spanmetrics_duration_seconds_bucket{service_name="checkout", span_kind="SPAN_KIND_SERVER"}`;
+    const res = (await (await fetch(`${base}/api/v1/query_exemplars?${new URLSearchParams({ query: q, start: String(now - 600), end: String(now + 60) })}`)).json()) as { data: { seriesLabels: Record<string, string>; exemplars: { labels: Record<string, string> }[] }[] };
+    const ids = new Set(res.data.flatMap((s) => s.exemplars.map((e) => e.labels.trace_id ?? e.labels.traceID)));
+    const errorIds = service.traces.filter((t) => t.error && ids.has(t.traceId)).map((t) => t.traceId);
+    const slowIds = service.traces.filter((t) => t.slow && ids.has(t.traceId)).map((t) => t.traceId);
+    process.stdout.write(`exemplars: ${ids.size} trace ids, ${errorIds.length} of error traces, ${slowIds.length} of slow traces\n`);
+    expect(errorIds.length).toBeGreaterThan(0);
+    expect(slowIds.length).toBeGreaterThan(0);
+    for (const id of [...errorIds, ...slowIds]) expect(await stored(id)).toBe(true);
+  });
+
+  it('runs every dashboard query against the real Prometheus: none over metrics it has comes back empty', async () => {
+    const outcomes = await runDashboardQueries(plan, stack.components.prometheus!.url(PORTS.prometheus), { service: 'checkout' });
+    const withData = outcomes.filter((o) => o.absent.length === 0);
+    process.stdout.write(`dashboards: ${outcomes.length} queries, ${withData.length} over metrics present, ${withData.filter((o) => o.series > 0).length} returned data\n`);
+    expect(withData.filter((o) => o.series === 0).map((o) => `${o.where}: ${o.expr}`)).toEqual([]);
+    expect(withData.length).toBeGreaterThan(10);
+  });
+
+  it('the SDK reported no export error', async () => {
+    await network.stop(service.process);
+    expect(service.exportErrors()).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Every rendered config of every example stack, checked by the real binary at the deployed
+ * version: the collector's and Jaeger's own `validate`, Prometheus's same-version promtool.
+ * Then each stack's components start from those files and report healthy.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { fileContent } from '../../src/components/plan';
+import { VERSIONS } from '../../src/spec/defaults';
+import { EXAMPLE_STACKS, examplePlan } from '../support/plans';
+import { binary } from './support/binaries';
+import { COLLECTOR_KINDS, componentTypes } from './support/collector-build';
+import { collectorConfigs, liveCollector } from './support/live-plans';
+import { LiveNetwork } from './support/netns';
+import { defaultBinaries, healthEndpoint, startStack } from './support/stack';
+
+const exec = promisify(execFile);
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'o11y-live-validate-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function fileOf(stack: string, output: string, content: string): string {
+  const path = join(dir, `${stack}-${output.replace(/\//g, '_')}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function runTool(cmd: string, args: string[]): Promise<string> {
+  try {
+    const { stdout, stderr } = await exec(cmd, args, { encoding: 'utf8' });
+    return stdout + stderr;
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? err.message}`);
+  }
+}
+
+describe('the binaries are the deployed versions', () => {
+  it('runs the Prometheus and promtool of the pinned image', async () => {
+    const want = VERSIONS.prometheus.tag.replace(/^v/, '');
+    expect(await runTool(binary('prometheus', 'prometheus'), ['--version'])).toContain(`version ${want}`);
+    expect(await runTool(binary('prometheus', 'promtool'), ['--version'])).toContain(`version ${want}`);
+  });
+
+  it('runs a collector of the pinned contrib release', async () => {
+    expect(await runTool(liveCollector().binary, ['--version'])).toContain(VERSIONS['otel-collector'].tag);
+  });
+});
+
+describe('every rendered config passes the real binary', () => {
+  const collectors = collectorConfigs();
+
+  it('has collector configs to check (staging and prod sample at the tail)', () => {
+    expect(collectors.map((c) => c.stack)).toEqual(['staging', 'prod']);
+  });
+
+  it.each(collectors.map((c) => [c.stack, c.yaml]))('the collector built for the stacks has every component %s names', async (_stack, yaml) => {
+    const built = parse(await runTool(liveCollector().binary, ['components'])) as Record<string, { name: string }[]>;
+    const types = componentTypes(yaml);
+    for (const kind of COLLECTOR_KINDS) {
+      const have = (built[kind] ?? []).map((c) => c.name);
+      for (const t of types[kind]) expect(`${kind}.${t}: ${have.includes(t) ? 'built' : `missing (built: ${have.join(', ')})`}`).toBe(`${kind}.${t}: built`);
+    }
+  });
+
+  it.each(collectors.map((c) => [c.stack, c.yaml]))('otelcol validate accepts the %s otel-collector.yaml', async (stack, yaml) => {
+    await runTool(liveCollector().binary, ['validate', `--config=${fileOf(stack, 'otel-collector.yaml', yaml)}`]);
+  });
+
+  it('otelcol validate refuses a config that names a component the build lacks (the check can fail)', async () => {
+    const yaml = collectors[0].yaml.replace('tail_sampling:', 'tail_samplingx:').replace('- tail_sampling', '- tail_samplingx');
+    await expect(runTool(liveCollector().binary, ['validate', `--config=${fileOf('broken', 'otel-collector.yaml', yaml)}`])).rejects.toThrow(/tail_samplingx/);
+  });
+
+  const jaegers = EXAMPLE_STACKS.flatMap((s) => {
+    const y = fileContent(examplePlan(s), 'jaeger.yaml');
+    return y ? [[s, y]] : [];
+  });
+  it.each(jaegers)('jaeger validate accepts the %s jaeger.yaml', async (stack, yaml) => {
+    await runTool(binary('jaeger', 'jaeger'), ['validate', '--config', fileOf(stack, 'jaeger.yaml', yaml)]);
+  });
+
+  it.each(EXAMPLE_STACKS.map((s) => [s]))('promtool check config accepts the %s prometheus.yml', async (stack) => {
+    const out = await runTool(binary('prometheus', 'promtool'), ['check', 'config', fileOf(stack, 'prometheus.yml', fileContent(examplePlan(stack), 'prometheus.yml')!)]);
+    expect(out).toMatch(/SUCCESS/);
+  });
+});
+
+describe('each stack starts from its rendered files and reports healthy', () => {
+  it.each(EXAMPLE_STACKS.map((s) => [s]))('%s', async (stack) => {
+    const plan = examplePlan(stack);
+    const runDir = mkdtempSync(join(dir, `${stack}-`));
+    const network = new LiveNetwork(join(runDir, 'logs'));
+    try {
+      const running = await startStack(plan, network, runDir, defaultBinaries(plan.components.some((c) => c.name === 'otel-collector') ? liveCollector().binary : undefined));
+      const started = Object.keys(running.components).sort();
+      const expected = plan.components.map((c) => c.name).filter((n) => n !== 'grafana').sort();
+      expect(started).toEqual(expected);
+      for (const r of Object.values(running.components)) {
+        const { port, path } = healthEndpoint(r!.component);
+        expect((await fetch(`${r!.url(port)}${path}`)).status).toBe(200);
+      }
+    } finally {
+      await network.destroy();
+    }
+  });
+});
