@@ -123,7 +123,10 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
     service: {
       extensions: ['health_check'],
       telemetry: {
-        metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: PORTS.collectorMetrics } } } }] },
+        // without_type_suffix false: counters keep `_total` (otelcol_receiver_accepted_spans_total),
+        // the names the dashboards and the collector mixins read; 0.159's exporter drops it by
+        // default (found by running the real collector, test/live/tail-sampling.test.ts)
+        metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: PORTS.collectorMetrics, without_type_suffix: false } } } }] },
         logs: { level: 'info' },
       },
       pipelines: {

@@ -137,11 +137,12 @@ export const IMAGES: { readonly [K in keyof typeof VERSIONS]: { readonly reposit
 ) as never;
 
 /**
- * Test tools built at the collector's release (not deployed): telemetrygen, the contrib load
- * generator the collector benchmark and the live tests drive.
+ * Test tools (not deployed): telemetrygen, the contrib load generator the collector benchmark
+ * drives. It only speaks OTLP, so its release need not match the collector's; v0.159.0's
+ * source archive is not served by the proxy, v0.160.0's is.
  */
 export const TEST_TOOLS = {
-  telemetrygen: { module: 'github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen', version: `v${VERSIONS['otel-collector'].tag}`, packages: { '.': 'telemetrygen' } },
+  telemetrygen: { module: 'github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen', version: 'v0.160.0', packages: { '.': 'telemetrygen' } },
 } as const satisfies Record<string, GoBuild>;
 
 /**

@@ -12,7 +12,7 @@ import { fileContent } from '../../src/components/plan';
 import { PORTS } from '../../src/spec/defaults';
 import { pollUntil } from '../support/prometheus-harness';
 import { examplePlan } from '../support/plans';
-import { runDashboardQueries } from './support/dashboards';
+import { runDashboardQueries, unexpectedlyAbsent } from './support/dashboards';
 import { LiveNetwork } from './support/netns';
 import { RunningService, SdkLanguage, startService } from './support/sdk-services';
 import { defaultBinaries, RunningStack, startStack } from './support/stack';
@@ -54,7 +54,7 @@ async function jaegerTrace(traceId: string): Promise<JaegerTrace> {
     const res = await fetch(`${jaeger()}/api/traces/${traceId}`);
     if (!res.ok) return { seen: `HTTP ${res.status}` };
     const body = (await res.json()) as { data: JaegerTrace[] };
-    return body.data?.[0]?.spans?.length >= 2 ? { value: body.data[0], seen: 'found' } : { seen: JSON.stringify(body).slice(0, 200) };
+    return body.data?.[0]?.spans?.length >= 3 ? { value: body.data[0], seen: 'found' } : { seen: JSON.stringify(body).slice(0, 200) };
   });
 }
 
@@ -95,7 +95,10 @@ describe('local-jaeger with services on real SDKs', () => {
 
   it('runs every dashboard query against the real Prometheus: none over metrics it has comes back empty', async () => {
     const outcomes = await runDashboardQueries(plan, prometheus(), { service: plan.spec.services.map((s) => s.name).join('|') });
+    const withData = outcomes.filter((o) => o.absent.length === 0);
+    process.stdout.write(`dashboards: ${outcomes.length} queries, ${withData.length} over metrics present, ${withData.filter((o) => o.series > 0).length} returned data; absent: ${[...new Set(outcomes.flatMap((o) => o.absent))].join(', ')}\n`);
     expect(outcomes.length).toBeGreaterThan(0);
+    expect(unexpectedlyAbsent(outcomes)).toEqual([]);
     const empty = outcomes.filter((o) => o.absent.length === 0 && o.series === 0).map((o) => `${o.where}: ${o.expr}`);
     expect(empty).toEqual([]);
     expect(outcomes.filter((o) => o.absent.length === 0).length).toBeGreaterThan(0);

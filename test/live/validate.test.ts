@@ -86,6 +86,13 @@ describe('every rendered config passes the real binary', () => {
     await runTool(binary('jaeger', 'jaeger'), ['validate', '--config', fileOf(stack, 'jaeger.yaml', yaml)]);
   });
 
+  it('jaeger validate and promtool refuse a misspelt key (the checks can fail)', async () => {
+    const [stack, yaml] = jaegers[0];
+    await expect(runTool(binary('jaeger', 'jaeger'), ['validate', '--config', fileOf(`${stack}-broken`, 'jaeger.yaml', yaml.replace('max_traces', 'max_tracez'))])).rejects.toThrow(/max_tracez/);
+    const prom = fileContent(examplePlan('staging'), 'prometheus.yml')!.replace('scrape_interval', 'scrape_intervall');
+    await expect(runTool(binary('prometheus', 'promtool'), ['check', 'config', fileOf('broken', 'prometheus.yml', prom)])).rejects.toThrow(/scrape_intervall/);
+  });
+
   it.each(EXAMPLE_STACKS.map((s) => [s]))('promtool check config accepts the %s prometheus.yml', async (stack) => {
     const out = await runTool(binary('prometheus', 'promtool'), ['check', 'config', fileOf(stack, 'prometheus.yml', fileContent(examplePlan(stack), 'prometheus.yml')!)]);
     expect(out).toMatch(/SUCCESS/);

@@ -35,7 +35,7 @@ export function fillVariables(expr: string, vars: Record<string, string>): strin
  * Runs every PromQL query of the plan's dashboards; one whose metrics are all present is
  * polled until it returns series (rates need two samples), up to `deadlineMs`.
  */
-export async function runDashboardQueries(plan: StackPlan, base: string, vars: Record<string, string>, deadlineMs = 60_000): Promise<QueryOutcome[]> {
+export async function runDashboardQueries(plan: StackPlan, base: string, vars: Record<string, string>, deadlineMs = 20_000): Promise<QueryOutcome[]> {
   const names: string[] = ((await promGet(base, '/api/v1/label/__name__/values', {})) as string[]) ?? [];
   const present = new Set(names);
   const out: QueryOutcome[] = [];
@@ -57,4 +57,12 @@ export async function runDashboardQueries(plan: StackPlan, base: string, vars: R
     }
   }
   return out;
+}
+
+/**
+ * Metrics the dashboards read that a scenario should have produced but did not: all but
+ * Tempo's (not run here: AGPL) and counters of refusals and failures (absent until one happens).
+ */
+export function unexpectedlyAbsent(outcomes: readonly QueryOutcome[]): string[] {
+  return [...new Set(outcomes.flatMap((o) => o.absent))].filter((n) => !n.startsWith('tempo_') && !/_(refused|failed)_/.test(n) && !/send_failed/.test(n)).sort();
 }

@@ -242,7 +242,8 @@ type handleArgs struct {
 	slow     time.Duration
 }
 
-// handle produces one trace: SERVER root `GET /<service>` with an INTERNAL child `work`, the
+// handle produces one trace: SERVER root `GET /<service>` with an INTERNAL child `work` (which
+// makes a CLIENT call `GET /stock` to peer.service inventory), the
 // request counter and duration histogram, and one log record, all while the root span is active.
 func handle(parent context.Context, a handleArgs) traceResult {
 	started := time.Now()
@@ -253,7 +254,13 @@ func handle(parent context.Context, a handleArgs) traceResult {
 			attribute.String("http.route", a.route),
 		))
 
-	_, work := a.tracer.Start(ctx, "work", trace.WithSpanKind(trace.SpanKindInternal))
+	wctx, work := a.tracer.Start(ctx, "work", trace.WithSpanKind(trace.SpanKindInternal))
+	// an outgoing call to an uninstrumented dependency: client-side RED metrics, and a
+	// service-graph edge to a virtual node named by peer.service
+	_, call := a.tracer.Start(wctx, "GET /stock", trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("peer.service", "inventory"), attribute.String("http.request.method", "GET")))
+	time.Sleep(time.Millisecond)
+	call.End()
 	if a.isSlow {
 		time.Sleep(a.slow)
 	} else {

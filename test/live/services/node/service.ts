@@ -171,6 +171,11 @@ async function main(): Promise<void> {
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': route } },
       async (root) => {
         await tracer.startActiveSpan('work', { kind: SpanKind.INTERNAL }, async (work) => {
+          // an outgoing call to an uninstrumented dependency (client RED metrics, a service-graph edge)
+          await tracer.startActiveSpan('GET /stock', { kind: SpanKind.CLIENT, attributes: { 'peer.service': 'inventory', 'http.request.method': 'GET' } }, async (call) => {
+            await sleepAtLeast(1);
+            call.end();
+          });
           await sleepAtLeast(isSlow ? options.slowMs : 2 + (i % 4));
           work.end();
         });

@@ -152,6 +152,13 @@ def main(argv: list[str]) -> int:
             set_status_on_exception=False,
         ) as root:
             with tracer.start_as_current_span("work", kind=SpanKind.INTERNAL):
+                # an outgoing call to an uninstrumented dependency (client RED metrics, a service-graph edge)
+                with tracer.start_as_current_span(
+                    "GET /stock",
+                    kind=SpanKind.CLIENT,
+                    attributes={"peer.service": "inventory", "http.request.method": "GET"},
+                ):
+                    time.sleep(0.001)
                 time.sleep(args.slow_ms / 1000 if is_slow else (2 + i % 4) / 1000)
             status = 500 if is_error else 200
             root.set_attribute("http.response.status_code", status)
