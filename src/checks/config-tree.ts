@@ -22,12 +22,16 @@ export function renderedYaml(plan: StackPlan, output: string): Json | undefined 
   return text === undefined ? undefined : obj(parse(text));
 }
 
-/** Every `host:port` Prometheus scrapes, with its job, from the prometheus.yml as deployed. */
+/** Every `host:port` Prometheus scrapes (static targets and DNS-discovered names), with its job, from the prometheus.yml as deployed. */
 export function scrapeTargets(plan: StackPlan): { job: string; target: string }[] {
   const cfg = renderedYaml(plan, 'prometheus.yml') ?? {};
   return arr(cfg.scrape_configs)
     .map(obj)
-    .flatMap((sc) => arr(sc.static_configs).flatMap((s) => arr(obj(s).targets).map((t) => ({ job: String(sc.job_name), target: String(t) }))));
+    .flatMap((sc) => [
+      ...arr(sc.static_configs).flatMap((s) => arr(obj(s).targets).map((t) => ({ job: String(sc.job_name), target: String(t) }))),
+      // a DNS-discovered job scrapes every A record of each name at its port
+      ...arr(sc.dns_sd_configs).flatMap((d) => arr(obj(d).names).map((n) => ({ job: String(sc.job_name), target: `${String(n)}:${String(obj(d).port)}` }))),
+    ]);
 }
 
 /**

@@ -5,7 +5,9 @@
  */
 import type { OtlpSignal } from '../render/otel-env';
 
-export type ComponentName = 'tempo' | 'jaeger' | 'prometheus' | 'grafana' | 'otel-collector';
+/** Every component a stack may run; a new component is added here first. */
+export const COMPONENT_NAMES = ['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector'] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
 /** What a listening port is for; the endpoint check matches OTLP protocols against these. */
 export type PortPurpose = 'otlp-grpc' | 'otlp-http' | 'http' | 'grpc' | 'metrics' | 'health';

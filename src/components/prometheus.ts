@@ -26,6 +26,8 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTar
       path: s.metrics!.path,
       // the same name the span metrics carry as `service`, so both kinds of series join
       labels: { service: s.name },
+      // on AWS a service registers its tasks in Cloud Map (one A record per task): scrape each
+      discovery: topology.target === 'aws' ? ('dns' as const) : ('static' as const),
     }));
   return [...stack, ...services];
 }

@@ -11,6 +11,13 @@ export interface ScrapeTarget {
   readonly path?: string;
   /** Extra target labels. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * `static`: scrape `address` as one target. `dns`: resolve the host's A records on every
+   * refresh and scrape each (a Cloud Map name answers one record per task, so each task is a
+   * target with its own `instance`; a static target would reach one task at random).
+   * @default "static"
+   */
+  readonly discovery?: 'static' | 'dns';
 }
 
 export interface PrometheusRenderOptions {
@@ -41,7 +48,7 @@ export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRende
     scrape_configs: opts.targets.map((t) => ({
       job_name: t.job,
       ...(t.path && t.path !== '/metrics' ? { metrics_path: t.path } : {}),
-      static_configs: [{ targets: [t.address], ...(t.labels && Object.keys(t.labels).length > 0 ? { labels: { ...t.labels } } : {}) }],
+      ...(t.discovery === 'dns' ? dnsDiscovery(t) : { static_configs: [{ targets: [t.address], ...(hasLabels(t) ? { labels: { ...t.labels } } : {}) }] }),
     })),
   };
 }
@@ -50,6 +57,17 @@ export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRende
 export const EXEMPLAR_STORAGE_FLAG = '--enable-feature=exemplar-storage';
 export const REMOTE_WRITE_RECEIVER_FLAG = '--web.enable-remote-write-receiver';
 export const RETENTION_FLAG = '--storage.tsdb.retention.time';
+
+const hasLabels = (t: ScrapeTarget) => t.labels !== undefined && Object.keys(t.labels).length > 0;
+
+/** dns_sd_configs has no `labels`: extra target labels are set by relabelling. */
+function dnsDiscovery(t: ScrapeTarget): Record<string, unknown> {
+  const colon = t.address.lastIndexOf(':');
+  return {
+    dns_sd_configs: [{ names: [t.address.slice(0, colon)], type: 'A', port: Number(t.address.slice(colon + 1)) }],
+    ...(hasLabels(t) ? { relabel_configs: Object.entries(t.labels!).map(([k, v]) => ({ target_label: k, replacement: v })) } : {}),
+  };
+}
 
 /** Command-line flags for the Prometheus server (image entrypoint is `prometheus`). */
 export function prometheusFlags(spec: ResolvedSpec, paths: { config: string; data: string }): string[] {

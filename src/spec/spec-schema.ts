@@ -1,3 +1,4 @@
+import { COMPONENT_NAMES } from '../components/component';
 import { MAX_DECISION_WAIT_SECONDS, MAX_EXPECTED_SPANS_PER_SECOND } from './defaults';
 import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, intervalSeconds, LATENCY_HINT, LATENCY_PATTERN } from './duration';
 import { issue, Issue } from './issues';
@@ -103,6 +104,10 @@ function crossFieldRules(v: unknown, issues: Issue[]): void {
   (Array.isArray(v.services) ? v.services : []).forEach((s: unknown, i: number) => {
     if (!isPlainObject(s) || typeof s.name !== 'string') return;
     const first = seen.get(s.name);
+    if ((COMPONENT_NAMES as readonly string[]).includes(s.name)) {
+      // Prometheus scrapes each component and each service under a job of that name
+      issues.push(issue(`services[${i}].name`, `is the name of a stack component (${COMPONENT_NAMES.join(', ')}): its scrape job would clash with the component's; rename the service`, s.name));
+    }
     if (first !== undefined) issues.push(issue(`services[${i}].name`, `duplicates services[${first}].name`, s.name));
     else seen.set(s.name, i);
   });

@@ -3,6 +3,7 @@ import { stackIssues } from '../../src/checks';
 import { checkServiceEndpoints } from '../../src/checks/endpoints';
 import { checkExemplarChain } from '../../src/checks/exemplar-chain';
 import { checkRetention } from '../../src/checks/retention';
+import { checkScrapeJobs } from '../../src/checks/scrape-jobs';
 import type { Component } from '../../src/components/component';
 import type { StackPlan } from '../../src/components/plan';
 import { formatIssue } from '../../src/spec/issues';
@@ -40,6 +41,17 @@ describe('the example stacks', () => {
     const exposures = stack.startsWith('local') ? publishedPorts(plan).exposures : [];
     expect(lines([...checkExemplarChain(plan), ...checkRetention(plan)])).toEqual([]);
     if (stack.startsWith('local')) expect(lines(stackIssues(plan, exposures))).toEqual([]);
+  });
+});
+
+describe('scrape jobs', () => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('are unique in %s', (stack) => {
+    expect(lines(checkScrapeJobs(examplePlan(stack)))).toEqual([]);
+  });
+
+  it('fails when two jobs share a name, which Prometheus refuses', () => {
+    const plan = editYaml(examplePlan('staging'), 'prometheus.yml', (t) => (t.scrape_configs[3].job_name = 'prometheus'));
+    expect(lines(checkScrapeJobs(plan))).toEqual(['prometheus.yml: scrape_configs[3].job_name: duplicates scrape_configs[0].job_name: Prometheus refuses the config (got "prometheus")']);
   });
 });
 

@@ -187,7 +187,7 @@ describe.each(TAIL_STACKS)('the rendered otel-collector.yaml of %s', (stack) => 
   it("exposes the collector's own metrics on 0.0.0.0:8888, where Prometheus scrapes them", () => {
     expect(cfg.service.telemetry.metrics.readers).toEqual([{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 8888, without_type_suffix: false } } } }]);
     const prom = parse(renderedFile(plan, 'prometheus.yml')) as Tree;
-    const targets = (prom.scrape_configs as Tree[]).flatMap((sc) => (sc.static_configs as Tree[]).flatMap((s) => s.targets as string[]));
+    const targets = (prom.scrape_configs as Tree[]).flatMap((sc) => ((sc.static_configs ?? []) as Tree[]).flatMap((s) => s.targets as string[]));
     expect(targets).toContain(`${plan.topology.hostOf('otel-collector')}:8888`);
   });
 });

@@ -21,6 +21,8 @@ import { O11yValidationError } from '../../src/spec/issues';
 import { loadSpec } from '../../src/spec/load';
 import { resolveSpec } from '../../src/spec/resolve';
 import type { ResolvedSpec } from '../../src/spec/resolved';
+import { parse } from 'yaml';
+import { examplePlan, renderedFile } from '../support/plans';
 
 const EXAMPLE_FILE = join(__dirname, '..', '..', 'stacks', 'o11y.yaml');
 const PATHS = { config: '/etc/prometheus/prometheus.yml', data: '/prometheus' };
@@ -178,5 +180,22 @@ describe('renderPrometheusConfig', () => {
       { job_name: 'checkout', static_configs: [{ targets: ['checkout:9464'], labels: { service: 'checkout' } }] },
       { job_name: 'cart', metrics_path: '/internal/metrics', static_configs: [{ targets: ['cart:9465'] }] },
     ]);
+  });
+
+  it('discovers a DNS name\'s A records (one per Cloud Map task) and labels them by relabelling', () => {
+    const cfg = renderPrometheusConfig(spec, { targets: [{ job: 'checkout', address: 'checkout.shop-prod.o11y.internal:9464', labels: { service: 'checkout' }, discovery: 'dns' }] });
+    expect(cfg.scrape_configs).toEqual([
+      {
+        job_name: 'checkout',
+        dns_sd_configs: [{ names: ['checkout.shop-prod.o11y.internal'], type: 'A', port: 9464 }],
+        relabel_configs: [{ target_label: 'service', replacement: 'checkout' }],
+      },
+    ]);
+  });
+
+  it('scrapes services on AWS through DNS discovery and on Docker as static targets', () => {
+    const jobs = (stack: 'staging' | 'local') => (parse(renderedFile(examplePlan(stack), 'prometheus.yml')) as { scrape_configs: Record<string, unknown>[] }).scrape_configs.filter((j) => j.job_name === 'checkout');
+    expect(Object.keys(jobs('staging')[0])).toEqual(['job_name', 'dns_sd_configs', 'relabel_configs']);
+    expect(Object.keys(jobs('local')[0])).toEqual(['job_name', 'static_configs']);
   });
 });

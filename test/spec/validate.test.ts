@@ -182,6 +182,12 @@ describe('names', () => {
     ]);
   });
 
+  it.each(['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector'])('of services may not be %s, a stack component (its scrape job would clash)', (name) => {
+    expect(problems(withService({ name }))).toEqual([
+      `services[0].name: is the name of a stack component (tempo, jaeger, prometheus, grafana, otel-collector): its scrape job would clash with the component's; rename the service (got "${name}")`,
+    ]);
+  });
+
   it('of versions and namespaces must not be empty or longer than 255 characters', () => {
     expect(problems(withService({ version: '' }))).toEqual(['services[0].version: must not be empty (got "")']);
     expect(problems(withService({ namespace: 'n'.repeat(256) }))).toEqual([`services[0].namespace: must be at most 255 characters (got "${'n'.repeat(56)}...)`]);
