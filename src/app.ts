@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
-import { O11yValidationError } from './spec/issues';
+import { O11yValidationError, throwIfAny } from './spec/issues';
+import { undeclaredEnvironments } from './targets/declared-environments';
 import { warningsOf } from './targets/warnings';
 
 /**
@@ -11,6 +12,7 @@ export function synthApp(define: (app: App) => void, outdir?: string): void {
   try {
     const app = new App(outdir ? { outdir } : {});
     define(app);
+    throwIfAny('spec', undeclaredEnvironments(app));
     app.synth();
     // `cdktf synth` prints these from manifest.json; a plain `node` run would stay silent
     for (const [path, message] of warningsOf(app)) process.stderr.write(`o11y: warning: ${path}: ${message}\n`);

@@ -9,15 +9,16 @@ import { renderJson } from './review/json';
 import { renderMarkdown } from './review/markdown';
 import { reviewDirs } from './review/review';
 import { ReviewInputError } from './review/synth-output';
-import { formatIssue, O11yValidationError } from './spec/issues';
+import { formatIssue, O11yValidationError, throwIfAny } from './spec/issues';
 import { loadSpec } from './spec/load';
 import { resolveSpec } from './spec/resolve';
 import type { ObservabilitySpec } from './spec/types';
+import { undeclaredEnvironments } from './targets/declared-environments';
 
 const USAGE = `o11y: one spec for your tracing and metrics stack
 
 Usage:
-  o11y validate [spec]                                   check a spec file; lists every problem
+  o11y validate [spec] [--stacks file]                   check a spec file against the app's stacks; lists every problem
   o11y env <service> --stack <stack> [--format dotenv|json|shell] [--spec file]
                                                          the OTEL_* environment of a service in a stack
   o11y compose --stack <local|local-jaeger> [--spec file] a docker-compose.yml of a local stack
@@ -61,7 +62,8 @@ function only(flags: Record<string, string>, allowed: string[]): void {
 }
 
 /** Builds the declared stacks in memory (nothing is synthesized) and returns their plans. */
-function buildPlans(spec: ObservabilitySpec, stacksModule: string): Map<string, StackPlan> {
+/** Runs the stacks module's defineStacks on a throwaway app (nothing is written). */
+function withApp<T>(spec: ObservabilitySpec, stacksModule: string, use: (app: App) => T): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolve(stacksModule)) as { defineStacks?: (app: App, spec: ObservabilitySpec) => void };
   if (typeof mod.defineStacks !== 'function') throw new UsageError(`${stacksModule} does not export defineStacks(app, spec)`);
@@ -69,15 +71,21 @@ function buildPlans(spec: ObservabilitySpec, stacksModule: string): Map<string, 
   try {
     const app = new App({ outdir });
     mod.defineStacks(app, spec);
+    return use(app);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function buildPlans(spec: ObservabilitySpec, stacksModule: string): Map<string, StackPlan> {
+  return withApp(spec, stacksModule, (app) => {
     const plans = new Map<string, StackPlan>();
     for (const child of app.node.children) {
       const plan = (child as unknown as { plan?: StackPlan }).plan;
       if (plan) plans.set(child.node.id, plan);
     }
     return plans;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  });
 }
 
 function planFor(plans: Map<string, StackPlan>, stack: string | undefined): StackPlan {
@@ -93,12 +101,14 @@ export function run(argv: string[], io: Io): number {
     const { positional, flags } = parseArgs(rest);
     switch (cmd) {
       case 'validate': {
-        only(flags, []);
+        only(flags, ['stacks']);
         const file = positional[0] ?? DEFAULT_SPEC;
         const spec = loadSpec(file);
         // overrides only exist once merged: resolve every environment the spec names
         const envs = Object.keys(spec.environments ?? {});
         for (const env of envs) resolveSpec(spec, env);
+        // and every environment it names must be one of the app's stacks
+        withApp(spec, flags.stacks ?? DEFAULT_STACKS, (app) => throwIfAny(file, undeclaredEnvironments(app)));
         io.out(`${file}: valid (${spec.services.length} services${envs.length ? `; environments: ${envs.join(', ')}` : ''})\n`);
         return 0;
       }

@@ -44,6 +44,16 @@ describe('o11y validate', () => {
     expect(r.err).toContain("spec for environment 'prod': 1 problem\n  - environments.prod.tracing.retention: must be at least 2h: Tempo compacts in 1h windows and keeps compacted blocks 1h (got \"1h\")\n");
   });
 
+  it('refuses an environment that names no stack of the app, naming the stacks', () => {
+    const file = tempSpec('name: x\nservices: [{name: a}]\nenvironments:\n  prdo:\n    tracing: {retention: 30d}\n');
+    const r = cli('validate', file);
+    expect(r).toEqual({
+      code: 1,
+      out: '',
+      err: `${file}: 1 problem\n  - environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod); fix the name or declare the stack\n`,
+    });
+  });
+
   it('reports YAML syntax errors with the file and line', () => {
     const file = tempSpec('name: x\nservices: [\n');
     const r = cli('validate', file);

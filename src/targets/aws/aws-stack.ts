@@ -184,10 +184,16 @@ export function awsStackTopology(name: string, environment: string, props: Pick<
  */
 export class AwsObservabilityStack extends TerraformStack {
   readonly plan: StackPlan;
+  /** The environment this stack resolves the spec for (`deployment.environment.name`). */
+  readonly environment: string;
+  /** The environments its spec declares (checked against the app's stacks at synth). */
+  readonly specEnvironments: readonly string[];
 
   constructor(scope: Construct, id: string, props: AwsObservabilityStackProps) {
     super(scope, id);
     const environment = props.environment ?? id;
+    this.environment = environment;
+    this.specEnvironments = Object.keys(props.spec.environments ?? {});
     const issues: Issue[] = [];
     let spec: ResolvedSpec | undefined;
     try {

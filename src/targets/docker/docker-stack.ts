@@ -49,10 +49,16 @@ const PUBLISH_IP = '127.0.0.1';
  */
 export class DockerObservabilityStack extends TerraformStack {
   readonly plan: StackPlan;
+  /** The environment this stack resolves the spec for (`deployment.environment.name`). */
+  readonly environment: string;
+  /** The environments its spec declares (checked against the app's stacks at synth). */
+  readonly specEnvironments: readonly string[];
 
   constructor(scope: Construct, id: string, props: DockerObservabilityStackProps) {
     super(scope, id);
     const environment = props.environment ?? id;
+    this.environment = environment;
+    this.specEnvironments = Object.keys(props.spec.environments ?? {});
     const spec = resolveSpec(props.spec, environment);
     const plan = planStack(spec, dockerTopology(props.traceBackend ?? 'tempo'));
     this.plan = plan;
