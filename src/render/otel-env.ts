@@ -32,16 +32,18 @@ export function metricsExporter(service: ResolvedService, signals: readonly Otlp
 }
 
 /**
- * Percent-encodes the characters that the OTel spec reserves in `OTEL_RESOURCE_ATTRIBUTES`
- * (`,` separates pairs, `=` key from value; `%` introduces an escape) and anything outside
- * printable ASCII, as the W3C Baggage value encoding the SDKs decode. `+` too: it is legal in
- * Baggage, but the Java SDK decodes with a form decoder that turns `+` into a space.
+ * Percent-encodes every character of a resource attribute value except letters, digits and
+ * `.`, `_`, `-`, `/`, `@`, `:`: the W3C Baggage value encoding the SDKs decode (so `,` `=` `%`
+ * keep their meaning as separators), and a value that is inert wherever the `.env` file goes —
+ * sourced by a shell (no `$(…)`, backquote, quote, glob, `~` or space survives), read by
+ * Docker's and Compose's env-file parsers, or by a dotenv library. `+` is encoded too: the Java
+ * SDK decodes with a form decoder that turns `+` into a space.
  */
 export function encodeAttributeValue(v: string): string {
   return Array.from(new TextEncoder().encode(v))
     .map((b) => {
       const c = String.fromCharCode(b);
-      return b > 0x20 && b < 0x7f && !',=%;+\\"'.includes(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+      return /[A-Za-z0-9._\-/@:]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
     })
     .join('');
 }

@@ -11,7 +11,10 @@
  *   values is trimmed, and the example `serverNode=DF%2028`.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import fc from 'fast-check';
 import { encodeAttributeValue, formatEnv, OtlpEndpoints, renderOtelEnv, resourceAttributes } from '../../src/render/otel-env';
 import { loadSpec } from '../../src/spec/load';
@@ -201,6 +204,11 @@ describe('OTEL_RESOURCE_ATTRIBUTES encoding', () => {
     ['read-heavy', 'read-heavy'],
     ['1.4.2', '1.4.2'],
     ['', ''],
+    ['$(touch${IFS}/tmp/x)', '%24%28touch%24%7BIFS%7D/tmp/x%29'],
+    ['`id`', '%60id%60'],
+    ["it's", 'it%27s'],
+    ['~/x', '%7E/x'],
+    ['a*b?', 'a%2Ab%3F'],
   ])('encodes %j as %j', (value, encoded) => {
     expect(encodeAttributeValue(value)).toBe(encoded);
   });
@@ -249,6 +257,34 @@ describe('OTEL_RESOURCE_ATTRIBUTES encoding', () => {
   it('decodes the same with a form decoder, where "+" means a space (the Java SDK)', () => {
     const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
     expect(formDecode(encodeAttributeValue('1.4.2+build.7'))).toBe('1.4.2+build.7');
+  });
+});
+
+describe('the .env file with hostile attribute values', () => {
+  const hostile = { team: '$(touch${IFS}/tmp/o11y-pwned)', owner: "O'Brien `id`", note: '~ * ? ; | & > <' };
+  const spec = resolveSpec({ name: 'shop', services: [{ name: 'checkout', version: '$(id)', attributes: hostile }] }, 'prod');
+  const env = renderOtelEnv(spec.services[0], spec, ENDPOINTS);
+  const text = formatEnv(env, 'dotenv');
+
+  it('is sourced by sh without error or side effect, and sh reads the same values', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'o11y-dotenv-'));
+    const file = join(dir, 'service.env');
+    writeFileSync(file, text);
+    const r = spawnSync('sh', ['-c', `set -a; . "${file}"; env`], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(existsSync('/tmp/o11y-pwned')).toBe(false);
+    const seen = Object.fromEntries(r.stdout.split('\n').filter((l) => l.startsWith('OTEL_')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(seen).toEqual(env);
+  });
+
+  it('reads the same through a dotenv parser (Node\'s) and as Docker env-file lines (KEY=value, taken verbatim)', () => {
+    expect(parseEnv(text)).toEqual(env);
+    for (const v of Object.values(env)) expect(v).toMatch(/^[A-Za-z0-9._\-/@:%,=]*$/);
+  });
+
+  it('still decodes to the hostile values in the SDKs', () => {
+    expect(Object.fromEntries(parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES))).toMatchObject({ ...hostile, 'service.version': '$(id)' });
   });
 });
 

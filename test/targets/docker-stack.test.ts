@@ -305,8 +305,8 @@ describe('a spec attribute holding Terraform template syntax', () => {
   test('reaches the service env file intact, and Terraform evaluates no part of it', () => {
     const stack = new DockerObservabilityStack(testApp(), 'local', { spec: tricky(), traceBackend: 'tempo' });
     const env = stack.plan.files.find((f) => f.output === 'otel/checkout.env')!.content;
-    // the OTel spec percent-encodes attribute values; `$`, `{` and `}` are kept as they are
-    expect(env).toContain('note=costs%20${x}%20and%20%25{y}');
+    // attribute values are percent-encoded down to [A-Za-z0-9._-/@:]: `$`, `{` and `}` too
+    expect(env).toContain('note=costs%20%24%7Bx%7D%20and%20%25%7By%7D');
     const json = synthJson(stack);
     for (const [path, s] of stringsIn(json)) {
       if (!hasTemplateSequence(s)) continue;
