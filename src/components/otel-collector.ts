@@ -32,9 +32,9 @@ export interface CollectorSizing {
  * - `num_traces = max(10 000, 2 × spans/s × decision_wait)`: every span could start its own
  *   trace, so spans/s × wait bounds the traces undecided at once; × 2 absorbs bursts and the
  *   decision tick. A full buffer evicts the oldest undecided traces, so too small loses traces.
- * - memory: `(256 MiB + spans/s × wait × 2 KiB) / 0.6`, because memory_limiter (80 % limit,
+ * - memory: `(64 MiB + spans/s × wait × 8 KiB) / 0.6`, because memory_limiter (80 % limit,
  *   20 % spike) starts refusing at 60 % of the container;
- * - CPU: spans/s ÷ 10 000 per vCPU, at least half a vCPU;
+ * - CPU: spans/s ÷ 20 000 per vCPU, at least half a vCPU (figures measured: bench/README.md);
  * - then the smallest Fargate size with both (Docker gets the same memory as a hard limit).
  */
 export function collectorSizing(t: ResolvedTailSampling): CollectorSizing {

@@ -2,7 +2,7 @@
  * The collector's documented sizing (src/components/otel-collector.ts, `collectorSizing`):
  *   buffered = spans/s × decision_wait
  *   num_traces = max(10 000, 2 × buffered)
- *   memory ≥ (256 MiB + buffered × 2 KiB) / 0.6, CPU ≥ max(512, spans/s ÷ 10 000 × 1024)
+ *   memory ≥ (64 MiB + buffered × 8 KiB) / 0.6, CPU ≥ max(512, spans/s ÷ 20 000 × 1024)
  *   → the smallest Fargate size with both.
  * Figures below are worked out by hand from that formula; the Fargate table is AWS's, not ours.
  */
@@ -81,14 +81,15 @@ describe('the Fargate table the sizing picks from', () => {
 describe('collectorSizing', () => {
   it.each([
     // spans/s, wait s → buffered spans, num_traces, cpu, memory MiB (raw memory in the comment)
-    ['staging (500/s, 10s)', 500, 10, 5_000, 10_000, 512, 1024], // (256 + 9.8) / 0.6 = 443
-    ['prod (5000/s, 10s)', 5000, 10, 50_000, 100_000, 512, 1024], // (256 + 97.7) / 0.6 = 590
-    ['the defaults (1000/s, 10s)', 1000, 10, 10_000, 20_000, 512, 1024], // (256 + 19.5) / 0.6 = 460
-    ['one span a second for one second', 1, 1, 1, 10_000, 512, 1024], // 427
-    ['20 000/s for 1 minute', 20_000, 60, 1_200_000, 2_400_000, 2048, 5120], // (256 + 2343.75) / 0.6 = 4333, 2 vCPU
-    ['10 000/s for 5 minutes', 10_000, 300, 3_000_000, 6_000_000, 2048, 10_240], // (256 + 5859.4) / 0.6 = 10 193: above 1 vCPU's 8 GiB
-    ['50 000/s for 30s', 50_000, 30, 1_500_000, 3_000_000, 8192, 16_384], // 5310 MiB, 5 vCPU → the 8 vCPU tier's smallest
-    ['160 000/s for 1s (16 vCPU)', 160_000, 1, 160_000, 320_000, 16_384, 32_768], // 948 MiB, 16 vCPU → 32 GiB minimum
+    ['staging (500/s, 10s)', 500, 10, 5_000, 10_000, 512, 1024], // (64 + 39.1) / 0.6 = 172
+    ['prod (5000/s, 10s)', 5000, 10, 50_000, 100_000, 512, 1024], // (64 + 390.6) / 0.6 = 758
+    ['the defaults (1000/s, 10s)', 1000, 10, 10_000, 20_000, 512, 1024], // (64 + 78.1) / 0.6 = 237
+    ['one span a second for one second', 1, 1, 1, 10_000, 512, 1024], // 107
+    ['20 000/s for 1 minute', 20_000, 60, 1_200_000, 2_400_000, 2048, 16_384], // (64 + 9375) / 0.6 = 15 732: above 1 vCPU's 8 GiB
+    ['10 000/s for 5 minutes', 10_000, 300, 3_000_000, 6_000_000, 8192, 40_960], // (64 + 23 437.5) / 0.6 = 39 170: above 4 vCPU's 30 GiB
+    ['50 000/s for 30s', 50_000, 30, 1_500_000, 3_000_000, 4096, 20_480], // (64 + 11 718.75) / 0.6 = 19 638, 2.5 vCPU → 4 vCPU
+    ['160 000/s for 1s (8 vCPU)', 160_000, 1, 160_000, 320_000, 8192, 16_384], // 2190 MiB, 8 vCPU → 16 GiB minimum
+    ['320 000/s for 1s (16 vCPU)', 320_000, 1, 320_000, 640_000, 16_384, 32_768], // 4274 MiB, 16 vCPU → 32 GiB minimum
   ])('sizes %s as the formula says', (_name, perSecond, wait, bufferedSpans, numTraces, cpu, memoryMiB) => {
     expect(collectorSizing(tail(perSecond, wait))).toEqual({ bufferedSpans, numTraces, cpu, memoryMiB });
   });
@@ -111,8 +112,8 @@ describe('collectorSizing', () => {
   });
 });
 
-/** spans/s values across the whole range, with the tier edges of the CPU formula (10 000 per vCPU). */
-const SPANS_GRID = [...new Set([1, 2, 10, 100, 999, 1000, 5000, 5001, 10_000, 10_001, 20_000, 20_001, 40_000, 40_001, 50_000, 80_000, 80_001, 100_000, 125_392, 125_393, 150_000, 160_000, 160_001, 180_000, MAX_EXPECTED_SPANS_PER_SECOND])].sort((a, b) => a - b);
+/** spans/s values across the whole range, with the tier edges of the CPU formula (20 000 per vCPU) and of the memory limit. */
+const SPANS_GRID = [...new Set([1, 2, 10, 100, 999, 1000, 5000, 10_000, 10_001, 20_000, 20_001, 31_429, 31_430, 40_000, 40_001, 50_000, 80_000, 80_001, 100_000, 160_000, 160_001, 200_000, 320_000, 320_001, MAX_EXPECTED_SPANS_PER_SECOND])].sort((a, b) => a - b);
 const WAIT_GRID = Array.from({ length: MAX_DECISION_WAIT_SECONDS }, (_, i) => i + 1);
 
 describe('every combination the spec accepts gets a Fargate task size', () => {
@@ -123,17 +124,17 @@ describe('every combination the spec accepts gets a Fargate task size', () => {
     expect(refused(MAX_EXPECTED_SPANS_PER_SECOND + 1, 1)).toBe(true);
   });
 
-  it('sizes small and medium collectors (up to 125 392 spans/s) for every decision wait the spec allows', () => {
+  it('sizes small and medium collectors (up to 31 429 spans/s) for every decision wait the spec allows', () => {
     const failing: string[] = [];
-    for (const s of SPANS_GRID.filter((x) => x <= 125_392)) {
+    for (const s of SPANS_GRID.filter((x) => x <= 31_429)) {
       for (const w of WAIT_GRID) if (!refused(s, w) && !sizes(s, w)) failing.push(`${s}/s × ${w}s`);
     }
     expect(failing).toEqual([]);
   });
 
   /*
-   * Validation refuses what one collector cannot be sized for: above 160 000 spans/s (16 vCPU) and
-   * above 37 617 664 buffered spans (spans/s × decisionWait, 120 GiB). Before that rule the spec
+   * Validation refuses what one collector cannot be sized for: above 320 000 spans/s (16 vCPU) and
+   * above 9 428 992 buffered spans (spans/s × decisionWait, 120 GiB). Before that rule the spec
    * accepted 200 000 spans/s and collectorSizing threw a plain Error from planStack.
    */
   it('sizes every combination the spec accepts, or validation refuses it first (whole grid)', () => {
@@ -144,12 +145,12 @@ describe('every combination the spec accepts gets a Fargate task size', () => {
     expect(failing).toEqual([]);
   });
 
-  it('has a Fargate size up to 160 000 spans/s and 37 617 664 buffered spans, and none beyond (the limits validation must enforce)', () => {
-    // CPU: 16 vCPU carry 16 × 10 000 spans/s; memory: (120 GiB × 0.6 − 256 MiB) / 2 KiB = 37 617 664 spans
-    expect([sizes(160_000, 1), sizes(160_001, 1)]).toEqual([true, false]);
-    expect([sizes(125_392, 300), sizes(125_393, 300)]).toEqual([true, false]);
-    expect([sizes(160_000, 235), sizes(160_000, 236)]).toEqual([true, false]);
-    expect([125_392 * 300, 160_000 * 235].every((b) => b <= 37_617_664)).toBe(true);
-    expect([125_393 * 300, 160_000 * 236].every((b) => b > 37_617_664)).toBe(true);
+  it('has a Fargate size up to 320 000 spans/s and 9 428 992 buffered spans, and none beyond (the limits validation must enforce)', () => {
+    // CPU: 16 vCPU carry 16 × 20 000 spans/s; memory: (120 GiB × 0.6 − 64 MiB) / 8 KiB = 9 428 992 spans
+    expect([sizes(320_000, 1), sizes(320_001, 1)]).toEqual([true, false]);
+    expect([sizes(31_429, 300), sizes(31_430, 300)]).toEqual([true, false]);
+    expect([sizes(320_000, 29), sizes(320_000, 30)]).toEqual([true, false]);
+    expect([31_429 * 300, 320_000 * 29].every((b) => b <= 9_428_992)).toBe(true);
+    expect([31_430 * 300, 320_000 * 30].every((b) => b > 9_428_992)).toBe(true);
   });
 });

@@ -69,8 +69,8 @@ const retentionArb = (fc.constantFrom('h', 'd', 'w') as fc.Arbitrary<keyof typeo
 );
 const latencyArb = fc.tuple(fc.integer({ min: 1, max: 9999999 }), fc.constantFrom('ms', 's')).map(([n, u]) => `${n}${u}`);
 const intervalArb = fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.constantFrom('s', 'm')).map(([n, u]) => `${n}${u}`);
-// decisionWait: 1s..5m; spans/s up to 125 392, so that any wait up to 5m fits one collector
-// (types.ts: "1s to 5m"; README "Sizing the collector": at most 37 617 664 buffered spans)
+// decisionWait: 1s..5m; spans/s up to 31 429, so that any wait up to 5m fits one collector
+// (types.ts: "1s to 5m"; README "Sizing the collector": at most 9 428 992 buffered spans)
 const waitArb = fc.oneof(fc.integer({ min: 1, max: 300 }).map((n) => `${n}s`), fc.integer({ min: 1, max: 5 }).map((n) => `${n}m`));
 const tailSamplingArb = fc.record(
   {
@@ -79,7 +79,7 @@ const tailSamplingArb = fc.record(
     slowerThan: latencyArb,
     ratio: fc.double({ min: 0, max: 1, noNaN: true }),
     decisionWait: waitArb,
-    expectedSpansPerSecond: fc.integer({ min: 1, max: 125_392 }),
+    expectedSpansPerSecond: fc.integer({ min: 1, max: 31_429 }),
   },
   { requiredKeys: [] },
 );
@@ -301,7 +301,7 @@ function junkFor(kind: Kind): fc.Arbitrary<unknown> {
       // malformed, or longer than the 5 minutes a collector may hold traces
       return fc.oneof(notString, stringNotMatching(INTERVAL), fc.integer({ min: 301, max: 9999 }).map((n) => `${n}s`), fc.integer({ min: 6, max: 9999 }).map((n) => `${n}m`));
     case 'spansPerSecond':
-      return fc.oneof(notNumber, fc.integer().filter((n) => n < 1 || n > 160_000), fc.double({ min: 1, max: 160_000, noNaN: true }).filter((x) => !Number.isInteger(x)));
+      return fc.oneof(notNumber, fc.integer().filter((n) => n < 1 || n > 320_000), fc.double({ min: 1, max: 320_000, noNaN: true }).filter((x) => !Number.isInteger(x)));
     case 'services':
     case 'propagators':
       return fc.oneof(notList, fc.constant([]));

@@ -36,8 +36,8 @@ describe('validation of tracing.tailSampling', () => {
   it('accepts an empty block, every field at its bounds, and minutes or seconds for decisionWait', () => {
     expect(tailProblems({})).toEqual([]);
     expect(tailProblems({ enabled: true, keepErrors: false, slowerThan: '1ms', ratio: 0, decisionWait: '1s', expectedSpansPerSecond: 1 })).toEqual([]);
-    expect(tailProblems({ ratio: 1, decisionWait: '1s', expectedSpansPerSecond: 160_000 })).toEqual([]);
-    expect(tailProblems({ ratio: 1, decisionWait: '5m', expectedSpansPerSecond: 125_392 })).toEqual([]);
+    expect(tailProblems({ ratio: 1, decisionWait: '1s', expectedSpansPerSecond: 320_000 })).toEqual([]);
+    expect(tailProblems({ ratio: 1, decisionWait: '5m', expectedSpansPerSecond: 31_429 })).toEqual([]);
     expect(tailProblems({ decisionWait: '300s' })).toEqual([]);
   });
 
@@ -62,10 +62,10 @@ describe('validation of tracing.tailSampling', () => {
     expect(tailProblems({ slowerThan: bad })).toEqual([`tracing.tailSampling.slowerThan: must match a latency like 500ms or 2s (got ${JSON.stringify(bad)})`]);
   });
 
-  it('refuses an expectedSpansPerSecond that is not a whole number from 1 to 200 000', () => {
+  it('refuses an expectedSpansPerSecond that is not a whole number from 1 to 320 000', () => {
     expect(tailProblems({ expectedSpansPerSecond: 1.5 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be an integer (got 1.5)']);
-    expect(tailProblems({ expectedSpansPerSecond: 160_001 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be between 1 and 160000 (got 160001)']);
-    expect(tailProblems({ expectedSpansPerSecond: 0 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be between 1 and 160000 (got 0)']);
+    expect(tailProblems({ expectedSpansPerSecond: 320_001 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be between 1 and 320000 (got 320001)']);
+    expect(tailProblems({ expectedSpansPerSecond: 0 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be between 1 and 320000 (got 0)']);
     expect(tailProblems({ expectedSpansPerSecond: '1000' })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be an integer, not string (got "1000")']);
   });
 
@@ -126,18 +126,18 @@ describe('resolution of tracing.tailSampling', () => {
   const withTracing = (tracing: TracingSpec, environments?: ObservabilitySpec['environments']): ObservabilitySpec => ({ ...minimal, tracing, ...(environments ? { environments } : {}) });
 
   it('refuses, once an environment merged its fields, more buffered spans than one collector can hold', () => {
-    const over = withTracing({ tailSampling: { expectedSpansPerSecond: 125_393 } }, { prod: { tracing: { tailSampling: { decisionWait: '5m' } } } });
+    const over = withTracing({ tailSampling: { expectedSpansPerSecond: 31_430 } }, { prod: { tracing: { tailSampling: { decisionWait: '5m' } } } });
     expect(() => resolveSpec(over, 'prod')).toThrow(O11yValidationError);
     try {
       resolveSpec(over, 'prod');
     } catch (e) {
       expect((e as O11yValidationError).issues.map(formatIssue)).toEqual([
-        "tracing.tailSampling (environment 'prod'): expectedSpansPerSecond × decisionWait must be at most 37617664 spans: that is what one collector can hold on the largest Fargate task (120 GiB); shorten decisionWait (got \"125393 × 300s\")",
+        "tracing.tailSampling (environment 'prod'): expectedSpansPerSecond × decisionWait must be at most 9428992 spans: that is what one collector can hold on the largest Fargate task (120 GiB); shorten decisionWait (got \"31430 × 300s\")",
       ]);
     }
     // the base alone (10 s of wait) is fine, and so is the largest load that fits
     expect(tailOf(over, 'staging')?.decisionWaitSeconds).toBe(10);
-    expect(tailOf(withTracing({ tailSampling: { expectedSpansPerSecond: 125_392, decisionWait: '5m' } }), 'prod')?.expectedSpansPerSecond).toBe(125_392);
+    expect(tailOf(withTracing({ tailSampling: { expectedSpansPerSecond: 31_429, decisionWait: '5m' } }), 'prod')?.expectedSpansPerSecond).toBe(31_429);
   });
 
   it('is off when the spec says nothing about it', () => {

@@ -62,7 +62,7 @@ describe.each(['local', 'local-jaeger'] as const)('the %s Docker stack with tail
   it("limits the container's memory to the collector's sizing (memory_limiter takes its percentages of that limit)", () => {
     const c = container(id, 'otel-collector');
     const tail = plans.get(id)!.spec.tracing.tailSampling!;
-    // 1000 spans/s × 10 s buffered: (256 + 10 000 × 2 KiB) / 0.6 = 460 MiB → Fargate's 512 CPU / 1024 MiB
+    // 1000 spans/s × 10 s buffered: (64 MiB + 10 000 × 8 KiB) / 0.6 = 237 MiB → Fargate's 512 CPU / 1024 MiB
     expect(c.memory).toBe(1024);
     expect(c.memory).toBe(collectorSizing(tail).memoryMiB);
     const cfg = parse(terraformLiteral(String(((c.upload as Tree[]).find((u) => u.file === COLLECTOR_CONFIG) ?? {}).content))) as Tree;
@@ -185,11 +185,12 @@ describe('the prod stack on AWS', () => {
     expect((main.portMappings ?? []).map((p) => p.containerPort)).toEqual([4317, 4318, 13133, 8888]);
   });
 
-  it('sizes a busier collector bigger (50 000 spans/s × 30 s → 8 vCPU, 16 GiB)', () => {
+  it('sizes a busier collector bigger (50 000 spans/s × 30 s → 4 vCPU, 20 GiB)', () => {
     const busy = withTailSampling(exampleSpec(), 'prod', { expectedSpansPerSecond: 50_000, decisionWait: '30s' });
     const built = buildAws('prod', prodInputs(), busy);
     const task = resourceAt(built.json, 'aws_ecs_task_definition', 'otel-collector/task');
-    expect([task.cpu, task.memory]).toEqual(['8192', '16384']);
+    // 2.5 vCPU; (64 MiB + 1 500 000 × 8 KiB) / 0.6 = 19 638 MiB
+    expect([task.cpu, task.memory]).toEqual(['4096', '20480']);
   });
 
   it("opens 4317/4318 from the services' security group to the collector only", () => {
