@@ -305,7 +305,9 @@ export class AwsObservabilityStack extends TerraformStack {
         taskStatements: c.name === 'tempo' ? tempoStorageStatements(traces.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
         secretArns,
         persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
-        singleWriter: c.name !== 'grafana',
+        // the stores must not have two writers; the collector holds only in-flight traces, and a
+        // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
+        singleWriter: c.name === 'tempo' || c.name === 'prometheus',
       });
     }
     // the file system must be mountable before Prometheus's first task starts

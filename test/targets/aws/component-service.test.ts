@@ -114,6 +114,12 @@ describe('the Fargate services', () => {
   });
 });
 
+describe('the collector on AWS', () => {
+  test('rolls without cutting OTLP ingestion: the new task starts before the old one stops', () => {
+    expect(resourceAt(prod.json, 'aws_ecs_service', 'otel-collector/service')).toMatchObject({ deployment_minimum_healthy_percent: 100, deployment_maximum_percent: 200 });
+  });
+});
+
 describe('Grafana on AWS', () => {
   test('gets its admin password from Secrets Manager, never as a literal', () => {
     const main = containers(prod.json, 'grafana').find((d) => d.name === 'grafana')!;
