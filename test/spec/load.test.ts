@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { O11yValidationError } from '../../src/spec/issues';
@@ -120,10 +120,25 @@ describe('loadSpec reports', () => {
     expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): cannot read the file: ENOENT`);
   });
 
-  it('a directory by its error code', () => {
+  it('a directory, a device or a FIFO as not a regular file, without reading it', () => {
     const path = join(dir, 'folder.yaml');
     mkdirSync(path);
-    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): cannot read the file: EISDIR`);
+    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): is not a regular file`);
+    const zero = join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', zero);
+    expect(loadError(zero).message).toBe(`${zero}: 1 problem\n  - (spec): is not a regular file`);
+  });
+
+  it('a file over 10 MiB before parsing it', () => {
+    const path = file('huge.yaml', `name: shop\n${'#'.repeat(10 * 2 ** 20)}\n`);
+    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): is ${10 * 2 ** 20 + 12} bytes; a spec file may be at most 10485760 bytes (10 MiB)`);
+  });
+
+  it('an alias bomb as a problem on the line of the first alias, not a crash', () => {
+    const rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [prev, cur] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']]) rows.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    const path = file('bomb.yaml', `name: shop\n${rows.join('\n')}\nservices: [{ name: a }]\n`);
+    expect(loadError(path).message).toMatch(new RegExp(`^${escape(path)}: 1 problem\\n  - line 3, column 8: aliases expand too far \\(more than 100 per alias`));
   });
 });
 
