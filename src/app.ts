@@ -1,3 +1,5 @@
+import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { O11yValidationError, throwIfAny } from './spec/issues';
 import { undeclaredEnvironments } from './targets/declared-environments';
@@ -9,11 +11,17 @@ import { warningsOf } from './targets/warnings';
  * printed as a list, never as a stack trace; the process exits 1.
  */
 export function synthApp(define: (app: App) => void, outdir?: string): void {
+  const out = resolve(outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  if (!existsSync(dirname(out))) {
+    process.stderr.write(`o11y: cannot write the synth output to ${out}: its parent folder does not exist\n`);
+    process.exit(1);
+  }
   try {
-    const app = new App(outdir ? { outdir } : {});
+    const app = new App({ outdir: out });
     define(app);
     throwIfAny('spec', undeclaredEnvironments(app));
     app.synth();
+    removeUndeclaredStacks(out, app.node.children.map((c) => c.node.id));
     // `cdktf synth` prints these from manifest.json; a plain `node` run would stay silent
     for (const [path, message] of warningsOf(app)) process.stderr.write(`o11y: warning: ${path}: ${message}\n`);
   } catch (e) {
@@ -22,5 +30,20 @@ export function synthApp(define: (app: App) => void, outdir?: string): void {
       process.exit(1);
     }
     throw e;
+  }
+}
+
+/**
+ * A stack removed from the app must not linger in the output (a review or a deploy script
+ * would still see it): remove `stacks/<id>` folders of stacks the app no longer declares.
+ * Only folders that hold a synthesized stack (`cdk.tf.json`) are touched; links are left alone.
+ */
+function removeUndeclaredStacks(outdir: string, ids: readonly string[]): void {
+  const stacksDir = join(outdir, 'stacks');
+  if (!existsSync(stacksDir)) return;
+  for (const entry of readdirSync(stacksDir)) {
+    const path = join(stacksDir, entry);
+    if (ids.includes(entry) || !lstatSync(path).isDirectory() || !existsSync(join(path, 'cdk.tf.json'))) continue;
+    rmSync(path, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,27 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { EXAMPLE_MAIN, makeTempDir, removeTempDirs, runExampleSynth } from '../support/synth';
+
+const REGISTER = join(__dirname, '..', '..', 'bin', 'register.js');
+afterAll(removeTempDirs);
+
+describe('the synth output folder', () => {
+  it('is refused in one line, with no stack trace, when its parent folder does not exist', () => {
+    const cwd = makeTempDir('o11y-outdir-');
+    const r = spawnSync(process.execPath, ['-r', REGISTER, EXAMPLE_MAIN], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: join(cwd, 'missing', 'out') }, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`o11y: cannot write the synth output to ${join(cwd, 'missing', 'out')}: its parent folder does not exist\n`);
+  });
+
+  it('loses the folders of stacks the app no longer declares, and keeps anything that is not a synthesized stack', () => {
+    const cwd = makeTempDir('o11y-outdir-');
+    const stacks = join(cwd, 'cdktf.out', 'stacks');
+    mkdirSync(join(stacks, 'qa'), { recursive: true });
+    writeFileSync(join(stacks, 'qa', 'cdk.tf.json'), '{}');
+    mkdirSync(join(stacks, 'notes'), { recursive: true });
+    runExampleSynth(cwd);
+    expect(readdirSync(stacks).sort()).toEqual(['local', 'local-jaeger', 'notes', 'prod', 'staging']);
+    expect(existsSync(join(stacks, 'qa'))).toBe(false);
+  });
+});
