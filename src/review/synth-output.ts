@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 
 /**
  * One side of a review: a `cdktf.out` folder as `cdktf synth` / `npm run synth` writes it.
@@ -31,6 +31,28 @@ export class ReviewInputError extends Error {
 }
 
 const CONFIG_DIR = 'config';
+/** No file of a synth output is this large (the biggest Terraform JSON of 1000 services is a few MiB). */
+export const MAX_REVIEW_FILE_BYTES = 64 * 2 ** 20;
+
+/**
+ * A file the review may read: inside the synth folder once every link is resolved, a regular
+ * file (not a device, FIFO or socket), and of a sane size. Synth folders come from pull
+ * requests: a link to /etc or /dev/zero is data to refuse, never to follow.
+ */
+function checkedFile(root: string, path: string): string {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (e) {
+    throw new ReviewInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const rel = relative(realpathSync(root), real);
+  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || rel.startsWith(sep)) throw new ReviewInputError(path, `is a link to ${real}, outside the synth folder ${root}; refused`);
+  const st = statSync(real);
+  if (!st.isFile()) throw new ReviewInputError(path, 'is not a regular file; refused');
+  if (st.size > MAX_REVIEW_FILE_BYTES) throw new ReviewInputError(path, `is ${st.size} bytes, more than any synth output file (${MAX_REVIEW_FILE_BYTES}); refused`);
+  return path;
+}
 
 export function readSynthOutput(dir: string): SynthOutput {
   const st = statOrUndefined(dir);
@@ -38,7 +60,7 @@ export function readSynthOutput(dir: string): SynthOutput {
   if (!st.isDirectory()) throw new ReviewInputError(dir, 'not a directory');
   const manifestPath = join(dir, 'manifest.json');
   if (!statOrUndefined(manifestPath)) throw new ReviewInputError(manifestPath, 'not found; expected the output folder of a synth (cdktf.out)');
-  const manifest = readJson(manifestPath);
+  const manifest = readJson(checkedFile(dir, manifestPath));
   const entries = manifest && typeof manifest === 'object' ? (manifest as { stacks?: unknown }).stacks : undefined;
   if (!entries || typeof entries !== 'object' || Array.isArray(entries)) throw new ReviewInputError(manifestPath, 'has no "stacks" object; not a cdktf manifest');
 
@@ -49,9 +71,9 @@ export function readSynthOutput(dir: string): SynthOutput {
     const workDir = typeof entry?.workingDirectory === 'string' ? entry.workingDirectory : `stacks/${id}`;
     const file = join(dir, tfPath);
     if (!statOrUndefined(file)) throw new ReviewInputError(file, `not found, though ${manifestPath} lists stack '${id}'`);
-    const terraform = readJson(file);
+    const terraform = readJson(checkedFile(dir, file));
     if (!terraform || typeof terraform !== 'object' || Array.isArray(terraform)) throw new ReviewInputError(file, 'not a Terraform JSON object');
-    stacks.set(id, { id, terraform: terraform as Record<string, unknown>, configFiles: listFiles(join(dir, workDir, CONFIG_DIR)) });
+    stacks.set(id, { id, terraform: terraform as Record<string, unknown>, configFiles: listFiles(dir, join(dir, workDir, CONFIG_DIR)) });
   }
   return { dir, stacks };
 }
@@ -86,12 +108,13 @@ export function readBytes(path: string): Buffer {
 }
 
 /** Every file under `root` by `/`-separated relative path, sorted; empty when there is no such folder. */
-function listFiles(root: string): Map<string, string> {
+function listFiles(synthDir: string, root: string): Map<string, string> {
   const found: [string, string][] = [];
   const walk = (d: string, prefix: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
+      // a linked folder is not walked: its files are checked like any other link
       if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else found.push([`${prefix}${e.name}`, join(d, e.name)]);
+      else found.push([`${prefix}${e.name}`, checkedFile(synthDir, join(d, e.name))]);
     }
   };
   if (statOrUndefined(root)?.isDirectory()) walk(root, '');

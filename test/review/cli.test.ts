@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/cli';
 import { makeTempDir, removeTempDirs } from '../support/synth';
@@ -81,5 +81,36 @@ describe('o11y review on unusable input: exit 2, one line, no stack trace', () =
     const broken = editedCopy(base, (dir) => editFile(dir, 'stacks/local/config/prometheus.yml', (t) => t.replace('global:\n', 'global:\n  - [\n')));
     const r = cli('review', base, broken);
     expect(r).toEqual({ code: 2, out: '', err: `o11y review: ${join(broken, 'stacks/local/config/prometheus.yml')}: not valid YAML (line 4, column 3)\n` });
+  });
+
+  it('a config file that links out of the synth folder (to /etc/passwd) is refused, not read', () => {
+    const linked = editedCopy(base, (dir) => {
+      rmSync(join(dir, 'stacks/local/config/prometheus.yml'));
+      symlinkSync('/etc/passwd', join(dir, 'stacks/local/config/prometheus.yml'));
+    });
+    expect(cli('review', base, linked)).toEqual({
+      code: 2,
+      out: '',
+      err: `o11y review: ${join(linked, 'stacks/local/config/prometheus.yml')}: is a link to /etc/passwd, outside the synth folder ${linked}; refused\n`,
+    });
+  });
+
+  it('a special file (/dev/zero behind a link inside the folder) is refused, not read forever', () => {
+    const special = editedCopy(base, (dir) => {
+      symlinkSync('/dev/zero', join(dir, 'zero'));
+      rmSync(join(dir, 'stacks/local/config/tempo.yaml'));
+      symlinkSync(join(dir, 'zero'), join(dir, 'stacks/local/config/tempo.yaml'));
+    });
+    const r = cli('review', base, special);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/tempo\.yaml: is a link to \/dev\/zero, outside the synth folder .*; refused\n$/);
+  });
+
+  it('a link to a regular file inside the folder is read like the file', () => {
+    const inside = editedCopy(base, (dir) => {
+      rmSync(join(dir, 'stacks/local/config/tempo.yaml'));
+      symlinkSync(join(dir, 'stacks/local-jaeger/config/jaeger.yaml'), join(dir, 'stacks/local/config/tempo.yaml'));
+    });
+    expect(cli('review', base, inside).code).toBe(0);
   });
 });
