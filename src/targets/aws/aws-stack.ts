@@ -24,7 +24,7 @@ import { O11yCluster } from './ecs-cluster';
 import { GrafanaSecret } from './grafana-secret';
 import { PrometheusStorage } from './prometheus-storage';
 import { SecureBucket } from './secure-bucket';
-import { ComponentSecurityGroups, exposuresFromRules, GroupName, securityRules } from './security-groups';
+import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
 import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
 import { terraformLiteral } from '../terraform-literal';
 import { TracesBucket } from './traces-bucket';
@@ -152,6 +152,12 @@ export interface AwsObservabilityStackProps {
    */
   readonly logRetentionDays?: number;
   /**
+   * Rules per security group and direction this account allows (synth fails above it, instead
+   * of `terraform apply` failing half-way). Raise it only after AWS raised the quota.
+   * @default 60 (AWS's default)
+   */
+  readonly securityGroupRuleQuota?: number;
+  /**
    * CloudWatch Container Insights on the cluster.
    * @default false
    */
@@ -252,7 +258,7 @@ export class AwsObservabilityStack extends TerraformStack {
       scrapeCidrs,
       prometheusStorage: true,
     });
-    assertStackConsistent(id, stackPlan, exposuresFromRules(stackPlan, rules));
+    assertStackConsistent(id, stackPlan, exposuresFromRules(stackPlan, rules), ruleQuotaIssues(rules, props.securityGroupRuleQuota));
     annotateWarnings(this, stackPlan);
     const sgs = new ComponentSecurityGroups(this, 'security-groups', { vpcId: props.vpcId, namePrefix: prefix, groups: groupNames, rules });
 

@@ -7,6 +7,7 @@ import type { Exposure } from '../../checks';
 import type { ComponentName, PortPurpose } from '../../components/component';
 import { arr, exporterEndpoint, obj, renderedYaml, scrapeTargets } from '../../checks/config-tree';
 import { otlpEntry, StackPlan } from '../../components/plan';
+import { issue, Issue } from '../../spec/issues';
 import type { OtlpProtocol } from '../../spec/types';
 
 /** A security group of the stack: one per component, one for Prometheus's file system. */
@@ -151,6 +152,27 @@ export function securityRules(plan: StackPlan, access: NetworkAccess): SecurityR
     rules.push({ direction: 'egress', group: c.name, port: HTTPS_PORT, peer: { kind: 'cidr', cidr: '0.0.0.0/0', who: 'anywhere' }, description: 'image registries and AWS APIs' });
   }
   return dedupe(rules);
+}
+
+/** AWS's default quota: 60 inbound and 60 outbound rules per security group (adjustable by request). */
+export const SECURITY_GROUP_RULE_QUOTA = 60;
+
+/**
+ * Rules grow with the services (one egress rule per metrics port and scrape CIDR): past the
+ * quota, `terraform apply` fails half-way with RulesPerSecurityGroupLimitExceeded. Count at synth.
+ */
+export function ruleQuotaIssues(rules: readonly SecurityRule[], quota = SECURITY_GROUP_RULE_QUOTA): Issue[] {
+  const counts = new Map<string, number>();
+  for (const r of rules) counts.set(`${r.group}|${r.direction}`, (counts.get(`${r.group}|${r.direction}`) ?? 0) + 1);
+  return [...counts]
+    .filter(([, n]) => n > quota)
+    .map(([key, n]) => {
+      const [group, direction] = key.split('|');
+      return issue(
+        `security group ${group}`,
+        `needs ${n} ${direction === 'ingress' ? 'inbound' : 'outbound'} rules, more than AWS's default quota of ${quota} per group: use fewer distinct metrics ports (services may share one) or fewer scrape CIDRs, or raise the quota with AWS and pass it as securityGroupRuleQuota`,
+      );
+    });
 }
 
 function peerKey(p: Peer): string {

@@ -167,6 +167,9 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
       issues.push(issue(`sizing.${name}.memoryMiB`, `must be one of Fargate's memory sizes for ${cpu} CPU units (${allowed[0]}..${allowed[allowed.length - 1]} in steps of ${allowed.length > 1 ? allowed[1] - allowed[0] : allowed[0]})`, memory));
     }
   }
+  if (props.securityGroupRuleQuota !== undefined && !(Number.isInteger(props.securityGroupRuleQuota) && props.securityGroupRuleQuota >= 60 && props.securityGroupRuleQuota <= 1000)) {
+    issues.push(issue('securityGroupRuleQuota', 'must be a whole number from 60 (the AWS default) to 1000 (the AWS maximum)', props.securityGroupRuleQuota));
+  }
   if (props.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays)) {
     issues.push(issue('logRetentionDays', `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')})`, props.logRetentionDays));
   }

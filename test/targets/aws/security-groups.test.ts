@@ -1,8 +1,9 @@
 import { parse } from 'yaml';
 import { checkServiceEndpoints } from '../../../src/checks/endpoints';
 import { formatIssue } from '../../../src/spec/issues';
-import { exposuresFromRules, securityRules } from '../../../src/targets/aws/security-groups';
-import { examplePlan } from '../../support/plans';
+import { exposuresFromRules, ruleQuotaIssues, securityRules } from '../../../src/targets/aws/security-groups';
+import { EXAMPLE_AWS_INPUTS } from '../../../stacks/stacks';
+import { examplePlan, exampleSpec } from '../../support/plans';
 import { removeTempDirs, resourcesOf, TerraformJson } from '../../support/synth';
 import { buildAws, BuiltAws, containers, prodInputs, ref } from './helpers';
 
@@ -101,5 +102,26 @@ describe('the security groups', () => {
       'otel/checkout.env: OTEL_EXPORTER_OTLP_ENDPOINT: no component of the stack is reachable there; grpc is served at no address (got "http://otel-collector.shop-prod.o11y.internal:4317")',
       'otel/catalog.env: OTEL_EXPORTER_OTLP_ENDPOINT: no component of the stack is reachable there; grpc is served at no address (got "http://otel-collector.shop-prod.o11y.internal:4317")',
     ]);
+  });
+});
+
+describe('security-group rule quotas', () => {
+  const manyServices = (n: number) => ({ ...exampleSpec(), services: Array.from({ length: n }, (_, i) => ({ name: `svc-${i}`, metrics: { port: 10000 + i } })) });
+
+  test('a stack whose Prometheus would need more outbound rules than the quota fails at synth, naming the group and the limit', () => {
+    expect(() => buildAws('staging', EXAMPLE_AWS_INPUTS.staging, manyServices(70))).toThrow(
+      /security group prometheus: needs \d+ outbound rules, more than AWS's default quota of 60 per group/,
+    );
+  });
+
+  test('a raised quota lets it through; services sharing one port cost one rule', () => {
+    expect(() => buildAws('staging', { ...EXAMPLE_AWS_INPUTS.staging, securityGroupRuleQuota: 120 }, manyServices(70))).not.toThrow();
+    const shared = { ...exampleSpec(), services: Array.from({ length: 500 }, (_, i) => ({ name: `svc-${i}`, metrics: { port: 9464 } })) };
+    expect(() => buildAws('staging', EXAMPLE_AWS_INPUTS.staging, shared)).not.toThrow();
+  });
+
+  test('the example stacks stay well inside the quota', () => {
+    const issues = ruleQuotaIssues(securityRules(prod.stack.plan, { otlpCidrs: [], otlpSecurityGroupIds: ['sg-1'], grafanaCidrs: ['10.0.0.0/16'], grafanaSecurityGroupIds: [], otlpProtocols: ['grpc', 'http/protobuf'], scrapeCidrs: ['10.0.0.0/16'], prometheusStorage: true }), 20);
+    expect(issues.map(formatIssue)).toEqual([]);
   });
 });
