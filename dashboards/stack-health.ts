@@ -151,5 +151,20 @@ function collectorRows(d: dashboard.DashboardBuilder): dashboard.DashboardBuilde
       ],
       { unit: 'cps', width: 8, min: 0, description: 'Span metrics and service graph from every span, remote-written to Prometheus.' },
     ),
+    timeseriesPanel(
+      'Traces decided too early',
+      [promTarget('A', `sum(${rate(`otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total${job}`)})`, { legend: 'evicted before their decision' })],
+      { unit: 'cps', width: 8, min: 0, description: 'Traces evicted from the buffer (num_traces) before decision_wait ended: raise tracing.tailSampling.expectedSpansPerSecond.' },
+    ),
+    timeseriesPanel(
+      'Traces waiting for a decision',
+      [promTarget('A', `sum(otelcol_processor_tail_sampling_sampling_traces_on_memory${job})`, { legend: 'in memory' })],
+      { unit: 'none', width: 8, min: 0, description: 'Undecided traces held in memory: about new traces/s × decision_wait.' },
+    ),
+    timeseriesPanel(
+      'Decision time (p95)',
+      [promTarget('A', `histogram_quantile(0.95, sum by (le) (${rate(`otelcol_processor_tail_sampling_sampling_decision_timer_latency_milliseconds_bucket${job}`)}))`, { legend: 'p95 per decision tick', exemplar: true })],
+      { unit: 'ms', width: 8, min: 0, description: 'Time to evaluate the policies of one tick of traces; near 1 s, decisions fall behind decision_wait.' },
+    ),
   ]);
 }

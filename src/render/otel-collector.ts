@@ -94,6 +94,9 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
         decision_wait: `${t.decisionWaitSeconds}s`,
         num_traces: opts.numTraces,
         expected_new_traces_per_sec: t.expectedSpansPerSecond,
+        // remembers decided trace ids: a span arriving after its trace was decided follows the
+        // decision (kept traces stay whole, dropped ones stay dropped) instead of starting a new trace
+        decision_cache: { sampled_cache_size: opts.numTraces, non_sampled_cache_size: opts.numTraces },
         policies,
       },
     },
