@@ -24,6 +24,7 @@ import { O11yCluster } from './ecs-cluster';
 import { GrafanaSecret } from './grafana-secret';
 import { PrometheusStorage } from './prometheus-storage';
 import { SecureBucket } from './secure-bucket';
+import { awsPropsIssues } from '../props-schema';
 import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
 import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
 import { terraformLiteral } from '../terraform-literal';
@@ -197,6 +198,8 @@ export class AwsObservabilityStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: AwsObservabilityStackProps) {
     super(scope, id);
+    // the shape first: the value rules below assume it
+    throwIfAny(`stack '${id}'`, awsPropsIssues(props));
     const environment = props.environment ?? id;
     this.environment = environment;
     this.specEnvironments = Object.keys(props.spec.environments ?? {});

@@ -12,9 +12,10 @@ import { Component, imageRef } from '../../components/component';
 import { otlpUrls, planStack, StackPlan } from '../../components/plan';
 import { dockerTopology, TraceBackend } from '../../components/topology';
 import { resolveSpec } from '../../spec/resolve';
-import { issue, Issue } from '../../spec/issues';
+import { issue, Issue, throwIfAny } from '../../spec/issues';
 import type { ObservabilitySpec } from '../../spec/types';
 import { terraformLiteral } from '../terraform-literal';
+import { dockerPropsIssues } from '../props-schema';
 import { writeRenderedFilesOnSynth } from '../rendered-files';
 import { annotateWarnings } from '../warnings';
 
@@ -56,6 +57,7 @@ export class DockerObservabilityStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: DockerObservabilityStackProps) {
     super(scope, id);
+    throwIfAny(`stack '${id}'`, dockerPropsIssues(props));
     const environment = props.environment ?? id;
     this.environment = environment;
     this.specEnvironments = Object.keys(props.spec.environments ?? {});
