@@ -1,7 +1,8 @@
 import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { App } from 'cdktf';
-import { O11yValidationError, throwIfAny } from './spec/issues';
+import { O11yValidationError } from './spec/issues';
+import { collectStackIssues, combinedError } from './targets/collect-issues';
 import { undeclaredEnvironments } from './targets/declared-environments';
 import { warningsOf } from './targets/warnings';
 
@@ -18,8 +19,9 @@ export function synthApp(define: (app: App) => void, outdir?: string): void {
   }
   try {
     const app = new App({ outdir: out });
+    const failed = collectStackIssues(app);
     define(app);
-    throwIfAny('spec', undeclaredEnvironments(app));
+    throwIfAppProblems(app, failed);
     app.synth();
     removeUndeclaredStacks(out, app.node.children.map((c) => c.node.id));
     // `cdktf synth` prints these from manifest.json; a plain `node` run would stay silent
@@ -46,4 +48,14 @@ function removeUndeclaredStacks(outdir: string, ids: readonly string[]): void {
     if (ids.includes(entry) || !lstatSync(path).isDirectory() || !existsSync(join(path, 'cdk.tf.json'))) continue;
     rmSync(path, { recursive: true, force: true });
   }
+}
+
+/**
+ * Every problem of every stack, and the app-wide rules (environments that name no stack), in
+ * one error; nothing is synthesized when there is any.
+ */
+export function throwIfAppProblems(app: App, failed: readonly O11yValidationError[]): void {
+  const envIssues = undeclaredEnvironments(app);
+  const errors = [...failed, ...(envIssues.length ? [new O11yValidationError('spec', envIssues)] : [])];
+  if (errors.length) throw combinedError(errors);
 }

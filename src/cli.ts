@@ -9,11 +9,12 @@ import { renderJson } from './review/json';
 import { renderMarkdown } from './review/markdown';
 import { reviewDirs } from './review/review';
 import { ReviewInputError } from './review/synth-output';
-import { formatIssue, O11yValidationError, throwIfAny } from './spec/issues';
+import { formatIssue, O11yValidationError } from './spec/issues';
 import { loadSpec } from './spec/load';
-import { resolveSpec } from './spec/resolve';
 import type { ObservabilitySpec } from './spec/types';
-import { undeclaredEnvironments } from './targets/declared-environments';
+import { throwIfAppProblems } from './app';
+import { collectStackIssues } from './targets/collect-issues';
+import { warningsOf } from './targets/warnings';
 
 const USAGE = `o11y: one spec for your tracing and metrics stack
 
@@ -63,22 +64,24 @@ function only(flags: Record<string, string>, allowed: string[]): void {
 
 /** Builds the declared stacks in memory (nothing is synthesized) and returns their plans. */
 /** Runs the stacks module's defineStacks on a throwaway app (nothing is written). */
-function withApp<T>(spec: ObservabilitySpec, stacksModule: string, use: (app: App) => T): T {
+function withApp<T>(spec: ObservabilitySpec, stacksModule: string, use: (app: App, failed: readonly O11yValidationError[]) => T): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolve(stacksModule)) as { defineStacks?: (app: App, spec: ObservabilitySpec) => void };
   if (typeof mod.defineStacks !== 'function') throw new UsageError(`${stacksModule} does not export defineStacks(app, spec)`);
   const outdir = mkdtempSync(join(tmpdir(), 'o11y-cli-'));
   try {
     const app = new App({ outdir });
+    const failed = collectStackIssues(app);
     mod.defineStacks(app, spec);
-    return use(app);
+    return use(app, failed);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
 function buildPlans(spec: ObservabilitySpec, stacksModule: string): Map<string, StackPlan> {
-  return withApp(spec, stacksModule, (app) => {
+  return withApp(spec, stacksModule, (app, failed) => {
+    throwIfAppProblems(app, failed);
     const plans = new Map<string, StackPlan>();
     for (const child of app.node.children) {
       const plan = (child as unknown as { plan?: StackPlan }).plan;
@@ -104,11 +107,13 @@ export function run(argv: string[], io: Io): number {
         only(flags, ['stacks']);
         const file = positional[0] ?? DEFAULT_SPEC;
         const spec = loadSpec(file);
-        // overrides only exist once merged: resolve every environment the spec names
         const envs = Object.keys(spec.environments ?? {});
-        for (const env of envs) resolveSpec(spec, env);
-        // and every environment it names must be one of the app's stacks
-        withApp(spec, flags.stacks ?? DEFAULT_STACKS, (app) => throwIfAny(file, undeclaredEnvironments(app)));
+        // then every stack is built in memory: validate says what synth would say, for every stack
+        const warnings = withApp(spec, flags.stacks ?? DEFAULT_STACKS, (app, failed) => {
+          throwIfAppProblems(app, failed);
+          return warningsOf(app);
+        });
+        for (const [path, message] of warnings) io.err(`o11y: warning: ${path}: ${message}\n`);
         io.out(`${file}: valid (${spec.services.length} services${envs.length ? `; environments: ${envs.join(', ')}` : ''})\n`);
         return 0;
       }

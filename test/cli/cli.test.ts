@@ -41,7 +41,7 @@ describe('o11y validate', () => {
     const file = tempSpec('name: x\nservices: [{name: a}]\nenvironments:\n  prod:\n    tracing: {retention: 1h}\n');
     const r = cli('validate', file);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("spec for environment 'prod': 1 problem\n  - environments.prod.tracing.retention: must be at least 2h: Tempo compacts in 1h windows and keeps compacted blocks 1h (got \"1h\")\n");
+    expect(r.err).toContain("stack 'prod': 1 problem\n  - environments.prod.tracing.retention: must be at least 2h: Tempo compacts in 1h windows and keeps compacted blocks 1h (got \"1h\")\n");
   });
 
   it('refuses an environment that names no stack of the app, naming the stacks', () => {
@@ -50,7 +50,7 @@ describe('o11y validate', () => {
     expect(r).toEqual({
       code: 1,
       out: '',
-      err: `${file}: 1 problem\n  - environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod); fix the name or declare the stack\n`,
+      err: `spec: 1 problem\n  - environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod); fix the name or declare the stack\n`,
     });
   });
 

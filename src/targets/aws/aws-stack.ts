@@ -25,6 +25,7 @@ import { GrafanaSecret } from './grafana-secret';
 import { PrometheusStorage } from './prometheus-storage';
 import { SecureBucket } from './secure-bucket';
 import { awsPropsIssues } from '../props-schema';
+import { recordStackIssue } from '../collect-issues';
 import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
 import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
 import { terraformLiteral } from '../terraform-literal';
@@ -190,7 +191,7 @@ export function awsStackTopology(name: string, environment: string, props: Pick<
  * before any resource is created.
  */
 export class AwsObservabilityStack extends TerraformStack {
-  readonly plan: StackPlan;
+  readonly plan!: StackPlan;
   /** The environment this stack resolves the spec for (`deployment.environment.name`). */
   readonly environment: string;
   /** The environments its spec declares (checked against the app's stacks at synth). */
@@ -198,156 +199,163 @@ export class AwsObservabilityStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: AwsObservabilityStackProps) {
     super(scope, id);
-    // the shape first: the value rules below assume it
-    throwIfAny(`stack '${id}'`, awsPropsIssues(props));
-    const environment = props.environment ?? id;
-    this.environment = environment;
-    this.specEnvironments = Object.keys(props.spec.environments ?? {});
-    const issues: Issue[] = [];
-    let spec: ResolvedSpec | undefined;
+    // first, and whatever the props hold: app-wide rules read these even from a failing stack
+    this.environment = typeof props?.environment === 'string' ? props.environment : id;
+    const envs: unknown = (props?.spec as { environments?: unknown } | undefined)?.environments;
+    this.specEnvironments = envs && typeof envs === 'object' && !Array.isArray(envs) ? Object.keys(envs) : [];
     try {
-      spec = resolveSpec(props.spec, environment);
-    } catch (e) {
-      if (!(e instanceof O11yValidationError)) throw e;
-      issues.push(...e.issues);
-    }
-    const { discoveryDomain: domain, tracesBucket: tracesBucketName, configBucket: configBucketName } = awsNames(spec?.name ?? props.spec.name, environment, props);
-    const plan = spec ? planStack(spec, awsStackTopology(spec.name, environment, props)) : undefined;
-    issues.push(
-      ...validateAwsProps(props, {
-        spec,
-        tracesBucket: tracesBucketName,
-        configBucket: configBucketName,
-        defaultSizing: plan ? Object.fromEntries(plan.components.map((c) => [c.name, c.resources])) : undefined,
-      }),
-    );
-    throwIfAny(`stack '${id}'`, issues);
-    // both are set: a failed resolution has thrown above
-    const resolved = spec!;
-    this.plan = plan!;
-    const stackPlan = this.plan;
-    const name = resolved.name;
+      // the shape first: the value rules below assume it
+      throwIfAny(`stack '${id}'`, awsPropsIssues(props));
+      const environment = props.environment ?? id;
+      const issues: Issue[] = [];
+      let spec: ResolvedSpec | undefined;
+      try {
+        spec = resolveSpec(props.spec, environment);
+      } catch (e) {
+        if (!(e instanceof O11yValidationError)) throw e;
+        issues.push(...e.issues);
+      }
+      const { discoveryDomain: domain, tracesBucket: tracesBucketName, configBucket: configBucketName } = awsNames(spec?.name ?? props.spec.name, environment, props);
+      const plan = spec ? planStack(spec, awsStackTopology(spec.name, environment, props)) : undefined;
+      issues.push(
+        ...validateAwsProps(props, {
+          spec,
+          tracesBucket: tracesBucketName,
+          configBucket: configBucketName,
+          defaultSizing: plan ? Object.fromEntries(plan.components.map((c) => [c.name, c.resources])) : undefined,
+        }),
+      );
+      throwIfAny(`stack '${id}'`, issues);
+      // both are set: a failed resolution has thrown above
+      const resolved = spec!;
+      this.plan = plan!;
+      const stackPlan = this.plan;
+      const name = resolved.name;
 
-    const prefix = `${name}-${environment}-o11y`;
-    const otlpProtocols = props.otlpProtocols ?? OTLP_PROTOCOLS.filter((p) => resolved.services.some((s) => s.protocol === p));
-    const groupNames: GroupName[] = [...stackPlan.components.map((c) => c.name), 'prometheus-storage'];
+      const prefix = `${name}-${environment}-o11y`;
+      const otlpProtocols = props.otlpProtocols ?? OTLP_PROTOCOLS.filter((p) => resolved.services.some((s) => s.protocol === p));
+      const groupNames: GroupName[] = [...stackPlan.components.map((c) => c.name), 'prometheus-storage'];
 
-    new S3Backend(this, {
-      bucket: props.state.bucket,
-      key: props.state.key ?? `o11y/${name}/${environment}.tfstate`,
-      region: props.state.region ?? props.region,
-      encrypt: true,
-      ...(props.state.dynamodbTable ? { dynamodbTable: props.state.dynamodbTable } : { useLockfile: true }),
-    });
-    new AwsProvider(this, 'aws', {
-      region: props.region,
-      defaultTags: [{ tags: { 'o11y-stack': name, environment, 'managed-by': 'o11y-stack' } }],
-    });
-    new RandomProvider(this, 'random', {});
-    const account = {
-      accountId: new DataAwsCallerIdentity(this, 'account').accountId,
-      partition: new DataAwsPartition(this, 'partition').partition,
-      region: props.region,
-    };
-    const scrapeCidrs = props.scrapeTargetCidrs ?? [new DataAwsVpc(this, 'vpc', { id: props.vpcId }).cidrBlock];
-
-    // the network first: the OTLP exposure the services' env relies on comes from these rules
-    const rules = securityRules(stackPlan, {
-      otlpCidrs: props.otlpAllowedCidrs ?? [],
-      otlpSecurityGroupIds: props.otlpAllowedSecurityGroupIds ?? [],
-      grafanaCidrs: props.grafanaAllowedCidrs ?? [],
-      grafanaSecurityGroupIds: props.grafanaAllowedSecurityGroupIds ?? [],
-      otlpProtocols,
-      scrapeCidrs,
-      prometheusStorage: true,
-    });
-    assertStackConsistent(id, stackPlan, exposuresFromRules(stackPlan, rules), ruleQuotaIssues(rules, props.securityGroupRuleQuota));
-    annotateWarnings(this, stackPlan);
-    const sgs = new ComponentSecurityGroups(this, 'security-groups', { vpcId: props.vpcId, namePrefix: prefix, groups: groupNames, rules });
-
-    const traces = new TracesBucket(this, 'traces', {
-      bucketName: tracesBucketName,
-      retentionHours: resolved.tracing.retentionHours,
-      expirationMarginDays: props.tracesExpirationMarginDays,
-      kmsKeyArn: props.kmsKeyArn,
-      versioning: props.tracesBucketVersioning,
-      noncurrentVersionDays: props.tracesNoncurrentVersionDays,
-    });
-    // versioned, so a task definition names the exact config version it runs and a rollback finds it
-    const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30 });
-
-    const cluster = new O11yCluster(this, 'cluster', { clusterName: prefix, containerInsights: props.containerInsights });
-    const discovery = new Discovery(this, 'discovery', { domain, vpcId: props.vpcId, components: stackPlan.components.map((c) => c.name) });
-    const prometheusUser = Number(stackPlan.components.find((c) => c.name === 'prometheus')?.user ?? 65534);
-    const tsdb = new PrometheusStorage(this, 'prometheus-storage', {
-      name: `${prefix}-prometheus`,
-      subnetIds: props.privateSubnetIds,
-      securityGroupId: sgs.groups['prometheus-storage']!.id,
-      uid: prometheusUser,
-      gid: prometheusUser,
-    });
-
-    const secretArns: Record<string, string> = {};
-    const secretOutputs: Record<string, string> = {};
-    for (const s of stackPlan.components.flatMap((c) => c.secrets)) {
-      const secret = new GrafanaSecret(this, s.name, { secretName: `o11y/${name}/${environment}/${s.name}`, description: `${s.description} (o11y-stack ${environment})` });
-      secretArns[s.name] = secret.secret.arn;
-      secretOutputs[s.name] = secret.secret.arn;
-    }
-
-    const services: Partial<Record<ComponentName, ComponentService>> = {};
-    for (const c of stackPlan.components) {
-      const override = props.sizing?.[c.name];
-      services[c.name] = new ComponentService(this, c.name, {
-        component: c,
-        namePrefix: prefix,
-        clusterArn: cluster.cluster.arn,
+      new S3Backend(this, {
+        bucket: props.state.bucket,
+        key: props.state.key ?? `o11y/${name}/${environment}.tfstate`,
+        region: props.state.region ?? props.region,
+        encrypt: true,
+        ...(props.state.dynamodbTable ? { dynamodbTable: props.state.dynamodbTable } : { useLockfile: true }),
+      });
+      new AwsProvider(this, 'aws', {
         region: props.region,
-        account,
-        subnetIds: props.privateSubnetIds,
-        securityGroupIds: [sgs.groups[c.name]!.id],
-        registryArn: discovery.services[c.name]!.arn,
-        configBucketName: configBucket.bucket.bucket,
-        configBucketArn: configBucket.bucket.arn,
-        logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
-        sizing: { cpu: override?.cpu ?? c.resources.cpu, memoryMiB: override?.memoryMiB ?? c.resources.memoryMiB },
-        taskStatements: c.name === 'tempo' ? tempoStorageStatements(traces.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
-        secretArns,
-        persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
-        // the stores must not have two writers; the collector holds only in-flight traces, and a
-        // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
-        singleWriter: c.name === 'tempo' || c.name === 'prometheus',
+        defaultTags: [{ tags: { 'o11y-stack': name, environment, 'managed-by': 'o11y-stack' } }],
       });
-    }
-    // the file system must be mountable before Prometheus's first task starts
-    services.prometheus?.service.node.addDependency(...tsdb.mountTargets);
-    if (props.kmsKeyArn && services.tempo) {
-      const grant = new TempoKeyGrant(this, 'tempo-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.tempo.taskRole.role.arn });
-      services.tempo.service.node.addDependency(grant);
-    }
+      new RandomProvider(this, 'random', {});
+      const account = {
+        accountId: new DataAwsCallerIdentity(this, 'account').accountId,
+        partition: new DataAwsPartition(this, 'partition').partition,
+        region: props.region,
+      };
+      const scrapeCidrs = props.scrapeTargetCidrs ?? [new DataAwsVpc(this, 'vpc', { id: props.vpcId }).cidrBlock];
 
-    const files: RenderedFile[] = [...stackPlan.files];
-    const parameters: Record<string, string> = {};
-    for (const { service, env } of stackPlan.serviceEnvs) {
-      const value = formatEnv(env, 'json');
-      files.push({ output: `otel/${service}.json`, content: value });
-      const param = new SsmParameter(this, `otel-env-${service}`, {
-        name: `/o11y/${name}/${environment}/otel/${service}`,
-        description: `OTEL_* environment of ${service} in ${environment} (o11y-stack)`,
-        type: 'String',
-        tier: 'Standard',
-        value: terraformLiteral(value),
+      // the network first: the OTLP exposure the services' env relies on comes from these rules
+      const rules = securityRules(stackPlan, {
+        otlpCidrs: props.otlpAllowedCidrs ?? [],
+        otlpSecurityGroupIds: props.otlpAllowedSecurityGroupIds ?? [],
+        grafanaCidrs: props.grafanaAllowedCidrs ?? [],
+        grafanaSecurityGroupIds: props.grafanaAllowedSecurityGroupIds ?? [],
+        otlpProtocols,
+        scrapeCidrs,
+        prometheusStorage: true,
       });
-      parameters[service] = param.name;
+      assertStackConsistent(id, stackPlan, exposuresFromRules(stackPlan, rules), ruleQuotaIssues(rules, props.securityGroupRuleQuota));
+      annotateWarnings(this, stackPlan);
+      const sgs = new ComponentSecurityGroups(this, 'security-groups', { vpcId: props.vpcId, namePrefix: prefix, groups: groupNames, rules });
+
+      const traces = new TracesBucket(this, 'traces', {
+        bucketName: tracesBucketName,
+        retentionHours: resolved.tracing.retentionHours,
+        expirationMarginDays: props.tracesExpirationMarginDays,
+        kmsKeyArn: props.kmsKeyArn,
+        versioning: props.tracesBucketVersioning,
+        noncurrentVersionDays: props.tracesNoncurrentVersionDays,
+      });
+      // versioned, so a task definition names the exact config version it runs and a rollback finds it
+      const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30 });
+
+      const cluster = new O11yCluster(this, 'cluster', { clusterName: prefix, containerInsights: props.containerInsights });
+      const discovery = new Discovery(this, 'discovery', { domain, vpcId: props.vpcId, components: stackPlan.components.map((c) => c.name) });
+      const prometheusUser = Number(stackPlan.components.find((c) => c.name === 'prometheus')?.user ?? 65534);
+      const tsdb = new PrometheusStorage(this, 'prometheus-storage', {
+        name: `${prefix}-prometheus`,
+        subnetIds: props.privateSubnetIds,
+        securityGroupId: sgs.groups['prometheus-storage']!.id,
+        uid: prometheusUser,
+        gid: prometheusUser,
+      });
+
+      const secretArns: Record<string, string> = {};
+      const secretOutputs: Record<string, string> = {};
+      for (const s of stackPlan.components.flatMap((c) => c.secrets)) {
+        const secret = new GrafanaSecret(this, s.name, { secretName: `o11y/${name}/${environment}/${s.name}`, description: `${s.description} (o11y-stack ${environment})` });
+        secretArns[s.name] = secret.secret.arn;
+        secretOutputs[s.name] = secret.secret.arn;
+      }
+
+      const services: Partial<Record<ComponentName, ComponentService>> = {};
+      for (const c of stackPlan.components) {
+        const override = props.sizing?.[c.name];
+        services[c.name] = new ComponentService(this, c.name, {
+          component: c,
+          namePrefix: prefix,
+          clusterArn: cluster.cluster.arn,
+          region: props.region,
+          account,
+          subnetIds: props.privateSubnetIds,
+          securityGroupIds: [sgs.groups[c.name]!.id],
+          registryArn: discovery.services[c.name]!.arn,
+          configBucketName: configBucket.bucket.bucket,
+          configBucketArn: configBucket.bucket.arn,
+          logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+          sizing: { cpu: override?.cpu ?? c.resources.cpu, memoryMiB: override?.memoryMiB ?? c.resources.memoryMiB },
+          taskStatements: c.name === 'tempo' ? tempoStorageStatements(traces.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
+          secretArns,
+          persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
+          // the stores must not have two writers; the collector holds only in-flight traces, and a
+          // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
+          singleWriter: c.name === 'tempo' || c.name === 'prometheus',
+        });
+      }
+      // the file system must be mountable before Prometheus's first task starts
+      services.prometheus?.service.node.addDependency(...tsdb.mountTargets);
+      if (props.kmsKeyArn && services.tempo) {
+        const grant = new TempoKeyGrant(this, 'tempo-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.tempo.taskRole.role.arn });
+        services.tempo.service.node.addDependency(grant);
+      }
+
+      const files: RenderedFile[] = [...stackPlan.files];
+      const parameters: Record<string, string> = {};
+      for (const { service, env } of stackPlan.serviceEnvs) {
+        const value = formatEnv(env, 'json');
+        files.push({ output: `otel/${service}.json`, content: value });
+        const param = new SsmParameter(this, `otel-env-${service}`, {
+          name: `/o11y/${name}/${environment}/otel/${service}`,
+          description: `OTEL_* environment of ${service} in ${environment} (o11y-stack)`,
+          type: 'String',
+          tier: 'Standard',
+          value: terraformLiteral(value),
+        });
+        parameters[service] = param.name;
+      }
+      new TerraformOutput(this, 'otel-env-parameters', { value: parameters, description: 'SSM parameter (JSON of OTEL_* variables) per service' });
+      new TerraformOutput(this, 'otlp-endpoints', { value: otlpUrls(stackPlan.components, stackPlan.topology), description: 'OTLP endpoints, reachable from otlpAllowedCidrs / otlpAllowedSecurityGroupIds' });
+      new TerraformOutput(this, 'grafana-url', { value: `http://${stackPlan.topology.hostOf('grafana')}:${PORTS.grafana}`, description: 'Grafana, reachable from grafanaAllowedCidrs / grafanaAllowedSecurityGroupIds' });
+      new TerraformOutput(this, 'secrets', { value: secretOutputs, description: 'Secrets Manager ARN per generated secret (aws secretsmanager get-secret-value --secret-id <arn>)' });
+      new TerraformOutput(this, 'traces-bucket', { value: traces.bucket.bucket });
+      new TerraformOutput(this, 'config-bucket', { value: configBucket.bucket.bucket });
+      new TerraformOutput(this, 'discovery-namespace-id', { value: discovery.namespace.id, description: `Cloud Map namespace ${domain}: register <service>.${domain} here to be scraped` });
+      new TerraformOutput(this, 'cluster-name', { value: cluster.cluster.name });
+      writeRenderedFilesOnSynth(this, files.sort((a, b) => (a.output < b.output ? -1 : 1)));
+    } catch (e) {
+      // under o11y validate / synth, every stack reports its problems, not only the first one
+      if (!recordStackIssue(this, e)) throw e;
     }
-    new TerraformOutput(this, 'otel-env-parameters', { value: parameters, description: 'SSM parameter (JSON of OTEL_* variables) per service' });
-    new TerraformOutput(this, 'otlp-endpoints', { value: otlpUrls(stackPlan.components, stackPlan.topology), description: 'OTLP endpoints, reachable from otlpAllowedCidrs / otlpAllowedSecurityGroupIds' });
-    new TerraformOutput(this, 'grafana-url', { value: `http://${stackPlan.topology.hostOf('grafana')}:${PORTS.grafana}`, description: 'Grafana, reachable from grafanaAllowedCidrs / grafanaAllowedSecurityGroupIds' });
-    new TerraformOutput(this, 'secrets', { value: secretOutputs, description: 'Secrets Manager ARN per generated secret (aws secretsmanager get-secret-value --secret-id <arn>)' });
-    new TerraformOutput(this, 'traces-bucket', { value: traces.bucket.bucket });
-    new TerraformOutput(this, 'config-bucket', { value: configBucket.bucket.bucket });
-    new TerraformOutput(this, 'discovery-namespace-id', { value: discovery.namespace.id, description: `Cloud Map namespace ${domain}: register <service>.${domain} here to be scraped` });
-    new TerraformOutput(this, 'cluster-name', { value: cluster.cluster.name });
-    writeRenderedFilesOnSynth(this, files.sort((a, b) => (a.output < b.output ? -1 : 1)));
   }
 }
