@@ -6,6 +6,7 @@ import { checkExemplarChain } from './exemplar-chain';
 import type { Exposure } from './exposure';
 import { checkRetention } from './retention';
 import { checkScrapeJobs } from './scrape-jobs';
+import { checkSignals } from './signals';
 import { checkTailSampling, SAMPLING_SKEWS_SPAN_METRICS, samplingWarnings } from './sampling';
 
 export type { Exposure } from './exposure';
@@ -13,7 +14,7 @@ export { SAMPLING_SKEWS_SPAN_METRICS } from './sampling';
 
 /** Every cross-component rule of a placed stack. Empty when the pieces agree. */
 export function stackIssues(plan: StackPlan, exposures: readonly Exposure[], extra: readonly Issue[] = []): Issue[] {
-  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...checkScrapeJobs(plan), ...extra];
+  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...checkScrapeJobs(plan), ...checkSignals(plan), ...extra];
 }
 
 /** Throws one error naming the stack and listing every disagreement. */

@@ -4,6 +4,7 @@ import { checkServiceEndpoints } from '../../src/checks/endpoints';
 import { checkExemplarChain } from '../../src/checks/exemplar-chain';
 import { checkRetention } from '../../src/checks/retention';
 import { checkScrapeJobs } from '../../src/checks/scrape-jobs';
+import { checkSignals } from '../../src/checks/signals';
 import type { Component } from '../../src/components/component';
 import type { StackPlan } from '../../src/components/plan';
 import { formatIssue } from '../../src/spec/issues';
@@ -52,6 +53,27 @@ describe('scrape jobs', () => {
   it('fails when two jobs share a name, which Prometheus refuses', () => {
     const plan = editYaml(examplePlan('staging'), 'prometheus.yml', (t) => (t.scrape_configs[3].job_name = 'prometheus'));
     expect(lines(checkScrapeJobs(plan))).toEqual(['prometheus.yml: scrape_configs[3].job_name: duplicates scrape_configs[0].job_name: Prometheus refuses the config (got "prometheus")']);
+  });
+});
+
+describe('signals and their receivers', () => {
+  const withEnv = (plan: StackPlan, service: string, change: Record<string, string | undefined>): StackPlan => ({
+    ...plan,
+    serviceEnvs: plan.serviceEnvs.map((e) => (e.service === service ? { ...e, env: Object.fromEntries(Object.entries({ ...e.env, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string> } : e)),
+  });
+
+  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('every signal has a receiver in %s', (stack) => {
+    expect(lines(checkSignals(examplePlan(stack)))).toEqual([]);
+  });
+
+  it('fails when a service would send logs over OTLP to an entry point that takes traces only (unset means otlp)', () => {
+    const plan = withEnv(examplePlan('local-jaeger'), 'catalog', { OTEL_LOGS_EXPORTER: undefined });
+    expect(lines(checkSignals(plan))).toEqual(['otel/catalog.env: OTEL_LOGS_EXPORTER: sends logs over OTLP, but jaeger takes traces there: set none, or send them where they are received (got "(unset: otlp)")']);
+  });
+
+  it('fails when the SDK serves metrics on a port Prometheus does not scrape', () => {
+    const plan = withEnv(examplePlan('staging'), 'checkout', { OTEL_EXPORTER_PROMETHEUS_PORT: '9999' });
+    expect(lines(checkSignals(plan))).toEqual(['otel/checkout.env: OTEL_METRICS_EXPORTER: serves metrics on port 9999/metrics, which no scrape job of prometheus.yml reads (got "prometheus")']);
   });
 });
 
