@@ -41,6 +41,7 @@ const awsPropsSchema = obj({
   logRetentionDays: optional(wholeNumber()),
   securityGroupRuleQuota: optional(wholeNumber()),
   containerInsights: optional(bool()),
+  protectData: optional(bool()),
 });
 
 const dockerPropsSchema = obj({

@@ -164,6 +164,13 @@ export interface AwsObservabilityStackProps {
    * @default false
    */
   readonly containerInsights?: boolean;
+  /**
+   * Protect the stores of data (the traces bucket, the config bucket, Prometheus's file system)
+   * against destroy and replacement: Terraform refuses a plan that would delete one
+   * (`lifecycle.prevent_destroy`). Turn off only to tear an environment down on purpose.
+   * @default true
+   */
+  readonly protectData?: boolean;
 }
 
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
@@ -276,9 +283,10 @@ export class AwsObservabilityStack extends TerraformStack {
         kmsKeyArn: props.kmsKeyArn,
         versioning: props.tracesBucketVersioning,
         noncurrentVersionDays: props.tracesNoncurrentVersionDays,
+        protect: props.protectData ?? true,
       });
       // versioned, so a task definition names the exact config version it runs and a rollback finds it
-      const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30 });
+      const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30, protect: props.protectData ?? true });
 
       const cluster = new O11yCluster(this, 'cluster', { clusterName: prefix, containerInsights: props.containerInsights });
       const discovery = new Discovery(this, 'discovery', { domain, vpcId: props.vpcId, components: stackPlan.components.map((c) => c.name) });
@@ -289,6 +297,7 @@ export class AwsObservabilityStack extends TerraformStack {
         securityGroupId: sgs.groups['prometheus-storage']!.id,
         uid: prometheusUser,
         gid: prometheusUser,
+        protect: props.protectData ?? true,
       });
 
       const secretArns: Record<string, string> = {};

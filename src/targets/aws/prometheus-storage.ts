@@ -1,4 +1,5 @@
 import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
+import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
@@ -14,6 +15,11 @@ export interface PrometheusStorageProps {
   /** The POSIX user Prometheus runs as (`nobody`, 65534, in the official image). */
   readonly uid: number;
   readonly gid: number;
+  /**
+   * Terraform refuses to destroy or replace it (`lifecycle.prevent_destroy`): it holds the TSDB.
+   * @default false
+   */
+  readonly protect?: boolean;
 }
 
 /**
@@ -42,7 +48,10 @@ export class PrometheusStorage extends Construct {
       throughputMode: 'elastic',
       performanceMode: 'generalPurpose',
       tags: { Name: props.name },
+      ...(props.protect ? { lifecycle: { preventDestroy: true } } : {}),
     });
+    // daily backups in AWS Backup's default vault (35-day retention): a lost TSDB is restorable
+    new EfsBackupPolicy(this, 'backup', { fileSystemId: this.fileSystem.id, backupPolicy: { status: 'ENABLED' } });
     this.accessPoint = new EfsAccessPoint(this, 'access-point', {
       fileSystemId: this.fileSystem.id,
       posixUser: { uid: props.uid, gid: props.gid },

@@ -32,6 +32,11 @@ export interface SecureBucketProps {
    * @default - never
    */
   readonly expirationDays?: number;
+  /**
+   * Terraform refuses to destroy or replace it (`lifecycle.prevent_destroy`): it holds data.
+   * @default false
+   */
+  readonly protect?: boolean;
 }
 
 /**
@@ -45,7 +50,7 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: false });
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: false, ...(props.protect ? { lifecycle: { preventDestroy: true } } : {}) });
     const bucket = this.bucket.id;
 
     new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });

@@ -41,6 +41,11 @@ export interface TracesBucketProps {
    * @default 1
    */
   readonly noncurrentVersionDays?: number;
+  /**
+   * Terraform refuses to destroy or replace it (`lifecycle.prevent_destroy`): it holds data.
+   * @default false
+   */
+  readonly protect?: boolean;
 }
 
 /**
@@ -55,6 +60,7 @@ export class TracesBucket extends SecureBucket {
     super(scope, id, {
       bucketName: props.bucketName,
       kmsKeyArn: props.kmsKeyArn,
+      protect: props.protect,
       versioning: props.versioning ?? false,
       noncurrentVersionDays: props.noncurrentVersionDays,
       expirationDays,

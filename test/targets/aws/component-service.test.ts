@@ -6,7 +6,7 @@ import { AwsObservabilityStack } from '../../../src/targets/aws/aws-stack';
 import { IMAGES } from '../../../src/spec/defaults';
 import type { ObservabilitySpec } from '../../../src/spec/types';
 import { dockerPlan, exampleSpec } from '../../support/plans';
-import { makeTempDir, removeTempDirs, resourcesOf, stringsIn, synthJson, terraformLiteral } from '../../support/synth';
+import { makeTempDir, removeTempDirs, resourcesOf, stringsIn, synthJson, TerraformJson, terraformLiteral } from '../../support/synth';
 import { buildAws, BuiltAws, containers, prodInputs, ref, resourceAt } from './helpers';
 
 let prod: BuiltAws;
@@ -154,5 +154,25 @@ describe('the outputs', () => {
     expect(Object.keys((outputs['otel-env-parameters'].value as Record<string, string>)).sort()).toEqual(prod.stack.plan.spec.services.map((s) => s.name).sort());
     expect(outputs['otlp-endpoints'].value).toEqual({ grpc: 'http://otel-collector.shop-prod.o11y.internal:4317', 'http/protobuf': 'http://otel-collector.shop-prod.o11y.internal:4318' });
     expect(outputs['grafana-url'].value).toBe('http://grafana.shop-prod.o11y.internal:3000');
+  });
+});
+
+describe('data safety on AWS', () => {
+  const lifecycleOf = (json: TerraformJson, type: string, path: string) => (resourceAt(json, type, path) as { lifecycle?: { prevent_destroy?: boolean } }).lifecycle;
+
+  test('the traces bucket, the config bucket and Prometheus\'s file system refuse destroy and replacement by default', () => {
+    expect(lifecycleOf(prod.json, 'aws_s3_bucket', 'traces/bucket')).toEqual({ prevent_destroy: true });
+    expect(lifecycleOf(prod.json, 'aws_s3_bucket', 'config/bucket')).toEqual({ prevent_destroy: true });
+    expect(lifecycleOf(prod.json, 'aws_efs_file_system', 'prometheus-storage/file-system')).toEqual({ prevent_destroy: true });
+  });
+
+  test("Prometheus's file system is backed up", () => {
+    expect(resourceAt(prod.json, 'aws_efs_backup_policy', 'prometheus-storage/backup')).toMatchObject({ backup_policy: { status: 'ENABLED' } });
+  });
+
+  test('protectData: false lifts the protection, for tearing an environment down on purpose', () => {
+    const open = buildAws('prod', prodInputs({ protectData: false }));
+    expect(lifecycleOf(open.json, 'aws_s3_bucket', 'traces/bucket')).toBeUndefined();
+    expect(lifecycleOf(open.json, 'aws_efs_file_system', 'prometheus-storage/file-system')).toBeUndefined();
   });
 });
