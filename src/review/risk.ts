@@ -5,6 +5,9 @@
  */
 export const RISK_KINDS = [
   'stack-removed',
+  'state-backend-changed',
+  'data-loss',
+  'resource-replaced',
   'stack-added',
   'iam-widened',
   'public-access-changed',

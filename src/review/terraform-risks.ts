@@ -1,6 +1,7 @@
 import { containersOf, RunContainer } from './containers';
 import { durationMs } from './duration-ms';
 import { grantsOf, widening } from './iam-grants';
+import { FORCES_NEW, STATEFUL_TYPES } from './forces-new';
 import { Risk, risk } from './risk';
 import type { ResourceDiff, TerraformEntry } from './terraform-diff';
 import { diffTrees, formatPath, formatValue, isObject, Tree } from './tree-diff';
@@ -17,12 +18,14 @@ export function terraformRisks(stack: string, base: Entries, head: Entries, diff
     const b = base.get(d.address);
     const h = head.get(d.address);
     if (!h) {
+      if (b && STATEFUL_TYPES.has(d.type)) out.push(risk('data-loss', stack, `stateful resource removed: ${d.address}: Terraform deletes it and what it stores`));
       if (PUBLIC_ACCESS_TYPES.has(d.type)) out.push(risk('public-access-changed', stack, `public access block removed: ${d.address}`));
       if (d.type === ENCRYPTION_TYPE) out.push(risk('encryption-changed', stack, `bucket encryption removed: ${d.address}`));
       continue;
     }
     out.push(...iamRisks(stack, b, h));
     if (!b) continue;
+    out.push(...replacementRisks(stack, d.type, b, h));
     if (d.type === 'aws_s3_bucket_lifecycle_configuration') out.push(...lifecycleRisks(stack, b, h));
     if (PUBLIC_ACCESS_TYPES.has(d.type)) out.push(...publicAccessRisks(stack, b, h));
     if (d.type === ENCRYPTION_TYPE) {
@@ -30,7 +33,33 @@ export function terraformRisks(stack: string, base: Entries, head: Entries, diff
       if (o !== n) out.push(risk('encryption-changed', stack, `bucket encryption changed: ${d.address}: ${o} → ${n}`));
     }
   }
+  out.push(...backendRisks(stack, base.get('terraform'), head.get('terraform')));
   out.push(...ingressRisks(stack, base, head), ...containerRisks(stack, containersOf(base), containersOf(head)));
+  return out;
+}
+
+/** A changed forces-new attribute: Terraform destroys the resource and creates another. */
+function replacementRisks(stack: string, type: string, b: TerraformEntry, h: TerraformEntry): Risk[] {
+  const attrs = FORCES_NEW[type] ?? [];
+  const [bv, hv] = [isObject(b.value) ? b.value : {}, isObject(h.value) ? h.value : {}];
+  const changed = attrs.filter((a) => JSON.stringify(bv[a] ?? null) !== JSON.stringify(hv[a] ?? null));
+  if (changed.length === 0) return [];
+  const detail = changed.map((a) => `${a} ${formatValue(bv[a])} → ${formatValue(hv[a])}`).join(', ');
+  return [
+    risk('resource-replaced', stack, `resource replaced: ${h.address}: ${detail} (forces a new resource)`),
+    ...(STATEFUL_TYPES.has(type) ? [risk('data-loss', stack, `stateful resource replaced: ${h.address}: the new one starts empty`)] : []),
+  ];
+}
+
+/** The state backend (bucket, key): a change makes Terraform start from an empty state and orphan the old one. */
+function backendRisks(stack: string, b: TerraformEntry | undefined, h: TerraformEntry | undefined): Risk[] {
+  const backend = (e: TerraformEntry | undefined): Tree => (e && isObject(e.value) && isObject(e.value.backend) ? e.value.backend : {});
+  const [ob, nb] = [backend(b), backend(h)];
+  if (JSON.stringify(ob) === JSON.stringify(nb)) return [];
+  const out: Risk[] = [];
+  for (const c of diffTrees(ob, nb)) {
+    out.push(risk('state-backend-changed', stack, `state backend changed: ${formatPath(c.path)} ${formatValue(c.old)} → ${formatValue(c.new)}: Terraform would start from an empty state and orphan the old one`));
+  }
   return out;
 }
 

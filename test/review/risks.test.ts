@@ -92,6 +92,8 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
   it('switching local from Tempo to Jaeger opens Jaeger’s ports (manifest and Docker) and drops the Tempo exemplar link', () => {
     const head = synthExample({ define: exampleStacksWith({ localTraceBackend: 'jaeger' }) });
     expect(risksOf(head)).toEqual([
+      // Tempo's traces live in its volume: switching the backend deletes them
+      'local: stateful resource removed: docker_volume.tempo-tempo-data: Terraform deletes it and what it stores',
       // 4317 and 4318 were published by Tempo already: only the UI is new on the host
       'local: port opened: component jaeger port 16686 (ui, audience humans)',
       'local: port opened: component jaeger port 4317 (otlp-grpc, audience services)',
@@ -205,5 +207,39 @@ describe('risk flags no input can produce (head: a real synth output with one do
       editFile(dir, 'stacks/local/config/otel/cart.env', (t) => t.replace('OTEL_TRACES_SAMPLER=parentbased_traceidratio', 'OTEL_TRACES_SAMPLER=always_on').replace(/^OTEL_TRACES_SAMPLER_ARG=.*\n/m, '')),
     );
     expect(risksOf(head)).toEqual(['local: sampler changed: cart parentbased_traceidratio → always_on', 'local: sampling ratio changed: cart 1 → (none)']);
+  });
+});
+
+describe('risk flags for data loss, replacement and the state backend', () => {
+  it("renaming staging's traces bucket replaces it: the data goes with it", () => {
+    const head = synthExample({ define: exampleStacksWith({ staging: { tracesBucket: 'shop-staging-traces-v2' } }) });
+    const lines = risksOf(head).filter((l) => l.startsWith('staging: ') && /replaced/.test(l) && /traces_bucket/.test(l));
+    expect(lines).toEqual([
+      expect.stringMatching(/^staging: stateful resource replaced: aws_s3_bucket\.traces_bucket_[0-9A-F]{8}: the new one starts empty$/),
+      expect.stringMatching(/^staging: resource replaced: aws_s3_bucket\.traces_bucket_[0-9A-F]{8}: bucket shop-staging-tempo-traces → shop-staging-traces-v2 \(forces a new resource\)$/),
+    ]);
+  });
+
+  it("switching Prometheus's EFS to maxIO (a hand edit of the output) replaces the file system", () => {
+    const head = editedCopy(base, (dir) => editTerraform(dir, 'prod', (tf) => void (resourceNamed(tf, 'aws_efs_file_system', 'prometheus-storage_file-system')[1].performance_mode = 'maxIO')));
+    expect(risksOf(head)).toEqual([
+      expect.stringMatching(/^prod: stateful resource replaced: aws_efs_file_system\.prometheus-storage_file-system_[0-9A-F]{8}: the new one starts empty$/),
+      expect.stringMatching(/^prod: resource replaced: aws_efs_file_system\.prometheus-storage_file-system_[0-9A-F]{8}: performance_mode generalPurpose → maxIO \(forces a new resource\)$/),
+    ]);
+  });
+
+  it('a changed state key is flagged: Terraform would start from an empty state', () => {
+    const head = synthExample({ define: exampleStacksWith({ staging: { state: { bucket: 'shop-terraform-state', key: 'elsewhere.tfstate' } } }) });
+    expect(risksOf(head).filter((l) => l.includes('state backend'))).toEqual([
+      'staging: state backend changed: s3.key o11y/shop/staging.tfstate → elsewhere.tfstate: Terraform would start from an empty state and orphan the old one',
+    ]);
+  });
+
+  it('a removed stateful resource is data loss (a hand edit dropping the config bucket)', () => {
+    const head = editedCopy(base, (dir) => editTerraform(dir, 'prod', (tf) => {
+      const [name] = resourceNamed(tf, 'aws_s3_bucket', 'config_bucket');
+      delete (tf.resource as Record<string, Record<string, unknown>>).aws_s3_bucket[name];
+    }));
+    expect(risksOf(head).filter((l) => l.includes('stateful'))).toEqual([expect.stringMatching(/^prod: stateful resource removed: aws_s3_bucket\.config_bucket_[0-9A-F]{8}: Terraform deletes it and what it stores$/)]);
   });
 });
