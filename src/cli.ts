@@ -8,6 +8,8 @@ import { ENV_FORMATS, EnvFormat, formatEnv } from './render/otel-env';
 import { renderJson } from './review/json';
 import { renderMarkdown } from './review/markdown';
 import { reviewDirs } from './review/review';
+import { sortRisks } from './review/risk';
+import { planRisks } from './review/terraform-plan';
 import { ReviewInputError } from './review/synth-output';
 import { formatIssue, O11yValidationError } from './spec/issues';
 import { loadSpec } from './spec/load';
@@ -23,7 +25,7 @@ Usage:
   o11y env <service> --stack <stack> [--format dotenv|json|shell] [--spec file]
                                                          the OTEL_* environment of a service in a stack
   o11y compose --stack <local|local-jaeger> [--spec file] a docker-compose.yml of a local stack
-  o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]
+  o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json] [--plan <stack>=<plan.json>]
                                                          what a change does to every stack: risks first,
                                                          then resources, configs and topology; exit 0
                                                          whatever it finds, 2 if an input is unusable
@@ -137,12 +139,19 @@ export function run(argv: string[], io: Io): number {
         return 0;
       }
       case 'review': {
-        only(flags, ['format']);
+        only(flags, ['format', 'plan']);
         const [base, head, extra] = positional;
         if (!base || !head || extra !== undefined) throw new UsageError('which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]');
         const format = flags.format ?? 'markdown';
         if (!REVIEW_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REVIEW_FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
-        const found = reviewDirs(base, head);
+        // --plan <stack>=<terraform show -json output>: Terraform's own deletes and replaces
+        const eq = flags.plan?.indexOf('=') ?? -1;
+        if (flags.plan !== undefined && eq < 1) throw new UsageError(`--plan takes <stack>=<file> (terraform show -json of that stack's plan) (got ${JSON.stringify(flags.plan)})`);
+        let found = reviewDirs(base, head);
+        if (flags.plan !== undefined) {
+          const fromPlan = planRisks(flags.plan.slice(eq + 1), flags.plan.slice(0, eq));
+          found = { ...found, changed: found.changed || fromPlan.length > 0, risks: sortRisks([...found.risks, ...fromPlan]) };
+        }
         io.out(format === 'json' ? renderJson(found) : renderMarkdown(found));
         return 0;
       }
