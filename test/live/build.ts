@@ -9,6 +9,7 @@ import { CACHE_DIR } from './support/cache';
 import { COLLECTOR_VERSION } from './support/collector-build';
 import { buildLiveCollector, liveCollectorTypes } from './support/live-plans';
 import { buildSdkServices } from './support/sdk-services';
+import { buildTools } from './support/tools';
 
 async function timed<T>(what: string, f: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const collector = await timed(`otel-collector ${COLLECTOR_VERSION} (image ${VERSIONS['otel-collector'].repository}:${VERSIONS['otel-collector'].tag})`, buildLiveCollector);
   process.stdout.write(`  components: ${Object.entries(types).map(([k, v]) => `${k} [${v.join(', ')}]`).join('; ')}\n  otelcol-o11y → ${collector.binary}\n`);
   await timed('SDK services (Go build, Python venv)', buildSdkServices);
+  await timed('tools (compose-check on compose-go)', buildTools);
 }
 
 main().catch((e) => {
