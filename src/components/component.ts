@@ -74,6 +74,13 @@ export interface Component {
    * @default - none
    */
   readonly healthcheck?: HealthCheck;
+  /**
+   * An HTTP health endpoint to probe from a sidecar container in the same task, for an image
+   * that has nothing to run a check with (the collector's is built from scratch). Targets that
+   * can run sidecars (ECS) make the probe an essential container with this check.
+   * @default - none
+   */
+  readonly healthProbe?: { readonly port: number; readonly httpPath: string };
   /** Named persistent volumes: name → mount path. */
   readonly volumes: readonly { readonly name: string; readonly mountPath: string }[];
   /** Numeric user the image runs as (volume ownership). @default - the image's */

@@ -75,8 +75,9 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
     files: [{ output: 'otel-collector.yaml', mountPath: COLLECTOR_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
     env: {},
     secrets: [],
-    // the contrib image is built from scratch (no shell, no wget): nothing to run a check with;
-    // the health_check extension answers on its port for humans and load balancers
+    // the contrib image is built from scratch (no shell, no wget): nothing to run a check with
+    // inside it; its health_check extension is probed from a sidecar where the target has them
+    healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },
     volumes: [],
     user: '10001',
     dependsOn: [store, 'prometheus'],

@@ -3,7 +3,7 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition, EcsTaskDefinitionVolume, EcsTaskDefinitionVolumeEfsVolumeConfiguration } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { Construct } from 'constructs';
 import { Component, imageRef } from '../../components/component';
-import { CONFIG_CONTAINER, CONFIG_HASH_ENV, ConfigDelivery, OwnedVolume } from './config-delivery';
+import { CONFIG_CONTAINER, CONFIG_HASH_ENV, ConfigDelivery, HEALTH_PROBE_IMAGE, OwnedVolume } from './config-delivery';
 import { AccountContext, PolicyStatement, TaskRole } from './task-role';
 
 export interface ComponentSizing {
@@ -142,7 +142,27 @@ export class ComponentService extends Construct {
       dependsOn: [{ containerName: CONFIG_CONTAINER, condition: 'SUCCESS' }],
       logConfiguration: logs(c.name),
     };
-    this.containerDefinitions = [this.config.initContainer(owned, logs(CONFIG_CONTAINER)), main];
+    // a real health check for an image without a shell: an essential sidecar probes its health
+    // endpoint over the task's shared network, so ECS replaces a task whose component stopped answering
+    const probe = !c.healthcheck && c.healthProbe
+      ? {
+          name: `${c.name}-health`,
+          image: HEALTH_PROBE_IMAGE,
+          essential: true,
+          entryPoint: ['sh', '-c'],
+          command: ['trap "exit 0" TERM; while true; do sleep 5; done'],
+          healthCheck: {
+            command: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${c.healthProbe.port}${c.healthProbe.httpPath}`],
+            interval: 15,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 30,
+          },
+          dependsOn: [{ containerName: c.name, condition: 'START' }],
+          logConfiguration: logs(`${c.name}-health`),
+        }
+      : undefined;
+    this.containerDefinitions = [this.config.initContainer(owned, logs(CONFIG_CONTAINER)), main, ...(probe ? [probe] : [])];
 
     const volumes: EcsTaskDefinitionVolume[] = [
       ...bundle.mounts.map((m) => ({ name: m.volume })),

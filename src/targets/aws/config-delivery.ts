@@ -12,6 +12,8 @@ import { terraformLiteral } from '../terraform-literal';
  * Pinned like every image of the stack.
  */
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.31.39';
+/** The sidecar that probes a component's health endpoint when its image has no shell (busybox: wget). */
+export const HEALTH_PROBE_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 export const CONFIG_CONTAINER = 'config';
 /** The env var of the main container that carries the hash of its config files. */
 export const CONFIG_HASH_ENV = 'CONFIG_SHA256';

@@ -53,9 +53,11 @@ export function placeComponent(c: Component, root: string): string[] {
   });
 }
 
-/** How to tell a component is up: its own health check's HTTP endpoint, or its health port. */
+/** How to tell a component is up: its own health check's HTTP endpoint, the endpoint its probe sidecar checks, or its health port. */
 export function healthEndpoint(c: Component): { port: number; path: string } {
   if (c.healthcheck) return { port: c.healthcheck.port, path: c.healthcheck.httpPath };
+  // what the ECS sidecar probes for an image without a shell
+  if (c.healthProbe) return { port: c.healthProbe.port, path: c.healthProbe.httpPath };
   const health = c.ports.find((p) => p.purpose === 'health');
   if (!health) throw new Error(`${c.name} declares neither a health check nor a health port`);
   return { port: health.port, path: '/' };

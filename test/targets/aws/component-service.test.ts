@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
@@ -174,5 +175,21 @@ describe('data safety on AWS', () => {
     const open = buildAws('prod', prodInputs({ protectData: false }));
     expect(lifecycleOf(open.json, 'aws_s3_bucket', 'traces/bucket')).toBeUndefined();
     expect(lifecycleOf(open.json, 'aws_efs_file_system', 'prometheus-storage/file-system')).toBeUndefined();
+  });
+});
+
+describe('the collector health check on AWS', () => {
+  test('is an essential busybox sidecar probing the health_check extension the collector image cannot probe itself', () => {
+    const defs = containers(prod.json, 'otel-collector');
+    expect(defs.map((d) => d.name)).toEqual(['config', 'otel-collector', 'otel-collector-health']);
+    const probe = defs.find((d) => d.name === 'otel-collector-health')! as unknown as Record<string, unknown>;
+    expect(probe).toMatchObject({
+      image: 'public.ecr.aws/docker/library/busybox:1.37.0',
+      essential: true,
+      healthCheck: { command: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:13133/'] },
+      dependsOn: [{ containerName: 'otel-collector', condition: 'START' }],
+    });
+    const collector = parse(prod.stack.plan.files.find((f) => f.output === 'otel-collector.yaml')!.content) as { extensions: { health_check: { endpoint: string } } };
+    expect(collector.extensions.health_check.endpoint).toBe('0.0.0.0:13133');
   });
 });
