@@ -32,6 +32,7 @@ export const EXAMPLE_AWS_INPUTS: Record<'staging' | 'prod', Omit<AwsObservabilit
     privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], // replace with yours
     otlpAllowedSecurityGroupIds: ['sg-0123456789abcdef0'], // the services' security group: replace with yours
     grafanaAllowedCidrs: ['10.100.0.0/16'], // VPN range: replace with yours
+    grafanaCertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d', // replace with yours
     tracesBucket: 'shop-staging-tempo-traces',
     configBucket: 'shop-staging-o11y-config',
   },
@@ -42,6 +43,8 @@ export const EXAMPLE_AWS_INPUTS: Record<'staging' | 'prod', Omit<AwsObservabilit
     privateSubnetIds: ['subnet-0fedcba9876543210', 'subnet-0fedcba9876543211', 'subnet-0fedcba9876543212'], // replace with yours
     otlpAllowedSecurityGroupIds: ['sg-0fedcba9876543210'], // the services' security group: replace with yours
     grafanaAllowedCidrs: ['10.100.0.0/16'], // VPN range: replace with yours
+    grafanaCertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', // replace with yours
+    grafanaDomainName: 'grafana.shop-prod.example.internal', // replace with yours
     tracesBucket: 'shop-prod-tempo-traces',
     configBucket: 'shop-prod-o11y-config',
     kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', // replace with yours

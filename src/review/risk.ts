@@ -12,6 +12,7 @@ export const RISK_KINDS = [
   'iam-widened',
   'public-access-changed',
   'encryption-changed',
+  'tls-turned-off',
   'port-opened',
   'retention-shortened',
   'lifecycle-expiration-changed',

@@ -33,7 +33,7 @@ export function terraformRisks(stack: string, base: Entries, head: Entries, diff
       if (o !== n) out.push(risk('encryption-changed', stack, `bucket encryption changed: ${d.address}: ${o} → ${n}`));
     }
   }
-  out.push(...backendRisks(stack, base.get('terraform'), head.get('terraform')));
+  out.push(...backendRisks(stack, base.get('terraform'), head.get('terraform')), ...tlsRisks(stack, base, head));
   out.push(...ingressRisks(stack, base, head), ...containerRisks(stack, containersOf(base), containersOf(head)));
   return out;
 }
@@ -49,6 +49,16 @@ function replacementRisks(stack: string, type: string, b: TerraformEntry, h: Ter
     risk('resource-replaced', stack, `resource replaced: ${h.address}: ${detail} (forces a new resource)`),
     ...(STATEFUL_TYPES.has(type) ? [risk('data-loss', stack, `stateful resource replaced: ${h.address}: the new one starts empty`)] : []),
   ];
+}
+
+/** HTTPS listeners (Grafana's load balancer) the head no longer has: the UI goes back to plain HTTP. */
+function tlsRisks(stack: string, base: Entries, head: Entries): Risk[] {
+  const https = (m: Entries): string[] =>
+    [...m.values()].filter((e) => e.type === 'aws_lb_listener' && isObject(e.value) && e.value.protocol === 'HTTPS').map((e) => e.address);
+  const kept = new Set(https(head));
+  return https(base)
+    .filter((a) => !kept.has(a))
+    .map((a) => risk('tls-turned-off', stack, `HTTPS listener removed: ${a}: Grafana's password and session cookie would cross the network in clear (grafanaPlainHttp)`));
 }
 
 /** The state backend (bucket, key): a change makes Terraform start from an empty state and orphan the old one. */

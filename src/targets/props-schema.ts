@@ -42,6 +42,10 @@ const awsPropsSchema = obj({
   securityGroupRuleQuota: optional(wholeNumber()),
   containerInsights: optional(bool()),
   protectData: optional(bool()),
+  grafanaCertificateArn: optional(str()),
+  grafanaDomainName: optional(str({ minLength: 1 })),
+  grafanaHostedZoneId: optional(str({ minLength: 1 })),
+  grafanaPlainHttp: optional(bool()),
 });
 
 const dockerPropsSchema = obj({

@@ -82,7 +82,7 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
   it('new CIDR ranges for OTLP and Grafana open ports through security group ingress rules', () => {
     const head = synthExample({ define: exampleStacksWith({ staging: { otlpAllowedCidrs: ['10.0.0.0/8'], grafanaAllowedCidrs: ['10.100.0.0/16', '192.168.0.0/16'] } }) });
     expect(risksOf(head)).toEqual([
-      'staging: port opened: aws_vpc_security_group_ingress_rule.security-groups_grafana-ingress-3000-192-168-0-0-16_49B55417 allows tcp 3000 from 192.168.0.0/16',
+      'staging: port opened: aws_vpc_security_group_ingress_rule.security-groups_grafana-lb-ingress-443-192-168-0-0-16_8CB5D9BE allows tcp 443 from 192.168.0.0/16',
       // staging's OTLP entry point is its tail-sampling collector
       'staging: port opened: aws_vpc_security_group_ingress_rule.security-groups_otel-collector-ingress-4317-10-0-0-0-8_90DA5E85 allows tcp 4317 from 10.0.0.0/8',
       'staging: port opened: aws_vpc_security_group_ingress_rule.security-groups_otel-collector-ingress-4318-10-0-0-0-8_A93908BE allows tcp 4318 from 10.0.0.0/8',
@@ -241,5 +241,14 @@ describe('risk flags for data loss, replacement and the state backend', () => {
       delete (tf.resource as Record<string, Record<string, unknown>>).aws_s3_bucket[name];
     }));
     expect(risksOf(head).filter((l) => l.includes('stateful'))).toEqual([expect.stringMatching(/^prod: stateful resource removed: aws_s3_bucket\.config_bucket_[0-9A-F]{8}: Terraform deletes it and what it stores$/)]);
+  });
+});
+
+describe('risk flag for Grafana without TLS', () => {
+  it('turning grafanaPlainHttp on removes the HTTPS listener, and says what that exposes', () => {
+    const head = synthExample({ define: exampleStacksWith({ staging: { grafanaCertificateArn: undefined, grafanaPlainHttp: true } }) });
+    expect(risksOf(head).filter((l) => l.includes('HTTPS listener'))).toEqual([
+      expect.stringMatching(/^staging: HTTPS listener removed: aws_lb_listener\.grafana-lb_https_[0-9A-F]{8}: Grafana's password and session cookie would cross the network in clear \(grafanaPlainHttp\)$/),
+    ]);
   });
 });

@@ -25,6 +25,7 @@ import { GrafanaSecret } from './grafana-secret';
 import { PrometheusStorage } from './prometheus-storage';
 import { SecureBucket } from './secure-bucket';
 import { awsPropsIssues } from '../props-schema';
+import { GrafanaLoadBalancer, GRAFANA_HTTPS_PORT } from './grafana-load-balancer';
 import { recordStackIssue } from '../collect-issues';
 import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
 import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
@@ -171,6 +172,30 @@ export interface AwsObservabilityStackProps {
    * @default true
    */
   readonly protectData?: boolean;
+  /**
+   * ACM certificate (ARN) for the internal HTTPS load balancer in front of Grafana: the admin
+   * password and session cookie then never cross the network in clear. Required unless
+   * `grafanaPlainHttp` is set.
+   * @default - none
+   */
+  readonly grafanaCertificateArn?: string;
+  /**
+   * The name people open Grafana at (the certificate's); with `grafanaHostedZoneId`, a Route 53
+   * alias record to the load balancer is created.
+   * @default - the load balancer's DNS name
+   */
+  readonly grafanaDomainName?: string;
+  /**
+   * Route 53 hosted zone for `grafanaDomainName`.
+   * @default - no DNS record
+   */
+  readonly grafanaHostedZoneId?: string;
+  /**
+   * Serve Grafana over plain HTTP on its own port, without a load balancer: passwords and
+   * cookies cross the network in clear. An explicit opt-out; `o11y review` flags it.
+   * @default false
+   */
+  readonly grafanaPlainHttp?: boolean;
 }
 
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
@@ -241,7 +266,8 @@ export class AwsObservabilityStack extends TerraformStack {
 
       const prefix = `${name}-${environment}-o11y`;
       const otlpProtocols = props.otlpProtocols ?? OTLP_PROTOCOLS.filter((p) => resolved.services.some((s) => s.protocol === p));
-      const groupNames: GroupName[] = [...stackPlan.components.map((c) => c.name), 'prometheus-storage'];
+      const grafanaTls = !props.grafanaPlainHttp && stackPlan.components.some((c) => c.name === 'grafana');
+      const groupNames: GroupName[] = [...stackPlan.components.map((c) => c.name), 'prometheus-storage', ...(grafanaTls ? (['grafana-lb'] as const) : [])];
 
       new S3Backend(this, {
         bucket: props.state.bucket,
@@ -271,6 +297,7 @@ export class AwsObservabilityStack extends TerraformStack {
         otlpProtocols,
         scrapeCidrs,
         prometheusStorage: true,
+        ...(grafanaTls ? { grafanaLbPort: GRAFANA_HTTPS_PORT } : {}),
       });
       assertStackConsistent(id, stackPlan, exposuresFromRules(stackPlan, rules), ruleQuotaIssues(rules, props.securityGroupRuleQuota));
       annotateWarnings(this, stackPlan);
@@ -308,6 +335,20 @@ export class AwsObservabilityStack extends TerraformStack {
         secretOutputs[s.name] = secret.secret.arn;
       }
 
+      const grafanaLb = grafanaTls
+        ? new GrafanaLoadBalancer(this, 'grafana-lb', {
+            name: prefix,
+            vpcId: props.vpcId,
+            subnetIds: props.privateSubnetIds,
+            securityGroupId: sgs.groups['grafana-lb']!.id,
+            certificateArn: props.grafanaCertificateArn!,
+            grafanaPort: PORTS.grafana,
+            healthPath: stackPlan.components.find((c) => c.name === 'grafana')?.healthcheck?.httpPath ?? '/api/health',
+            domainName: props.grafanaDomainName,
+            hostedZoneId: props.grafanaHostedZoneId,
+          })
+        : undefined;
+
       const services: Partial<Record<ComponentName, ComponentService>> = {};
       for (const c of stackPlan.components) {
         const override = props.sizing?.[c.name];
@@ -330,8 +371,14 @@ export class AwsObservabilityStack extends TerraformStack {
           // the stores must not have two writers; the collector holds only in-flight traces, and a
           // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
           singleWriter: c.name === 'tempo' || c.name === 'prometheus',
+          // behind its HTTPS balancer Grafana marks its cookies Secure and builds links to the https URL
+          ...(c.name === 'grafana' && grafanaLb
+            ? { loadBalancer: { targetGroupArn: grafanaLb.targetGroup.arn, containerPort: PORTS.grafana }, extraEnvironment: { GF_SECURITY_COOKIE_SECURE: 'true', GF_SERVER_ROOT_URL: `${grafanaLb.url}/` } }
+            : {}),
         });
       }
+      // ECS registers targets only once the target group is attached to a listener
+      if (grafanaLb) services.grafana?.service.node.addDependency(grafanaLb.listener);
       // the file system must be mountable before Prometheus's first task starts
       services.prometheus?.service.node.addDependency(...tsdb.mountTargets);
       if (props.kmsKeyArn && services.tempo) {
@@ -355,7 +402,10 @@ export class AwsObservabilityStack extends TerraformStack {
       }
       new TerraformOutput(this, 'otel-env-parameters', { value: parameters, description: 'SSM parameter (JSON of OTEL_* variables) per service' });
       new TerraformOutput(this, 'otlp-endpoints', { value: otlpUrls(stackPlan.components, stackPlan.topology), description: 'OTLP endpoints, reachable from otlpAllowedCidrs / otlpAllowedSecurityGroupIds' });
-      new TerraformOutput(this, 'grafana-url', { value: `http://${stackPlan.topology.hostOf('grafana')}:${PORTS.grafana}`, description: 'Grafana, reachable from grafanaAllowedCidrs / grafanaAllowedSecurityGroupIds' });
+      new TerraformOutput(this, 'grafana-url', {
+        value: grafanaLb ? grafanaLb.url : `http://${stackPlan.topology.hostOf('grafana')}:${PORTS.grafana}`,
+        description: grafanaLb ? 'Grafana over HTTPS (internal load balancer), reachable from grafanaAllowedCidrs / grafanaAllowedSecurityGroupIds' : 'Grafana over plain HTTP (grafanaPlainHttp), reachable from grafanaAllowedCidrs / grafanaAllowedSecurityGroupIds',
+      });
       new TerraformOutput(this, 'secrets', { value: secretOutputs, description: 'Secrets Manager ARN per generated secret (aws secretsmanager get-secret-value --secret-id <arn>)' });
       new TerraformOutput(this, 'traces-bucket', { value: traces.bucket.bucket });
       new TerraformOutput(this, 'config-bucket', { value: configBucket.bucket.bucket });

@@ -53,6 +53,16 @@ export interface ComponentServiceProps {
    * @default false
    */
   readonly singleWriter?: boolean;
+  /**
+   * Register the tasks in this load balancer target group (Grafana behind its HTTPS balancer).
+   * @default - none
+   */
+  readonly loadBalancer?: { readonly targetGroupArn: string; readonly containerPort: number };
+  /**
+   * Environment that only the target knows (the URL the load balancer serves); may hold tokens.
+   * @default {}
+   */
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -120,7 +130,7 @@ export class ComponentService extends Construct {
       command: [...c.args],
       ...(c.user ? { user: c.user } : {}),
       portMappings: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'tcp' })),
-      environment: Object.entries({ ...c.env, [CONFIG_HASH_ENV]: bundle.sha256 })
+      environment: Object.entries({ ...c.env, ...props.extraEnvironment, [CONFIG_HASH_ENV]: bundle.sha256 })
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, v]) => ({ name: k, value: v })),
       secrets: c.secrets.map((s) => ({ name: s.env, valueFrom: secretArns[s.name] })),
@@ -190,6 +200,9 @@ export class ComponentService extends Construct {
       platformVersion: '1.4.0',
       networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [...props.securityGroupIds], assignPublicIp: false },
       serviceRegistries: { registryArn: props.registryArn },
+      ...(props.loadBalancer
+        ? { loadBalancer: [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: c.name, containerPort: props.loadBalancer.containerPort }], healthCheckGracePeriodSeconds: 60 }
+        : {}),
       deploymentMinimumHealthyPercent: props.singleWriter ? 0 : 100,
       deploymentMaximumPercent: props.singleWriter ? 100 : 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },

@@ -10,8 +10,8 @@ import { otlpEntry, StackPlan } from '../../components/plan';
 import { issue, Issue } from '../../spec/issues';
 import type { OtlpProtocol } from '../../spec/types';
 
-/** A security group of the stack: one per component, one for Prometheus's file system. */
-export type GroupName = ComponentName | 'prometheus-storage';
+/** A security group of the stack: one per component, one for Prometheus's file system, one for Grafana's load balancer. */
+export type GroupName = ComponentName | 'prometheus-storage' | 'grafana-lb';
 
 export const NFS_PORT = 2049;
 /** Image registries (Docker Hub, ECR Public) and the AWS APIs the tasks call (S3, Logs, Secrets Manager). */
@@ -113,6 +113,12 @@ export interface NetworkAccess {
   readonly scrapeCidrs: readonly string[];
   /** Prometheus keeps its TSDB on a network file system with its own group. */
   readonly prometheusStorage: boolean;
+  /**
+   * People reach Grafana through its HTTPS load balancer (group `grafana-lb`, port
+   * `grafanaLbPort`), and Grafana only from the balancer.
+   * @default - none: people reach Grafana's port directly (plain HTTP)
+   */
+  readonly grafanaLbPort?: number;
 }
 
 const PURPOSE_OF: Record<OtlpProtocol, PortPurpose> = { grpc: 'otlp-grpc', 'http/protobuf': 'otlp-http' };
@@ -133,6 +139,15 @@ export function securityRules(plan: StackPlan, access: NetworkAccess): SecurityR
   }
   const grafana = plan.components.find((c) => c.name === 'grafana');
   for (const p of grafana?.ports.filter((x) => x.audience === 'humans') ?? []) {
+    if (access.grafanaLbPort !== undefined) {
+      // people → HTTPS on the balancer → Grafana's port, which nobody else reaches
+      const lb = access.grafanaLbPort;
+      for (const cidr of access.grafanaCidrs) rules.push({ direction: 'ingress', group: 'grafana-lb', port: lb, peer: { kind: 'cidr', cidr, who: 'humans' }, description: 'Grafana over HTTPS' });
+      for (const id of access.grafanaSecurityGroupIds) rules.push({ direction: 'ingress', group: 'grafana-lb', port: lb, peer: { kind: 'security-group', id, who: 'humans' }, description: 'Grafana over HTTPS' });
+      rules.push({ direction: 'egress', group: 'grafana-lb', port: p.port, peer: { kind: 'group', group: 'grafana' }, description: 'to Grafana (requests, health checks)' });
+      rules.push({ direction: 'ingress', group: 'grafana', port: p.port, purpose: p.purpose, peer: { kind: 'group', group: 'grafana-lb' }, description: 'from its HTTPS load balancer' });
+      continue;
+    }
     for (const cidr of access.grafanaCidrs) rules.push({ direction: 'ingress', group: 'grafana', port: p.port, purpose: p.purpose, peer: { kind: 'cidr', cidr, who: 'humans' }, description: 'Grafana UI' });
     for (const id of access.grafanaSecurityGroupIds) rules.push({ direction: 'ingress', group: 'grafana', port: p.port, purpose: p.purpose, peer: { kind: 'security-group', id, who: 'humans' }, description: 'Grafana UI' });
   }
@@ -193,9 +208,10 @@ function dedupe(rules: SecurityRule[]): SecurityRule[] {
 export function exposuresFromRules(plan: StackPlan, rules: readonly SecurityRule[]): Exposure[] {
   const out = new Map<string, Exposure>();
   for (const r of rules) {
-    if (r.direction !== 'ingress' || r.group === 'prometheus-storage' || !r.purpose) continue;
+    if (r.direction !== 'ingress' || r.group === 'prometheus-storage' || r.group === 'grafana-lb' || !r.purpose) continue;
     if (r.peer.kind === 'group' || r.peer.who !== 'services') continue;
-    out.set(`${r.group}:${r.port}`, { component: r.group, purpose: r.purpose, hosts: [plan.topology.hostOf(r.group)], port: r.port });
+    const group: ComponentName = r.group;
+    out.set(`${group}:${r.port}`, { component: group, purpose: r.purpose, hosts: [plan.topology.hostOf(group)], port: r.port });
   }
   return [...out.values()];
 }

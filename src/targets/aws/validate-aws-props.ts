@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import type { ComponentName } from '../../components/component';
 import type { ResolvedSpec } from '../../spec/resolved';
 import { issue, Issue } from '../../spec/issues';
@@ -15,6 +16,7 @@ const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SG_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 /** Only a key ARN can be granted to: IAM and KMS grants do not authorize through an alias or a bare key id. */
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
 
 /** Problems with an S3 bucket name (general purpose buckets), as S3 would refuse it, or as TLS would break it. */
@@ -166,6 +168,18 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
     } else if (!allowed.includes(memory)) {
       issues.push(issue(`sizing.${name}.memoryMiB`, `must be one of Fargate's memory sizes for ${cpu} CPU units (${allowed[0]}..${allowed[allowed.length - 1]} in steps of ${allowed.length > 1 ? allowed[1] - allowed[0] : allowed[0]})`, memory));
     }
+  }
+  if (!props.grafanaPlainHttp && props.grafanaCertificateArn === undefined) {
+    issues.push(issue('grafanaCertificateArn', 'is required: Grafana on AWS is served over HTTPS by an internal load balancer (an ACM certificate ARN); set grafanaPlainHttp: true to accept plain HTTP instead'));
+  }
+  if (props.grafanaCertificateArn !== undefined && !Token.isUnresolved(props.grafanaCertificateArn) && !ACM_CERTIFICATE_ARN.test(props.grafanaCertificateArn)) {
+    issues.push(issue('grafanaCertificateArn', 'must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)', props.grafanaCertificateArn));
+  }
+  if (props.grafanaPlainHttp && props.grafanaCertificateArn !== undefined) {
+    issues.push(issue('grafanaPlainHttp', 'contradicts grafanaCertificateArn: with a certificate Grafana is served over HTTPS; remove one of them', props.grafanaPlainHttp));
+  }
+  if (props.grafanaHostedZoneId !== undefined && props.grafanaDomainName === undefined) {
+    issues.push(issue('grafanaHostedZoneId', 'needs grafanaDomainName: the record is created for that name', props.grafanaHostedZoneId));
   }
   if (props.securityGroupRuleQuota !== undefined && !(Number.isInteger(props.securityGroupRuleQuota) && props.securityGroupRuleQuota >= 60 && props.securityGroupRuleQuota <= 1000)) {
     issues.push(issue('securityGroupRuleQuota', 'must be a whole number from 60 (the AWS default) to 1000 (the AWS maximum)', props.securityGroupRuleQuota));

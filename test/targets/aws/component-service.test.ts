@@ -154,7 +154,7 @@ describe('the outputs', () => {
     const outputs = prod.json.output as Record<string, { value: unknown }>;
     expect(Object.keys((outputs['otel-env-parameters'].value as Record<string, string>)).sort()).toEqual(prod.stack.plan.spec.services.map((s) => s.name).sort());
     expect(outputs['otlp-endpoints'].value).toEqual({ grpc: 'http://otel-collector.shop-prod.o11y.internal:4317', 'http/protobuf': 'http://otel-collector.shop-prod.o11y.internal:4318' });
-    expect(outputs['grafana-url'].value).toBe('http://grafana.shop-prod.o11y.internal:3000');
+    expect(outputs['grafana-url'].value).toBe('https://grafana.shop-prod.example.internal');
   });
 });
 
@@ -191,5 +191,32 @@ describe('the collector health check on AWS', () => {
     });
     const collector = parse(prod.stack.plan.files.find((f) => f.output === 'otel-collector.yaml')!.content) as { extensions: { health_check: { endpoint: string } } };
     expect(collector.extensions.health_check.endpoint).toBe('0.0.0.0:13133');
+  });
+});
+
+describe('Grafana on AWS over TLS', () => {
+  test('sits behind an internal HTTPS load balancer with the certificate and a TLS 1.2+ policy, forwarding to its tasks', () => {
+    expect(resourceAt(prod.json, 'aws_lb', 'grafana-lb')).toMatchObject({ internal: true, load_balancer_type: 'application', drop_invalid_header_fields: true });
+    expect(resourceAt(prod.json, 'aws_lb_listener', 'grafana-lb/https')).toMatchObject({
+      port: 443,
+      protocol: 'HTTPS',
+      ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      certificate_arn: prodInputs().grafanaCertificateArn,
+    });
+    expect(resourceAt(prod.json, 'aws_lb_target_group', 'grafana-lb/targets')).toMatchObject({ port: 3000, protocol: 'HTTP', target_type: 'ip', health_check: { path: '/api/health' } });
+    expect(resourceAt(prod.json, 'aws_ecs_service', 'grafana/service')).toMatchObject({ load_balancer: [{ container_name: 'grafana', container_port: 3000 }] });
+  });
+
+  test('marks its cookies Secure and knows its https URL', () => {
+    const env = Object.fromEntries(containers(prod.json, 'grafana').find((d) => d.name === 'grafana')!.environment!.map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ GF_SECURITY_COOKIE_SECURE: 'true', GF_SERVER_ROOT_URL: 'https://grafana.shop-prod.example.internal/' });
+  });
+
+  test('without a certificate the stack is refused, unless plain HTTP is asked for explicitly', () => {
+    const { grafanaCertificateArn: _c, grafanaDomainName: _d, ...noCert } = prodInputs();
+    expect(() => buildAws('prod', noCert)).toThrow(/grafanaCertificateArn: is required: Grafana on AWS is served over HTTPS by an internal load balancer/);
+    const plain = buildAws('prod', { ...noCert, grafanaPlainHttp: true });
+    expect(Object.keys(resourcesOf(plain.json, 'aws_lb'))).toEqual([]);
+    expect((plain.json.output as Record<string, { value: unknown }>)['grafana-url'].value).toBe('http://grafana.shop-prod.o11y.internal:3000');
   });
 });

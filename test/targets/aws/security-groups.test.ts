@@ -67,12 +67,14 @@ describe('the security groups', () => {
         [portOf(listen), sg(prod.json, 'otel-collector')],
       ].sort(),
     );
+    // people reach Grafana only through its HTTPS load balancer
     expect(byGroup('grafana')).toEqual(
       [
-        [3000, '10.100.0.0/16'],
+        [3000, sg(prod.json, 'grafana-lb')],
         [3000, sg(prod.json, 'prometheus')],
       ].sort(),
     );
+    expect(byGroup('grafana-lb')).toEqual([[443, '10.100.0.0/16']]);
     expect(byGroup('prometheus-storage')).toEqual([[2049, sg(prod.json, 'prometheus')]]);
     for (const c of ['tempo', 'otel-collector', 'prometheus', 'grafana']) {
       const mapped = containers(prod.json, c).find((d) => d.name === c)!.portMappings!.map((p) => p.containerPort);
