@@ -9,6 +9,16 @@ export interface EnvironmentStack {
   readonly specEnvironments: readonly string[];
 }
 
+/** A stack's environment (`props.environment`, else its id) and its spec's environments, from props of any shape. */
+export function environmentStack(id: string, props: unknown): EnvironmentStack {
+  const p = (props ?? {}) as { environment?: unknown; spec?: { environments?: unknown } };
+  const envs = p.spec?.environments;
+  return {
+    environment: typeof p.environment === 'string' ? p.environment : id,
+    specEnvironments: envs && typeof envs === 'object' && !Array.isArray(envs) ? Object.keys(envs) : [],
+  };
+}
+
 function isEnvironmentStack(c: unknown): c is EnvironmentStack & Construct {
   const s = c as Partial<EnvironmentStack>;
   return typeof s.environment === 'string' && Array.isArray(s.specEnvironments);

@@ -27,6 +27,7 @@ import { SecureBucket } from './secure-bucket';
 import { awsPropsIssues } from '../props-schema';
 import { GrafanaLoadBalancer, GRAFANA_HTTPS_PORT } from './grafana-load-balancer';
 import { recordStackIssue } from '../collect-issues';
+import { environmentStack } from '../declared-environments';
 import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
 import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
 import { terraformLiteral } from '../terraform-literal';
@@ -232,9 +233,7 @@ export class AwsObservabilityStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AwsObservabilityStackProps) {
     super(scope, id);
     // first, and whatever the props hold: app-wide rules read these even from a failing stack
-    this.environment = typeof props?.environment === 'string' ? props.environment : id;
-    const envs: unknown = (props?.spec as { environments?: unknown } | undefined)?.environments;
-    this.specEnvironments = envs && typeof envs === 'object' && !Array.isArray(envs) ? Object.keys(envs) : [];
+    ({ environment: this.environment, specEnvironments: this.specEnvironments } = environmentStack(id, props));
     try {
       // the shape first: the value rules below assume it
       throwIfAny(`stack '${id}'`, awsPropsIssues(props));

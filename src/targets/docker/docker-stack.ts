@@ -17,6 +17,7 @@ import type { ObservabilitySpec } from '../../spec/types';
 import { terraformLiteral } from '../terraform-literal';
 import { dockerPropsIssues } from '../props-schema';
 import { recordStackIssue } from '../collect-issues';
+import { environmentStack } from '../declared-environments';
 import { writeRenderedFilesOnSynth } from '../rendered-files';
 import { annotateWarnings } from '../warnings';
 
@@ -59,9 +60,7 @@ export class DockerObservabilityStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: DockerObservabilityStackProps) {
     super(scope, id);
     // first, and whatever the props hold: app-wide rules read these even from a failing stack
-    this.environment = typeof props?.environment === 'string' ? props.environment : id;
-    const envs: unknown = (props?.spec as { environments?: unknown } | undefined)?.environments;
-    this.specEnvironments = envs && typeof envs === 'object' && !Array.isArray(envs) ? Object.keys(envs) : [];
+    ({ environment: this.environment, specEnvironments: this.specEnvironments } = environmentStack(id, props));
     try {
       throwIfAny(`stack '${id}'`, dockerPropsIssues(props));
       const environment = props.environment ?? id;
