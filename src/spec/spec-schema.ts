@@ -93,12 +93,13 @@ export const specSchema: Schema<Infer<typeof baseSchema>> = {
   check(v, path, issues) {
     const ok = baseSchema.check(v, path, issues);
     const before = issues.length;
-    crossFieldRules(v, issues);
+    crossFieldRules(v, path, issues);
     return ok && issues.length === before;
   },
 };
 
-function crossFieldRules(v: unknown, issues: Issue[]): void {
+function crossFieldRules(v: unknown, path: string, issues: Issue[]): void {
+  const at = (p: string) => joinPath(path, p);
   if (!isPlainObject(v)) return;
   const seen = new Map<string, number>();
   (Array.isArray(v.services) ? v.services : []).forEach((s: unknown, i: number) => {
@@ -106,9 +107,9 @@ function crossFieldRules(v: unknown, issues: Issue[]): void {
     const first = seen.get(s.name);
     if ((COMPONENT_NAMES as readonly string[]).includes(s.name)) {
       // Prometheus scrapes each component and each service under a job of that name
-      issues.push(issue(`services[${i}].name`, `is the name of a stack component (${COMPONENT_NAMES.join(', ')}): its scrape job would clash with the component's; rename the service`, s.name));
+      issues.push(issue(`${at('services')}[${i}].name`, `is the name of a stack component (${COMPONENT_NAMES.join(', ')}): its scrape job would clash with the component's; rename the service`, s.name));
     }
-    if (first !== undefined) issues.push(issue(`services[${i}].name`, `duplicates services[${first}].name`, s.name));
+    if (first !== undefined) issues.push(issue(`${at('services')}[${i}].name`, `duplicates services[${first}].name`, s.name));
     else seen.set(s.name, i);
   });
   if (!isPlainObject(v.environments)) return;
@@ -117,7 +118,7 @@ function crossFieldRules(v: unknown, issues: Issue[]): void {
     for (const svc of Object.keys(o.services)) {
       // a key that is not even a valid name already has its own problem
       if (NAME_PATTERN.test(svc) && !seen.has(svc)) {
-        issues.push(issue(joinPath(joinPath(joinPath('environments', env), 'services'), svc), `names no service in services (known: ${[...seen.keys()].join(', ')})`, svc));
+        issues.push(issue(joinPath(joinPath(joinPath(at('environments'), env), 'services'), svc), `names no service in services (known: ${[...seen.keys()].join(', ')})`, svc));
       }
     }
   }

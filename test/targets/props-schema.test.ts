@@ -39,6 +39,13 @@ describe('AwsObservabilityStack props, checked at run time', () => {
     ]);
   });
 
+  it('names a cross-field problem of the spec inside the props by its prop path', () => {
+    const spec = exampleSpec();
+    expect(awsError({ ...base(), spec: { ...spec, services: [...spec.services, spec.services[0]] } })).toBe(
+      "stack 'staging': 1 problem\n  - props.spec.services[4].name: duplicates services[0].name (got \"checkout\")",
+    );
+  });
+
   it('checks the spec inside the props like the spec file', () => {
     expect(awsError({ ...base(), spec: { ...exampleSpec(), servcies: [] } })).toBe("stack 'staging': 1 problem\n  - props.spec.servcies: unknown key, did you mean 'services'? (got [])");
   });
