@@ -64,7 +64,6 @@ function only(flags: Record<string, string>, allowed: string[]): void {
   for (const k of Object.keys(flags)) if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} (known: ${allowed.map((a) => `--${a}`).join(', ') || 'none'})`);
 }
 
-/** Builds the declared stacks in memory (nothing is synthesized) and returns their plans. */
 /** Runs the stacks module's defineStacks on a throwaway app (nothing is written). */
 function withApp<T>(spec: ObservabilitySpec, stacksModule: string, use: (app: App, failed: readonly O11yValidationError[]) => T): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -81,6 +80,7 @@ function withApp<T>(spec: ObservabilitySpec, stacksModule: string, use: (app: Ap
   }
 }
 
+/** Builds the declared stacks in memory (nothing is synthesized) and returns their plans. */
 function buildPlans(spec: ObservabilitySpec, stacksModule: string): Map<string, StackPlan> {
   return withApp(spec, stacksModule, (app, failed) => {
     throwIfAppProblems(app, failed);
