@@ -36,25 +36,34 @@ export function fillVariables(expr: string, vars: Record<string, string>): strin
  * polled until it returns series (rates need two samples), up to `deadlineMs`.
  */
 export async function runDashboardQueries(plan: StackPlan, base: string, vars: Record<string, string>, deadlineMs = 20_000): Promise<QueryOutcome[]> {
-  const names: string[] = ((await promGet(base, '/api/v1/label/__name__/values', {})) as string[]) ?? [];
-  const present = new Set(names);
+  const queries = plan.files
+    .filter((x) => x.output.startsWith('grafana/dashboards/') && x.output.endsWith('.json'))
+    .flatMap((f) => dashboardQueries(JSON.parse(f.content), f.output).filter((x) => x.kind === 'promql'));
+  // a counter appears one scrape after its first increment: give every metric the scenario
+  // should have produced two scrape intervals to arrive before calling it absent
+  const expected = [...new Set(queries.flatMap((q) => promqlMetricNames(q.expr).names))].filter(isExpected);
+  const presentNames = async (): Promise<Set<string>> => new Set(((await promGet(base, '/api/v1/label/__name__/values', {})) as string[]) ?? []);
+  const settleMs = (2 * plan.spec.metrics.scrapeIntervalSeconds + 10) * 1000;
+  const present = await pollUntil('every expected dashboard metric scraped', settleMs, async () => {
+    const names = await presentNames();
+    const missing = expected.filter((n) => !names.has(n));
+    return missing.length === 0 ? { value: names, seen: 'all' } : { seen: `missing ${missing.join(', ')}` };
+  }).catch(presentNames);
   const out: QueryOutcome[] = [];
-  for (const f of plan.files.filter((x) => x.output.startsWith('grafana/dashboards/') && x.output.endsWith('.json'))) {
-    for (const q of dashboardQueries(JSON.parse(f.content), f.output).filter((x) => x.kind === 'promql')) {
-      const expr = fillVariables(q.expr, vars);
-      const absent = promqlMetricNames(q.expr).names.filter((n) => !present.has(n));
-      let series = 0;
-      if (absent.length === 0) {
-        series = await pollUntil(`${q.where} returns data`, deadlineMs, async () => {
-          const data = (await promGet(base, '/api/v1/query', { query: expr })) as { result: unknown[] };
-          return data.result.length > 0 ? { value: data.result.length, seen: 'data' } : { seen: `no series for ${expr}` };
-        }).catch(() => 0);
-      } else {
-        // still valid PromQL for this Prometheus
-        await promGet(base, '/api/v1/query', { query: expr });
-      }
-      out.push({ where: q.where, expr, absent, series });
+  for (const q of queries) {
+    const expr = fillVariables(q.expr, vars);
+    const absent = promqlMetricNames(q.expr).names.filter((n) => !present.has(n));
+    let series = 0;
+    if (absent.length === 0) {
+      series = await pollUntil(`${q.where} returns data`, deadlineMs, async () => {
+        const data = (await promGet(base, '/api/v1/query', { query: expr })) as { result: unknown[] };
+        return data.result.length > 0 ? { value: data.result.length, seen: 'data' } : { seen: `no series for ${expr}` };
+      }).catch(() => 0);
+    } else {
+      // still valid PromQL for this Prometheus
+      await promGet(base, '/api/v1/query', { query: expr });
     }
+    out.push({ where: q.where, expr, absent, series });
   }
   return out;
 }
@@ -64,5 +73,9 @@ export async function runDashboardQueries(plan: StackPlan, base: string, vars: R
  * Tempo's (not run here: AGPL) and counters of refusals and failures (absent until one happens).
  */
 export function unexpectedlyAbsent(outcomes: readonly QueryOutcome[]): string[] {
-  return [...new Set(outcomes.flatMap((o) => o.absent))].filter((n) => !n.startsWith('tempo_') && !/_(refused|failed)_/.test(n) && !/send_failed/.test(n)).sort();
+  return [...new Set(outcomes.flatMap((o) => o.absent))].filter(isExpected).sort();
+}
+
+function isExpected(metric: string): boolean {
+  return !metric.startsWith('tempo_') && !/_(refused|failed)_/.test(metric) && !/send_failed/.test(metric);
 }
