@@ -6,6 +6,8 @@
 import * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
@@ -26,6 +28,11 @@ export interface StackFacts {
   readonly spanMetrics?: SpanMetricsSchema;
   /** Whether the service-graph series (`traces_service_graph_*`, the same names from either source) exist. */
   readonly serviceGraph: boolean;
+  /**
+   * Whether the stack stores the services' logs in Loki (OTLP, with trace ids).
+   * @default false
+   */
+  readonly logs?: boolean;
 }
 
 /** Stable dashboard uids: links, bookmarks and provisioning files refer to these. */
@@ -42,6 +49,7 @@ export const DASHBOARD_TAG = 'o11y-stack';
 export const PROMETHEUS: common.DataSourceRef = { type: 'prometheus', uid: DATASOURCE_UIDS.prometheus };
 export const TEMPO: common.DataSourceRef = { type: 'tempo', uid: DATASOURCE_UIDS.tempo };
 export const JAEGER: common.DataSourceRef = { type: 'jaeger', uid: DATASOURCE_UIDS.jaeger };
+export const LOKI: common.DataSourceRef = { type: 'loki', uid: DATASOURCE_UIDS.loki };
 
 /** Grafana's rate window that follows the scrape interval and the zoom. */
 export const RATE = '$__rate_interval';
@@ -197,6 +205,33 @@ export function redRow(opts: RedRowOptions): { row: dashboard.RowBuilder; panels
 /** Adds a row and its panels to a dashboard in order. */
 export function withRow(d: dashboard.DashboardBuilder, row: dashboard.RowBuilder, panels: readonly cog.Builder<dashboard.Panel>[]): dashboard.DashboardBuilder {
   return panels.reduce((acc, p) => acc.withPanel(p), d.withRow(row));
+}
+
+export interface LogsPanelOptions {
+  readonly description?: string;
+  /** @default 24 */
+  readonly width?: number;
+  /** @default 10 */
+  readonly height?: number;
+}
+
+/**
+ * A logs panel on the Loki datasource, newest first, with log details open to the fields: a
+ * line's `trace_id` there is the datasource's derived field, a link into the trace view.
+ */
+export function logsPanel(title: string, expr: string, opts: LogsPanelOptions = {}): logs.PanelBuilder {
+  let p = new logs.PanelBuilder()
+    .title(title)
+    .datasource(LOKI)
+    .withTarget(new loki.DataqueryBuilder().datasource(LOKI).refId('A').expr(expr).queryType('range').maxLines(500))
+    .span(opts.width ?? 24)
+    .height(opts.height ?? 10)
+    .showTime(true)
+    .wrapLogMessage(true)
+    .enableLogDetails(true)
+    .sortOrder(common.LogsSortOrder.Descending);
+  if (opts.description) p = p.description(opts.description);
+  return p;
 }
 
 export interface TraceTableOptions {

@@ -1,8 +1,11 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { ResolvedSpec } from '../src/spec/resolved';
-import { baseDashboard, DASHBOARD_UIDS, INCOMING_SPAN_KINDS, latencyPanel, finish, PROMETHEUS, promTarget, RATE, redRow, StackFacts, timeseriesPanel, withRow } from './common';
+import { LOKI_SERVICE_LABEL } from '../src/spec/defaults';
+import { baseDashboard, DASHBOARD_UIDS, INCOMING_SPAN_KINDS, latencyPanel, finish, logsPanel, PROMETHEUS, promTarget, RATE, redRow, StackFacts, timeseriesPanel, withRow } from './common';
 
 const ERROR = 'status_code="STATUS_CODE_ERROR"';
+/** OTel severity numbers 17–24 are ERROR and FATAL; Loki keeps the number as structured metadata of an OTLP record. */
+const ERROR_SEVERITY = 'severity_number >= 17';
 
 /**
  * Service overview (RED): per service, request rate, error ratio and latency percentiles
@@ -74,5 +77,15 @@ export function serviceOverviewDashboard(spec: ResolvedSpec, facts: StackFacts):
       description: 'What $service waits for downstream. Exemplars link to the traces.',
     }),
   ]);
+  if (facts.logs) {
+    const lines = `{${LOKI_SERVICE_LABEL}=~"$service"}`;
+    d = withRow(d, new dashboard.RowBuilder('Logs of $service'), [
+      logsPanel('Errors of $service', `${lines} | ${ERROR_SEVERITY}`, {
+        height: 8,
+        description: 'Log records at ERROR or FATAL severity, newest first. Open a line: its trace_id links to the trace it was written in.',
+      }),
+      logsPanel('Logs of $service', lines, { description: 'Every log line, newest first; lines written inside a span link to their trace (trace_id).' }),
+    ]);
+  }
   return finish(d.build());
 }

@@ -33,8 +33,8 @@ export function checkServiceEndpoints(plan: StackPlan, exposures: readonly Expos
     } else if (match.purpose !== want) {
       issues.push(issue(path, `port ${port} is ${match.component}'s ${match.purpose} listener, but the service exports with ${protocol}`, raw));
     } else if (match.component !== entry) {
-      const why = entry === 'otel-collector' ? ': with tail sampling on, spans that bypass the collector are neither sampled by it nor counted in span metrics' : '';
-      issues.push(issue(path, `points at ${match.component}, but this stack's trace entry point is ${entry}${why}`, raw));
+      const why = entry === 'otel-collector' ? ': it alone routes traces, metrics and logs to their stores (and samples and counts spans where the stack says so)' : '';
+      issues.push(issue(path, `points at ${match.component}, but this stack's OTLP entry point is ${entry}${why}`, raw));
     }
   }
   return issues;

@@ -1,5 +1,6 @@
 import { component, StackPlan } from '../components/plan';
 import { COLLECTOR_NAMES, componentType, REMOTE_WRITE_EXPORTER_TYPES } from '../render/otel-collector';
+import { spanMetricsSource } from '../render/span-metrics';
 import { EXEMPLAR_STORAGE_FLAG, REMOTE_WRITE_RECEIVER_FLAG } from '../render/prometheus';
 import { OTEL_SDK_EXEMPLAR_LABEL, PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
@@ -31,9 +32,12 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
   const tempo = renderedYaml(plan, 'tempo.yaml');
   const collector = renderedYaml(plan, 'otel-collector.yaml');
   let remoteWriters = 0;
-  if (collector !== undefined) {
+  // the collector computes span metrics where it has the connectors (tail sampling, or a trace
+  // store without a generator); otherwise it only forwards, and Tempo's generator computes them
+  const collectorComputes = collector !== undefined && (Object.keys(obj(collector.connectors)).length > 0 || spanMetricsSource(plan.spec, plan.topology.traceBackend) === 'otel-collector');
+  if (collectorComputes) {
     remoteWriters++;
-    issues.push(...collectorHop(plan, collector));
+    issues.push(...collectorHop(plan, collector!));
     required.push({ label: OTEL_SDK_EXEMPLAR_LABEL, from: "the collector's span_metrics connector (prometheus_remote_write)" });
     const processors = arr(obj(obj(obj(tempo?.overrides).defaults).metrics_generator).processors);
     if (processors.length > 0) {
@@ -56,14 +60,15 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
       if (rw.url !== promUrl) issues.push(issue(`tempo.yaml: metrics_generator.storage.remote_write[${i}].url`, `must be this stack's Prometheus remote-write receiver (${promUrl})`, rw.url));
     });
   }
-  if (plan.spec.services.some((s) => s.metrics)) required.push({ label: OTEL_SDK_EXEMPLAR_LABEL, from: "the services' OpenTelemetry Prometheus exporters" });
+  // the services' own metrics: Prometheus exporters and Prometheus's OTLP receiver both name the trace id trace_id
+  if (plan.serviceEnvs.some((e) => e.env.OTEL_METRICS_EXPORTER !== 'none')) required.push({ label: OTEL_SDK_EXEMPLAR_LABEL, from: "the services' OpenTelemetry metrics" });
 
   // hop 2: Prometheus stores exemplars and accepts remote write
   if (!prom) {
     issues.push(issue('prometheus', 'the stack has no Prometheus to store exemplars'));
   } else {
     if (!prom.args.includes(EXEMPLAR_STORAGE_FLAG)) issues.push(issue('prometheus flags', `must include ${EXEMPLAR_STORAGE_FLAG}, or Prometheus discards every exemplar`, prom.args));
-    if (remoteWriters > 0 && !prom.args.includes(REMOTE_WRITE_RECEIVER_FLAG)) issues.push(issue('prometheus flags', `must include ${REMOTE_WRITE_RECEIVER_FLAG}, or ${collector !== undefined ? "the collector's" : "Tempo's"} remote write is refused`, prom.args));
+    if (remoteWriters > 0 && !prom.args.includes(REMOTE_WRITE_RECEIVER_FLAG)) issues.push(issue('prometheus flags', `must include ${REMOTE_WRITE_RECEIVER_FLAG}, or ${collectorComputes ? "the collector's" : "Tempo's"} remote write is refused`, prom.args));
   }
 
   // hop 3: Grafana links each label to a trace datasource that exists

@@ -3,6 +3,7 @@ import { Issue, throwIfAny } from '../spec/issues';
 import { checkDashboardMetrics } from './dashboard-metrics';
 import { checkServiceEndpoints } from './endpoints';
 import { checkExemplarChain } from './exemplar-chain';
+import { checkLogCorrelation } from './log-correlation';
 import type { Exposure } from './exposure';
 import { checkRetention } from './retention';
 import { checkScrapeJobs } from './scrape-jobs';
@@ -14,7 +15,7 @@ export { SAMPLING_SKEWS_SPAN_METRICS } from './sampling';
 
 /** Every cross-component rule of a placed stack. Empty when the pieces agree. */
 export function stackIssues(plan: StackPlan, exposures: readonly Exposure[], extra: readonly Issue[] = []): Issue[] {
-  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...checkScrapeJobs(plan), ...checkSignals(plan), ...extra];
+  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkLogCorrelation(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...checkScrapeJobs(plan), ...checkSignals(plan), ...extra];
 }
 
 /** Throws one error naming the stack and listing every disagreement. */

@@ -39,9 +39,13 @@ export function checkTailSampling(plan: StackPlan): Issue[] {
  */
 export function samplingWarnings(plan: StackPlan): Issue[] {
   const source = spanMetricsSource(plan.spec, plan.topology.traceBackend);
-  if (!source) return [];
   const by = source === 'tempo' ? "Tempo's metrics-generator, which sees only the traces the SDK kept," : 'the collector, which sees only the spans the SDK kept,';
-  const fix = source === 'tempo' ? 'turn on tracing.tailSampling to sample after span metrics are computed, or accept the skew' : 'set the ratio to 1 and let tail sampling choose, or accept the skew';
+  const fix =
+    source === 'tempo'
+      ? 'turn on tracing.tailSampling to sample after span metrics are computed, or accept the skew'
+      : plan.spec.tracing.tailSampling
+        ? 'set the ratio to 1 and let tail sampling choose, or accept the skew'
+        : 'set the ratio to 1 (and turn on tracing.tailSampling to keep fewer traces), or accept the skew';
   return plan.spec.services
     .filter((s) => s.samplingRatio < 1)
     .map((s) =>

@@ -15,7 +15,7 @@ const EXPORTER_VAR: Record<OtlpSignal, string> = { traces: 'OTEL_TRACES_EXPORTER
 export function checkSignals(plan: StackPlan): Issue[] {
   const issues: Issue[] = [];
   const entry = component(plan, otlpEntry(plan.components, plan.topology));
-  const takes = entry?.otlpSignals ?? [];
+  const takes = entrySignals(plan);
   const jobs = arr(renderedYaml(plan, 'prometheus.yml')?.scrape_configs).map(obj);
   const targets = scrapeTargets(plan);
   for (const { service, env } of plan.serviceEnvs) {
@@ -35,4 +35,22 @@ export function checkSignals(plan: StackPlan): Issue[] {
     }
   }
   return issues;
+}
+
+/**
+ * The signals the entry point really takes over OTLP. For the collector, read from its rendered
+ * pipelines (a `<signal>[/name]` pipeline whose receivers include `otlp` and that exports
+ * somewhere), so a pipeline removed from the config is a signal no longer received; for a
+ * trace store receiving directly, its descriptor's word.
+ */
+export function entrySignals(plan: StackPlan): OtlpSignal[] {
+  const name = otlpEntry(plan.components, plan.topology);
+  if (name !== 'otel-collector') return [...(component(plan, name)?.otlpSignals ?? [])];
+  const pipelines = obj(obj(renderedYaml(plan, 'otel-collector.yaml')?.service).pipelines);
+  const out = new Set<OtlpSignal>();
+  for (const [id, p] of Object.entries(pipelines)) {
+    const signal = id.split('/')[0] as OtlpSignal;
+    if (signal in EXPORTER_VAR && arr(obj(p).receivers).includes('otlp') && arr(obj(p).exporters).length > 0) out.add(signal);
+  }
+  return (Object.keys(EXPORTER_VAR) as OtlpSignal[]).filter((s) => out.has(s));
 }

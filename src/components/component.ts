@@ -6,7 +6,7 @@
 import type { OtlpSignal } from '../render/otel-env';
 
 /** Every component a stack may run; a new component is added here first. */
-export const COMPONENT_NAMES = ['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector'] as const;
+export const COMPONENT_NAMES = ['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector', 'loki'] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
 /** What a listening port is for; the endpoint check matches OTLP protocols against these. */

@@ -16,7 +16,7 @@ export const GRAFANA_ADMIN_PASSWORD_ENV = 'GF_SECURITY_ADMIN_PASSWORD';
 export function stackFacts(spec: ResolvedSpec, topology: Topology): StackFacts {
   const source = spanMetricsSource(spec, topology.traceBackend);
   // both sources compute the service graph beside the span metrics (Tempo: TEMPO_PROCESSORS)
-  return { traceBackend: topology.traceBackend, ...(source ? { spanMetrics: SPAN_METRICS[source], serviceGraph: true } : { serviceGraph: false }) };
+  return { traceBackend: topology.traceBackend, spanMetrics: SPAN_METRICS[source], serviceGraph: true, logs: true };
 }
 
 /** The dashboards provider file and one JSON file per dashboard, named by its stable uid. */
@@ -34,16 +34,14 @@ export function dashboardFiles(spec: ResolvedSpec, topology: Topology): ConfigFi
 
 /** The exemplar labels Prometheus will hold in this stack, each linked to the trace store. */
 export function exemplarSources(spec: ResolvedSpec, topology: Topology): ExemplarDestination[] {
-  const out: ExemplarDestination[] = [];
-  const source = spanMetricsSource(spec, topology.traceBackend);
-  if (source) out.push({ label: SPAN_METRICS[source].exemplarLabel, source: 'span metrics' });
-  if (spec.services.some((s) => s.metrics)) {
-    // the collector's exemplars and the SDKs' share `trace_id`: one link serves both
-    const same = out.find((e) => e.label === OTEL_SDK_EXEMPLAR_LABEL);
-    if (same) out[out.indexOf(same)] = { label: same.label, source: 'span and service metrics' };
-    else out.push({ label: OTEL_SDK_EXEMPLAR_LABEL, source: 'service metrics' });
-  }
-  return out;
+  const label = SPAN_METRICS[spanMetricsSource(spec, topology.traceBackend)].exemplarLabel;
+  // the services' metrics (their Prometheus exporters, or OTLP through the collector) name the
+  // trace id `trace_id`, as the collector's span metrics do: one link then serves both
+  if (label === OTEL_SDK_EXEMPLAR_LABEL) return [{ label, source: 'span and service metrics' }];
+  return [
+    { label, source: 'span metrics' },
+    { label: OTEL_SDK_EXEMPLAR_LABEL, source: 'service metrics' },
+  ];
 }
 
 export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Component {
@@ -58,6 +56,7 @@ export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Compon
     traceStore,
     exemplarLabels: exemplarSources(spec, topology),
     ...(facts.spanMetrics ? { spanMetrics: facts.spanMetrics } : {}),
+    lokiUrl: `http://${topology.hostOf('loki')}:${PORTS.loki}`,
   });
   return {
     name: 'grafana',

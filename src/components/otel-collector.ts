@@ -1,10 +1,14 @@
 import { renderCollectorConfig } from '../render/otel-collector';
+import { spanMetricsSource } from '../render/span-metrics';
+import { LOKI_OTLP_PATH } from '../render/loki';
+import { PROMETHEUS_OTLP_PATH, PROMETHEUS_REMOTE_WRITE_PATH } from '../render/prometheus';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
 import {
   COLLECTOR_BASE_MIB,
   COLLECTOR_BYTES_PER_BUFFERED_SPAN,
   COLLECTOR_MEMORY_SOFT_SHARE,
   COLLECTOR_SPANS_PER_SECOND_PER_VCPU,
+  DEFAULT_EXPECTED_SPANS_PER_SECOND,
   IMAGES,
   PORTS,
 } from '../spec/defaults';
@@ -45,20 +49,32 @@ export function collectorSizing(t: ResolvedTailSampling): CollectorSizing {
   return { numTraces, bufferedSpans, ...fargateSizeAtLeast(cpu, memoryMiB) };
 }
 
+/** Without tail sampling the collector holds no traces: it is sized for the default span rate. */
+export function forwardingCollectorSizing(): CollectorSizing {
+  const cpu = Math.max(512, Math.ceil((DEFAULT_EXPECTED_SPANS_PER_SECOND / COLLECTOR_SPANS_PER_SECOND_PER_VCPU) * 1024));
+  const memoryMiB = Math.ceil(COLLECTOR_BASE_MIB / COLLECTOR_MEMORY_SOFT_SHARE);
+  return { numTraces: 0, bufferedSpans: 0, ...fargateSizeAtLeast(cpu, memoryMiB) };
+}
+
 /**
- * The OpenTelemetry Collector (contrib) as the stack's OTLP entry point when tail sampling is
- * on: services send to it, it computes span metrics and the service graph from every span,
- * keeps what the policies say and forwards that to the trace store.
+ * The OpenTelemetry Collector (contrib): the stack's one OTLP entry point for traces, metrics
+ * and logs, in every stack. Services send all three signals to it; it forwards traces to the
+ * trace store (tail-sampling them where the environment says so), the services' metrics to
+ * Prometheus's OTLP receiver and logs to Loki, and computes span metrics and the service graph
+ * from every span where the trace store does not.
  */
 export function collectorComponent(spec: ResolvedSpec, topology: Topology): Component {
   const tail = spec.tracing.tailSampling;
-  if (!tail) throw new Error('collectorComponent: the spec has no tail sampling');
-  const sizing = collectorSizing(tail);
+  const sizing = tail ? collectorSizing(tail) : forwardingCollectorSizing();
   const store: ComponentName = topology.traceBackend;
+  const spanMetrics = spanMetricsSource(spec, topology.traceBackend) === 'otel-collector';
   const config = renderCollectorConfig({
-    tailSampling: tail,
+    ...(tail ? { tailSampling: tail } : {}),
+    spanMetrics,
     traceEndpoint: `${topology.hostOf(store)}:${PORTS.otlpGrpc}`,
-    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}/api/v1/write`,
+    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}${PROMETHEUS_REMOTE_WRITE_PATH}`,
+    metricsOtlpUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}${PROMETHEUS_OTLP_PATH}`,
+    logsOtlpUrl: `http://${topology.hostOf('loki')}:${PORTS.loki}${LOKI_OTLP_PATH}`,
     numTraces: sizing.numTraces,
     flushIntervalSeconds: spec.metrics.scrapeIntervalSeconds,
   });
@@ -80,13 +96,14 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
     healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },
     volumes: [],
     user: '10001',
-    dependsOn: [store, 'prometheus'],
+    dependsOn: [store, 'prometheus', 'loki'],
     flows: [
-      { to: store, what: 'traces kept by tail sampling' },
-      { to: 'prometheus', what: 'span metrics, service graph from all spans (remote write)' },
+      { to: store, what: tail ? 'traces kept by tail sampling' : 'traces' },
+      ...(spanMetrics ? [{ to: 'prometheus', what: 'span metrics, service graph from all spans (remote write)' } as const] : []),
+      { to: 'prometheus', what: "services' metrics (OTLP)" },
+      { to: 'loki', what: 'logs with trace ids (OTLP)' },
     ],
-    // the rendered pipelines receive traces only
-    otlpSignals: ['traces'],
+    otlpSignals: ['traces', 'metrics', 'logs'],
     memoryLimitMiB: sizing.memoryMiB,
     resources: { cpu: sizing.cpu, memoryMiB: sizing.memoryMiB },
   };

@@ -4,6 +4,7 @@ import { Component, ComponentName, portOf } from './component';
 import { collectorComponent } from './otel-collector';
 import { grafanaComponent } from './grafana';
 import { jaegerComponent } from './jaeger';
+import { lokiComponent } from './loki';
 import { prometheusComponent } from './prometheus';
 import { tempoComponent } from './tempo';
 import { renderStackManifest, STACK_MANIFEST_FILE } from './stack-manifest';
@@ -32,7 +33,7 @@ export interface StackPlan {
   readonly files: readonly RenderedFile[];
 }
 
-/** The component the services send OTLP to: the collector when the stack has one, else the trace store. */
+/** The component the services send OTLP to: the collector when the stack has one (every stack now), else the trace store. */
 export function otlpEntry(components: readonly Component[], topology: Topology): ComponentName {
   return components.some((c) => c.name === 'otel-collector') ? 'otel-collector' : topology.traceBackend;
 }
@@ -55,14 +56,9 @@ export function otlpUrls(components: readonly Component[], topology: Topology): 
 }
 
 export function planStack(spec: ResolvedSpec, topology: Topology): StackPlan {
-  const tail = spec.tracing.tailSampling !== undefined;
-  const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent(tail);
-  const components = [
-    trace,
-    ...(tail ? [collectorComponent(spec, topology)] : []),
-    prometheusComponent(spec, topology),
-    grafanaComponent(spec, topology),
-  ];
+  // every stack: one collector takes all three signals (README "One OTLP entry point")
+  const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent(true);
+  const components = [trace, collectorComponent(spec, topology), prometheusComponent(spec, topology), lokiComponent(spec, topology), grafanaComponent(spec, topology)];
   const endpoints = otlpEndpoints(components, topology);
   const serviceEnvs = spec.services.map((s) => ({ service: s.name, env: renderOtelEnv(s, spec, endpoints) }));
   const files: RenderedFile[] = [

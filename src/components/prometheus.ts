@@ -16,7 +16,8 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTar
       ? { job: 'tempo', address: `${topology.hostOf('tempo')}:${PORTS.tempoHttp}` }
       : { job: 'jaeger', address: `${topology.hostOf('jaeger')}:${PORTS.jaegerMetrics}` },
     { job: 'grafana', address: `${topology.hostOf('grafana')}:${PORTS.grafana}` },
-    ...(spec.tracing.tailSampling ? [{ job: 'otel-collector', address: `${topology.hostOf('otel-collector')}:${PORTS.collectorMetrics}` }] : []),
+    { job: 'otel-collector', address: `${topology.hostOf('otel-collector')}:${PORTS.collectorMetrics}` },
+    { job: 'loki', address: `${topology.hostOf('loki')}:${PORTS.loki}` },
   ];
   const services = spec.services
     .filter((s) => s.metrics)

@@ -10,8 +10,8 @@ export const TEMPO_CONFIG_PATH = '/etc/tempo/tempo.yaml';
 export const TEMPO_DATA_DIR = '/var/tempo';
 
 export function tempoComponent(spec: ResolvedSpec, topology: Topology): Component {
-  // behind a collector, the services' spans reach Tempo only through it
-  const otlpAudience = spec.tracing.tailSampling ? 'internal' : 'services';
+  // behind the collector: the services' spans reach Tempo only through it
+  const otlpAudience = 'internal' as const;
   const generator = spanMetricsSource(spec, topology.traceBackend) === 'tempo';
   const config = renderTempoConfig(spec, {
     storage: topology.tempoStorage,

@@ -1,3 +1,4 @@
+import type { LokiStorage } from '../render/loki';
 import type { TempoStorage } from '../render/tempo';
 import type { ComponentName } from './component';
 
@@ -18,6 +19,8 @@ export interface Topology {
   serviceHost(service: string): string;
   /** Tempo's block storage. Ignored for Jaeger. */
   readonly tempoStorage: TempoStorage;
+  /** Where Loki keeps chunks and index. */
+  readonly lokiStorage: LokiStorage;
 }
 
 /**
@@ -33,6 +36,7 @@ export function dockerTopology(traceBackend: TraceBackend): Topology {
     otlpHost: () => 'localhost',
     serviceHost: () => 'host.docker.internal',
     tempoStorage: { kind: 'local', path: '/var/tempo/blocks' },
+    lokiStorage: { kind: 'filesystem' },
   };
 }
 
@@ -41,6 +45,8 @@ export interface AwsTopologyProps {
   /** Private DNS namespace the components register in (Cloud Map). */
   readonly discoveryDomain: string;
   readonly tracesBucket: string;
+  /** Loki's chunks and index (never Tempo's bucket: Tempo reads its top-level prefixes as tenants). */
+  readonly logsBucket: string;
   /** @default - SSE-S3 */
   readonly kmsKeyArn?: string;
 }
@@ -58,5 +64,6 @@ export function awsTopology(props: AwsTopologyProps): Topology {
     otlpHost: (c) => `${c}.${props.discoveryDomain}`,
     serviceHost: (s) => `${s}.${props.discoveryDomain}`,
     tempoStorage: { kind: 's3', bucket: props.tracesBucket, region: props.region, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
+    lokiStorage: { kind: 's3', bucket: props.logsBucket, region: props.region, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
   };
 }

@@ -1,4 +1,4 @@
-import { DATASOURCE_UIDS } from '../spec/defaults';
+import { DATASOURCE_UIDS, LOKI_SERVICE_LABEL, LOKI_TRACE_ID_FIELD } from '../spec/defaults';
 import type { SpanMetricsSchema } from './span-metrics';
 
 export type TraceStore = { readonly kind: 'tempo'; readonly url: string } | { readonly kind: 'jaeger'; readonly url: string };
@@ -18,6 +18,8 @@ export interface GrafanaDatasourcesOptions {
   readonly exemplarLabels: readonly ExemplarDestination[];
   /** The span metrics Prometheus holds (traces → metrics and the service map read them). @default - none */
   readonly spanMetrics?: SpanMetricsSchema;
+  /** Loki's URL: a Loki datasource linking trace ids to the trace store, and traces → logs. @default - no logs */
+  readonly lokiUrl?: string;
 }
 
 /**
@@ -37,6 +39,50 @@ function tracesToMetricsQueries(m: SpanMetricsSchema): { name: string; query: st
     { name: 'Error ratio', query: `${calls(', status_code="STATUS_CODE_ERROR"')} / ${calls('')}` },
     { name: 'Latency p95', query: `histogram_quantile(0.95, sum by (le, ${by}) (rate(${m.latencyBucket}{$__tags}[5m])))` },
   ].map((q) => ({ name: q.name, query: escapeProvisioning(q.query) }));
+}
+
+/**
+ * Traces → logs, for Tempo and Jaeger alike: from a span, the lines of its service that carry
+ * its trace id. Loki keeps an OTLP record's trace id as structured metadata, not in the line, so
+ * the query filters on that field (`| trace_id="…"`) rather than Grafana's default line filter.
+ */
+export function tracesToLogs(): Record<string, unknown> {
+  return {
+    datasourceUid: DATASOURCE_UIDS.loki,
+    spanStartTimeShift: '-5m',
+    spanEndTimeShift: '5m',
+    tags: [{ key: 'service.name', value: LOKI_SERVICE_LABEL }],
+    filterByTraceID: false,
+    filterBySpanID: false,
+    customQuery: true,
+    query: escapeProvisioning(`{\${__tags}} | ${LOKI_TRACE_ID_FIELD}="\${__trace.traceId}"`),
+  };
+}
+
+/** The Loki datasource: each line's trace id (structured metadata) becomes a link into the trace store. */
+function lokiDatasource(url: string, traceUid: string, traceName: string): Record<string, unknown> {
+  return {
+    name: 'Loki',
+    type: 'loki',
+    uid: DATASOURCE_UIDS.loki,
+    access: 'proxy',
+    url,
+    editable: false,
+    jsonData: {
+      maxLines: 1000,
+      derivedFields: [
+        {
+          name: 'TraceID',
+          // `label` matches a label or structured-metadata field by name (the regex is the name)
+          matcherType: 'label',
+          matcherRegex: LOKI_TRACE_ID_FIELD,
+          datasourceUid: traceUid,
+          url: escapeProvisioning('${__value.raw}'),
+          urlDisplayLabel: `Trace in ${traceName}`,
+        },
+      ],
+    },
+  };
 }
 
 /** `grafana/provisioning/datasources/datasources.yaml`, wired both ways with fixed uids. */
@@ -75,6 +121,7 @@ export function renderGrafanaDatasources(opts: GrafanaDatasourcesOptions): Recor
         },
       }
     : {};
+  const logsLinks = opts.lokiUrl !== undefined ? { tracesToLogsV2: tracesToLogs() } : {};
   const trace =
     opts.traceStore.kind === 'tempo'
       ? {
@@ -87,6 +134,7 @@ export function renderGrafanaDatasources(opts: GrafanaDatasourcesOptions): Recor
           jsonData: {
             nodeGraph: { enabled: true },
             ...metricsLinks,
+            ...logsLinks,
             search: { hide: false },
             traceQuery: { timeShiftEnabled: true, spanStartTimeShift: '-1h', spanEndTimeShift: '1h' },
             streamingEnabled: { search: true, metrics: true },
@@ -99,8 +147,8 @@ export function renderGrafanaDatasources(opts: GrafanaDatasourcesOptions): Recor
           access: 'proxy',
           url: opts.traceStore.url,
           editable: false,
-          // without a collector the light stack computes no span metrics: no traces-to-metrics link to offer
-          jsonData: { nodeGraph: { enabled: true }, ...(m ? { tracesToMetrics: metricsLinks.tracesToMetrics } : {}) },
+          jsonData: { nodeGraph: { enabled: true }, ...(m ? { tracesToMetrics: metricsLinks.tracesToMetrics } : {}), ...logsLinks },
         };
-  return { apiVersion: 1, prune: true, datasources: [prometheus, trace] };
+  const loki = opts.lokiUrl !== undefined ? [lokiDatasource(opts.lokiUrl, traceUid, traceName)] : [];
+  return { apiVersion: 1, prune: true, datasources: [prometheus, trace, ...loki] };
 }

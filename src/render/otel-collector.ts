@@ -26,13 +26,20 @@ export const COLLECTOR_NAMES = {
   serviceGraph: 'service_graph',
   traceExporter: 'otlp_grpc/traces',
   metricsExporter: 'prometheus_remote_write',
+  logsExporter: 'otlp_http/loki',
+  appMetricsExporter: 'otlp_http/prometheus',
   allSpansPipeline: 'traces/all',
   sampledPipeline: 'traces/sampled',
+  tracesPipeline: 'traces',
   metricsPipeline: 'metrics/spans',
+  appMetricsPipeline: 'metrics',
+  logsPipeline: 'logs',
 } as const;
 
 /** Exporter types that send OTLP/gRPC (the current name and its deprecated alias). */
 export const OTLP_GRPC_EXPORTER_TYPES: readonly string[] = ['otlp_grpc', 'otlp'];
+/** Exporter types that send OTLP/HTTP (the current name and its deprecated alias). */
+export const OTLP_HTTP_EXPORTER_TYPES: readonly string[] = ['otlp_http', 'otlphttp'];
 /** Exporter types that remote-write to Prometheus (the current name and its deprecated alias). */
 export const REMOTE_WRITE_EXPORTER_TYPES: readonly string[] = ['prometheus_remote_write', 'prometheusremotewrite'];
 
@@ -42,11 +49,25 @@ export function componentType(id: unknown): string {
 }
 
 export interface CollectorRenderOptions {
-  readonly tailSampling: ResolvedTailSampling;
-  /** Where the kept traces go: the trace store's OTLP/gRPC `host:port`. */
+  /**
+   * Tail sampling: on, a second trace pipeline samples while the first feeds the connectors.
+   * @default - off: every span is forwarded
+   */
+  readonly tailSampling?: ResolvedTailSampling;
+  /**
+   * Compute span metrics and the service graph here, from every span (with tail sampling, or
+   * where the trace store does not compute them).
+   * @default false
+   */
+  readonly spanMetrics?: boolean;
+  /** Where traces go: the trace store's OTLP/gRPC `host:port`. */
   readonly traceEndpoint: string;
   /** Prometheus' remote-write receiver URL for span metrics and the service graph. */
   readonly remoteWriteUrl: string;
+  /** Prometheus' OTLP receiver base URL (the exporter appends `/v1/metrics`) for the services' own metrics. */
+  readonly metricsOtlpUrl: string;
+  /** Loki's OTLP base URL (the exporter appends `/v1/logs`). */
+  readonly logsOtlpUrl: string;
   /** Traces held while waiting for a decision (see `collectorSizing`). */
   readonly numTraces: number;
   /** How often the connectors emit their metrics, in seconds (the scrape interval). */
@@ -54,25 +75,38 @@ export interface CollectorRenderOptions {
 }
 
 /**
- * otel-collector.yaml for the contrib distribution. The OTLP receiver fans out to two trace
- * pipelines: one sees every span and feeds the span-metrics and service-graph connectors, the
- * other tail-samples and exports what it keeps. So RED metrics count every span, and exemplars
- * on error series or in slow buckets always name a kept trace (the `status_code` and `latency`
- * policies keep exactly those). Batching is the exporter's own (`sending_queue.batch`), the
- * collector's direction since 2026 instead of the `batch` processor; the remote-write exporter
- * batches in its own queue.
+ * otel-collector.yaml for the contrib distribution: the stack's one OTLP entry point for traces,
+ * metrics and logs. Traces go to the trace store; the services' metrics to Prometheus's OTLP
+ * receiver; logs to Loki's OTLP endpoint (which keeps each record's trace id).
+ *
+ * With tail sampling the OTLP receiver fans out to two trace pipelines: one sees every span and
+ * feeds the span-metrics and service-graph connectors, the other tail-samples and exports what
+ * it keeps. So RED metrics count every span, and exemplars on error series or in slow buckets
+ * always name a kept trace (the `status_code` and `latency` policies keep exactly those).
+ * Batching is the exporters' own (`sending_queue.batch`), the collector's direction since 2026
+ * instead of the `batch` processor; the remote-write exporter batches in its own queue.
  */
 export function renderCollectorConfig(opts: CollectorRenderOptions): Record<string, unknown> {
   const t = opts.tailSampling;
   const n = COLLECTOR_NAMES;
-  const policies: Record<string, unknown>[] = [];
-  if (t.keepErrors) policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
-  // trace duration: earliest span start to latest span end
-  policies.push({ name: 'keep-slow', type: 'latency', latency: { threshold_ms: t.slowerThanMs } });
-  // a hash of the trace id decides, so the same trace gets the same answer on every collector
-  if (t.ratio > 0) policies.push({ name: 'keep-ratio', type: 'probabilistic', probabilistic: { sampling_percentage: round(t.ratio * 100) } });
+  const connectors = opts.spanMetrics || t !== undefined;
   const flush = `${opts.flushIntervalSeconds}s`;
   const buckets = SPAN_METRICS_BUCKETS_SECONDS.map((b) => `${b}s`);
+  const processors: Record<string, unknown> = {
+    // refuses data before the queues (and undecided traces) outgrow the container: 80 % of its cgroup limit, soft at 60 %
+    [n.memoryLimiter]: { check_interval: '1s', limit_percentage: COLLECTOR_MEMORY_LIMIT_PERCENT, spike_limit_percentage: COLLECTOR_MEMORY_SPIKE_PERCENT },
+  };
+  if (t) processors[n.tailSampling] = tailSamplingProcessor(t, opts.numTraces);
+  const pipelines: Record<string, unknown> = {};
+  if (t) {
+    pipelines[n.allSpansPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.spanMetrics, n.serviceGraph] };
+    pipelines[n.sampledPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter, n.tailSampling], exporters: [n.traceExporter] };
+  } else {
+    pipelines[n.tracesPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [...(connectors ? [n.spanMetrics, n.serviceGraph] : []), n.traceExporter] };
+  }
+  if (connectors) pipelines[n.metricsPipeline] = { receivers: [n.spanMetrics, n.serviceGraph], exporters: [n.metricsExporter] };
+  pipelines[n.appMetricsPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.appMetricsExporter] };
+  pipelines[n.logsPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.logsExporter] };
   return {
     extensions: {
       // listens on localhost unless told otherwise
@@ -87,41 +121,42 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
         },
       },
     },
-    processors: {
-      // refuses data before undecided traces outgrow the container: 80 % of its cgroup limit, soft at 60 %
-      [n.memoryLimiter]: { check_interval: '1s', limit_percentage: COLLECTOR_MEMORY_LIMIT_PERCENT, spike_limit_percentage: COLLECTOR_MEMORY_SPIKE_PERCENT },
-      [n.tailSampling]: {
-        decision_wait: `${t.decisionWaitSeconds}s`,
-        num_traces: opts.numTraces,
-        expected_new_traces_per_sec: t.expectedSpansPerSecond,
-        // remembers decided trace ids: a span arriving after its trace was decided follows the
-        // decision (kept traces stay whole, dropped ones stay dropped) instead of starting a new trace
-        decision_cache: { sampled_cache_size: opts.numTraces, non_sampled_cache_size: opts.numTraces },
-        policies,
-      },
-    },
-    connectors: {
-      [n.spanMetrics]: {
-        namespace: SPAN_METRICS_NAMESPACE,
-        // the default unit is moving from ms to s upstream: say it
-        histogram: { unit: 's', explicit: { buckets } },
-        exemplars: { enabled: true },
-        metrics_flush_interval: flush,
-      },
-      [n.serviceGraph]: {
-        latency_histogram_buckets: buckets,
-        // an edge waits this long for its other half (the client or the server span)
-        store: { ttl: `${Math.max(2, t.decisionWaitSeconds)}s`, max_items: Math.max(1000, Math.ceil(t.expectedSpansPerSecond * 2)) },
-        metrics_flush_interval: flush,
-      },
-    },
+    processors,
+    ...(connectors
+      ? {
+          connectors: {
+            [n.spanMetrics]: {
+              namespace: SPAN_METRICS_NAMESPACE,
+              // the default unit is moving from ms to s upstream: say it
+              histogram: { unit: 's', explicit: { buckets } },
+              exemplars: { enabled: true },
+              metrics_flush_interval: flush,
+            },
+            [n.serviceGraph]: {
+              latency_histogram_buckets: buckets,
+              // an edge waits this long for its other half (the client or the server span)
+              store: { ttl: `${Math.max(2, t?.decisionWaitSeconds ?? 2)}s`, max_items: Math.max(1000, Math.ceil((t?.expectedSpansPerSecond ?? 0) * 2)) },
+              metrics_flush_interval: flush,
+            },
+          },
+        }
+      : {}),
     exporters: {
       [n.traceExporter]: { endpoint: opts.traceEndpoint, tls: { insecure: true }, sending_queue: { batch: {} } },
-      [n.metricsExporter]: {
-        http: { endpoint: opts.remoteWriteUrl, tls: { insecure: true } },
-        // service.name etc. become `job`/`instance` and target_info, not labels on every series
-        resource_to_telemetry_conversion: { enabled: false },
-      },
+      ...(connectors
+        ? {
+            [n.metricsExporter]: {
+              http: { endpoint: opts.remoteWriteUrl, tls: { insecure: true } },
+              // service.name etc. become `job`/`instance` and target_info, not labels on every series
+              resource_to_telemetry_conversion: { enabled: false },
+            },
+          }
+        : {}),
+      // Prometheus's OTLP receiver takes cumulative metrics with their exemplars; which resource
+      // attributes become labels is Prometheus's choice (prometheus.yml `otlp:`)
+      [n.appMetricsExporter]: { endpoint: opts.metricsOtlpUrl, tls: { insecure: true }, sending_queue: { batch: {} } },
+      // Loki keeps trace_id/span_id of each record as structured metadata, service.name as a label
+      [n.logsExporter]: { endpoint: opts.logsOtlpUrl, tls: { insecure: true }, sending_queue: { batch: {} } },
     },
     service: {
       extensions: ['health_check'],
@@ -132,12 +167,26 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
         metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: PORTS.collectorMetrics, without_type_suffix: false } } } }] },
         logs: { level: 'info' },
       },
-      pipelines: {
-        [n.allSpansPipeline]: { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.spanMetrics, n.serviceGraph] },
-        [n.sampledPipeline]: { receivers: ['otlp'], processors: [n.memoryLimiter, n.tailSampling], exporters: [n.traceExporter] },
-        [n.metricsPipeline]: { receivers: [n.spanMetrics, n.serviceGraph], exporters: [n.metricsExporter] },
-      },
+      pipelines,
     },
+  };
+}
+
+function tailSamplingProcessor(t: ResolvedTailSampling, numTraces: number): Record<string, unknown> {
+  const policies: Record<string, unknown>[] = [];
+  if (t.keepErrors) policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
+  // trace duration: earliest span start to latest span end
+  policies.push({ name: 'keep-slow', type: 'latency', latency: { threshold_ms: t.slowerThanMs } });
+  // a hash of the trace id decides, so the same trace gets the same answer on every collector
+  if (t.ratio > 0) policies.push({ name: 'keep-ratio', type: 'probabilistic', probabilistic: { sampling_percentage: round(t.ratio * 100) } });
+  return {
+    decision_wait: `${t.decisionWaitSeconds}s`,
+    num_traces: numTraces,
+    expected_new_traces_per_sec: t.expectedSpansPerSecond,
+    // remembers decided trace ids: a span arriving after its trace was decided follows the
+    // decision (kept traces stay whole, dropped ones stay dropped) instead of starting a new trace
+    decision_cache: { sampled_cache_size: numTraces, non_sampled_cache_size: numTraces },
+    policies,
   };
 }
 

@@ -21,14 +21,15 @@ export const SDK_PROMETHEUS_PATH = '/metrics';
 export const SDK_PROMETHEUS_HOST = '0.0.0.0';
 
 /**
- * How a service's SDK exports metrics: OTLP where the entry point takes metrics; else the SDK's
- * Prometheus exporter on the port Prometheus scrapes (when the path is the one it serves);
- * else nothing (a service with its own metrics endpoint keeps serving it itself).
+ * How a service's SDK exports metrics. A service that declares `metrics.port` is scraped there:
+ * its SDK serves the Prometheus exporter on that port (when the path is the one the exporter
+ * serves), or nothing when the service runs its own endpoint at another path (sending the same
+ * instruments over OTLP too would count them twice). Every other service sends OTLP where the
+ * entry point takes metrics, else nothing.
  */
 export function metricsExporter(service: ResolvedService, signals: readonly OtlpSignal[]): 'otlp' | 'prometheus' | 'none' {
-  if (signals.includes('metrics')) return 'otlp';
-  if (service.metrics && service.metrics.path === SDK_PROMETHEUS_PATH) return 'prometheus';
-  return 'none';
+  if (service.metrics) return service.metrics.path === SDK_PROMETHEUS_PATH ? 'prometheus' : 'none';
+  return signals.includes('metrics') ? 'otlp' : 'none';
 }
 
 /**

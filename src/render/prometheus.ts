@@ -32,9 +32,30 @@ export interface PrometheusRenderOptions {
 export const DEFAULT_MAX_EXEMPLARS = 100_000;
 
 /**
- * prometheus.yml. Only keys that Prometheus 2.42 (Debian's promtool, used in tests)
- * already knows, so `promtool check config` validates exactly the file we deploy to 3.x.
- * Exemplars need OpenMetrics, which Prometheus negotiates first on every scrape by default.
+ * The resource attributes Prometheus's OTLP receiver turns into labels on every series of a
+ * service's own metrics (dots become underscores: `service_name`…). `job` and `instance` come
+ * from service.namespace/service.name and service.instance.id anyway; these four are the ones
+ * dashboards filter by (`$service` reads `service_name`, as on the collector's span metrics) and
+ * that stay few per service. Everything else stays on `target_info`, joined when needed.
+ */
+export const PROMOTED_RESOURCE_ATTRIBUTES = ['deployment.environment.name', 'service.name', 'service.namespace', 'service.version'] as const;
+
+/** Where Prometheus takes OTLP metrics (`--web.enable-otlp-receiver`); exporters append `/v1/metrics`. */
+export const PROMETHEUS_OTLP_PATH = '/api/v1/otlp';
+/** Where Prometheus takes remote write (`--web.enable-remote-write-receiver`). */
+export const PROMETHEUS_REMOTE_WRITE_PATH = '/api/v1/write';
+
+/**
+ * What only Prometheus 3.x knows, of what we render: the npm tests run Debian's Prometheus 2.42
+ * without these; the live tests check them with the deployed 3.x build (promtool, the server).
+ */
+export const PROMETHEUS_3_ONLY = { configKeys: ['otlp'], flags: ['--web.enable-otlp-receiver'] } as const;
+
+/**
+ * prometheus.yml. Apart from `otlp` (3.x), only keys that Prometheus 2.42 (Debian's promtool,
+ * used in the npm tests) already knows; the live tests check the whole file with the deployed
+ * version's promtool. Exemplars need OpenMetrics, which Prometheus negotiates first on every
+ * scrape by default; OTLP exemplars are stored as sent.
  */
 export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRenderOptions): Record<string, unknown> {
   const interval = `${spec.metrics.scrapeIntervalSeconds}s`;
@@ -45,6 +66,7 @@ export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRende
       external_labels: { o11y_stack: spec.name, environment: spec.environment },
     },
     storage: { exemplars: { max_exemplars: opts.maxExemplars ?? DEFAULT_MAX_EXEMPLARS } },
+    otlp: { promote_resource_attributes: [...PROMOTED_RESOURCE_ATTRIBUTES] },
     scrape_configs: opts.targets.map((t) => ({
       job_name: t.job,
       ...(t.path && t.path !== '/metrics' ? { metrics_path: t.path } : {}),
@@ -57,6 +79,7 @@ export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRende
 export const EXEMPLAR_STORAGE_FLAG = '--enable-feature=exemplar-storage';
 export const REMOTE_WRITE_RECEIVER_FLAG = '--web.enable-remote-write-receiver';
 export const RETENTION_FLAG = '--storage.tsdb.retention.time';
+export const OTLP_RECEIVER_FLAG = PROMETHEUS_3_ONLY.flags[0];
 
 const hasLabels = (t: ScrapeTarget) => t.labels !== undefined && Object.keys(t.labels).length > 0;
 
@@ -77,6 +100,8 @@ export function prometheusFlags(spec: ResolvedSpec, paths: { config: string; dat
     `${RETENTION_FLAG}=${humanDuration(spec.metrics.retentionHours)}`,
     EXEMPLAR_STORAGE_FLAG,
     REMOTE_WRITE_RECEIVER_FLAG,
+    // the services' own metrics arrive over OTLP through the collector
+    OTLP_RECEIVER_FLAG,
     '--web.listen-address=0.0.0.0:9090',
   ];
 }

@@ -48,10 +48,10 @@ export const SPAN_METRICS: Readonly<Record<SpanMetricsSource, SpanMetricsSchema>
 
 /**
  * With tail sampling, the collector computes them from every span (Tempo's generator would see
- * only kept traces, so it is off); without, Tempo's generator does; a Jaeger stack without a
- * collector has none.
+ * only kept traces, so it is off); without, Tempo's generator does, and in a Jaeger stack (Jaeger
+ * computes none) the collector that every stack runs.
  */
-export function spanMetricsSource(spec: ResolvedSpec, traceBackend: 'tempo' | 'jaeger'): SpanMetricsSource | undefined {
+export function spanMetricsSource(spec: ResolvedSpec, traceBackend: 'tempo' | 'jaeger'): SpanMetricsSource {
   if (spec.tracing.tailSampling) return 'otel-collector';
-  return traceBackend === 'tempo' ? 'tempo' : undefined;
+  return traceBackend === 'tempo' ? 'tempo' : 'otel-collector';
 }

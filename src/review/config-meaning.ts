@@ -23,6 +23,8 @@ const MEANINGS: readonly Meaning[] = [
   { file: /^tempo\.yaml$/, path: /^storage\.trace\.s3\.bucket$/, label: 'traces bucket' },
   { file: /^tempo\.yaml$/, path: /^storage\.trace\.s3\.sse\.type$/, label: 'traces bucket encryption' },
   { file: /^tempo\.yaml$/, path: /^storage\.trace\.s3\.sse\.kms_key_id$/, label: 'traces bucket KMS key' },
+  { file: /^loki\.yaml$/, path: /^limits_config\.retention_period$/, label: 'logs retention' },
+  { file: /^loki\.yaml$/, path: /^common\.storage\.s3\.bucketnames$/, label: 'logs bucket' },
   { file: /^prometheus\.ya?ml$/, path: /^global\.scrape_interval$/, label: 'scrape interval' },
   { file: /^prometheus\.ya?ml$/, path: /^global\.evaluation_interval$/, label: 'rule evaluation interval' },
   { file: /^prometheus\.ya?ml$/, path: /^scrape_configs\[job_name=([^\]]+)\]$/, label: 'scrape job $1' },

@@ -17,9 +17,13 @@ export function configRisks(stack: string, pairs: ReadonlyMap<string, ConfigPair
       out.push(risk(head === undefined ? 'service-removed' : 'service-added', stack, `service ${head === undefined ? 'removed' : 'added'}: ${service}`));
       continue;
     }
+    if (file === 'loki.yaml' && base !== undefined && head === undefined) {
+      out.push(risk('logs-pipeline-removed', stack, 'logs pipeline removed: Loki is gone from the stack, with the logs it stored'));
+      continue;
+    }
     if (base === undefined || head === undefined) continue;
     if (service !== undefined) out.push(...samplingRisks(stack, service, base, head));
-    out.push(...treeRisks(stack, file, base, head), ...tailSamplingRisks(stack, file, base, head), ...exemplarLinkRisks(stack, file, base, head));
+    out.push(...treeRisks(stack, file, base, head), ...tailSamplingRisks(stack, file, base, head), ...exemplarLinkRisks(stack, file, base, head), ...logsPipelineRisks(stack, file, base, head));
     if (file === 'o11y-stack.json') out.push(...componentPortRisks(stack, base, head));
   }
   return out;
@@ -47,6 +51,13 @@ function treeRisks(stack: string, file: string, base: Tree, head: Tree): Risk[] 
       const [o, n] = [durationMs(c.old), durationMs(c.new)];
       if (o !== undefined && (n === undefined ? c.new === undefined : n < o)) {
         out.push(risk('retention-shortened', stack, `tracing retention shortened: ${formatValue(c.old)} → ${formatValue(c.new)}`));
+      }
+    }
+    // Loki's limits_config (0 or absent means "keep forever": not shorter)
+    if (key === 'retention_period' && file === 'loki.yaml') {
+      const [o, n] = [durationMs(c.old), durationMs(c.new)];
+      if (o !== undefined && o > 0 && n !== undefined && n > 0 && n < o) {
+        out.push(risk('retention-shortened', stack, `logs retention shortened: ${formatValue(c.old)} → ${formatValue(c.new)}`));
       }
     }
     const exemplarSwitch = key === 'send_exemplars' || (key === 'enabled' && lastKey(c.path.slice(0, -1)) === 'exemplars');
@@ -97,6 +108,24 @@ function samplingPercentages(config: Tree): Map<string, unknown> {
     else if (key.startsWith('tail_sampling/') && isObject(proc)) visit(`${key} `, '', proc.policies);
   }
   return out;
+}
+
+/**
+ * A collector config whose OTLP logs pipelines (`logs`, `logs/<name>`) are fewer in the head:
+ * the services keep sending logs (their env says otlp) and nothing takes them any more.
+ */
+function logsPipelineRisks(stack: string, file: string, base: Tree, head: Tree): Risk[] {
+  const logsPipelines = (config: Tree): string[] => {
+    const service = isObject(config) && isObject(config.service) ? config.service : {};
+    const pipelines = isObject(service.pipelines) ? service.pipelines : {};
+    return Object.entries(pipelines)
+      .filter(([id, p]) => id.split('/')[0] === 'logs' && isObject(p) && Array.isArray(p.receivers) && p.receivers.includes('otlp'))
+      .map(([id]) => id);
+  };
+  const kept = new Set(logsPipelines(head));
+  return logsPipelines(base)
+    .filter((id) => !kept.has(id))
+    .map((id) => risk('logs-pipeline-removed', stack, `logs pipeline removed: ${file} service.pipelines.${id} no longer takes the services' OTLP logs`));
 }
 
 /** Grafana provisioning: a Prometheus datasource that loses a link from exemplars to traces. */

@@ -15,6 +15,7 @@ export const RISK_KINDS = [
   'tls-turned-off',
   'port-opened',
   'retention-shortened',
+  'logs-pipeline-removed',
   'lifecycle-expiration-changed',
   'exemplars-turned-off',
   'remote-write-turned-off',

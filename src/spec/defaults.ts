@@ -11,6 +11,7 @@ export const DEFAULT_TRACING_RETENTION = '14d';
 export const DEFAULT_SLOWER_THAN = '1s';
 export const DEFAULT_METRICS_RETENTION = '15d';
 export const DEFAULT_SCRAPE_INTERVAL = '15s';
+export const DEFAULT_LOGS_RETENTION = '7d';
 export const DEFAULT_METRICS_PATH = '/metrics';
 export const DEFAULT_TAIL_SAMPLING_RATIO = 0.1;
 export const DEFAULT_DECISION_WAIT = '10s';
@@ -55,6 +56,11 @@ export const MIN_TRACING_RETENTION_HOURS = 2;
 export const MAX_RETENTION_HOURS = 87_600;
 /** Prometheus needs at least one 2 h head block to persist anything. */
 export const MIN_METRICS_RETENTION_HOURS = 2;
+/**
+ * Loki refuses a `retention_period` under 24 h (its index tables are per day, and the compactor
+ * deletes whole days of a stream); zero would mean "keep forever", which a spec never asks for.
+ */
+export const MIN_LOGS_RETENTION_HOURS = 24;
 
 /**
  * How the live tests get a component's binary at exactly the deployed version: built from the Go
@@ -113,6 +119,8 @@ export const VERSIONS = {
       ldflags: `-X github.com/prometheus/common/version.Version=${PROMETHEUS_RELEASE}`,
     },
   },
+  // AGPL: not built here; loki.yaml is checked against the 3.7.6 configuration reference
+  loki: { repository: 'grafana/loki', tag: '3.7.6' },
   // keep the image on the minor version of @grafana/schema that types the dashboards
   grafana: { repository: 'grafana/grafana', tag: '13.2.3' },
   jaeger: {
@@ -160,7 +168,20 @@ export const DATASOURCE_UIDS = {
   prometheus: 'o11y-prometheus',
   tempo: 'o11y-tempo',
   jaeger: 'o11y-jaeger',
+  loki: 'o11y-loki',
 } as const;
+
+/**
+ * Where Loki keeps the trace id of a log record it took over OTLP: the record's trace id becomes
+ * structured metadata `trace_id` (Loki 3.x, pkg/loghttp/push/otlp.go), not a label and not text
+ * in the line. Grafana's derived field reads exactly this name.
+ */
+export const LOKI_TRACE_ID_FIELD = 'trace_id';
+/**
+ * The index label Loki makes of `service.name` (one of its default resource attributes as
+ * labels; dots become underscores). Traces-to-logs queries filter on it.
+ */
+export const LOKI_SERVICE_LABEL = 'service_name';
 
 /** Well-known ports. */
 export const PORTS = {
@@ -175,4 +196,6 @@ export const PORTS = {
   jaegerMetrics: 8888,
   collectorHealth: 13133,
   collectorMetrics: 8888,
+  loki: 3100,
+  lokiGrpc: 9095,
 } as const;

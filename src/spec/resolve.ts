@@ -1,5 +1,6 @@
 import {
   DEFAULT_METRICS_PATH,
+  DEFAULT_LOGS_RETENTION,
   DEFAULT_METRICS_RETENTION,
   DEFAULT_PROPAGATORS,
   DEFAULT_PROTOCOL,
@@ -11,6 +12,7 @@ import {
   DEFAULT_SLOWER_THAN,
   DEFAULT_TRACING_RETENTION,
   MAX_BUFFERED_SPANS,
+  MIN_LOGS_RETENTION_HOURS,
   MAX_RETENTION_HOURS,
   MIN_METRICS_RETENTION_HOURS,
   MIN_TRACING_RETENTION_HOURS,
@@ -44,6 +46,7 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
   });
   const tracingRetention = env.tracing?.retention ?? spec.tracing?.retention ?? DEFAULT_TRACING_RETENTION;
   const metricsRetention = env.metrics?.retention ?? spec.metrics?.retention ?? DEFAULT_METRICS_RETENTION;
+  const logsRetention = env.logs?.retention ?? spec.logs?.retention ?? DEFAULT_LOGS_RETENTION;
   const slowerThanMs = latencyMs(env.tracing?.slowerThan ?? spec.tracing?.slowerThan ?? DEFAULT_SLOWER_THAN);
   const tailSampling = resolveTailSampling({ ...spec.tracing?.tailSampling, ...env.tracing?.tailSampling }, !!(spec.tracing?.tailSampling ?? env.tracing?.tailSampling), slowerThanMs);
   const resolved: ResolvedSpec = {
@@ -60,8 +63,10 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
       retentionHours: durationHours(metricsRetention),
       scrapeIntervalSeconds: intervalSeconds(env.metrics?.scrapeInterval ?? spec.metrics?.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL),
     },
+    logs: { retentionHours: durationHours(logsRetention) },
   };
-  throwIfAny(`spec for environment '${environment}'`, resolvedRules(resolved, env.tracing?.retention ? `environments.${environment}.tracing.retention` : 'tracing.retention', env.metrics?.retention ? `environments.${environment}.metrics.retention` : 'metrics.retention'));
+  const where = (section: 'tracing' | 'metrics' | 'logs') => (env[section]?.retention ? `environments.${environment}.${section}.retention` : `${section}.retention`);
+  throwIfAny(`spec for environment '${environment}'`, resolvedRules(resolved, where('tracing'), where('metrics'), where('logs')));
   return resolved;
 }
 
@@ -78,13 +83,16 @@ function resolveTailSampling(t: TailSamplingSpec, present: boolean, slowerThanMs
 }
 
 /** Rules on values that only exist once defaults and overrides are merged. */
-function resolvedRules(r: ResolvedSpec, tracingPath: string, metricsPath: string): Issue[] {
+function resolvedRules(r: ResolvedSpec, tracingPath: string, metricsPath: string, logsPath: string): Issue[] {
   const issues: Issue[] = [];
   if (r.tracing.retentionHours < MIN_TRACING_RETENTION_HOURS) {
     issues.push(issue(tracingPath, `must be at least ${MIN_TRACING_RETENTION_HOURS}h: Tempo compacts in 1h windows and keeps compacted blocks 1h`, humanDuration(r.tracing.retentionHours)));
   }
   if (r.metrics.retentionHours < MIN_METRICS_RETENTION_HOURS) {
     issues.push(issue(metricsPath, `must be at least ${MIN_METRICS_RETENTION_HOURS}h: Prometheus persists samples in 2h blocks`, humanDuration(r.metrics.retentionHours)));
+  }
+  if (r.logs.retentionHours < MIN_LOGS_RETENTION_HOURS) {
+    issues.push(issue(logsPath, `must be at least ${MIN_LOGS_RETENTION_HOURS}h: Loki keeps its index in daily tables and refuses a shorter retention_period`, humanDuration(r.logs.retentionHours)));
   }
   const t = r.tracing.tailSampling;
   if (t && t.expectedSpansPerSecond * t.decisionWaitSeconds > MAX_BUFFERED_SPANS) {
@@ -96,7 +104,7 @@ function resolvedRules(r: ResolvedSpec, tracingPath: string, metricsPath: string
       ),
     );
   }
-  for (const [path, hours] of [[tracingPath, r.tracing.retentionHours], [metricsPath, r.metrics.retentionHours]] as const) {
+  for (const [path, hours] of [[tracingPath, r.tracing.retentionHours], [metricsPath, r.metrics.retentionHours], [logsPath, r.logs.retentionHours]] as const) {
     if (hours > MAX_RETENTION_HOURS) issues.push(issue(path, `must be at most ${humanDuration(MAX_RETENTION_HOURS)} (10 years)`, humanDuration(hours)));
   }
   return issues;

@@ -29,6 +29,9 @@ export interface ResolvedSpec {
     readonly retentionHours: number;
     readonly scrapeIntervalSeconds: number;
   };
+  readonly logs: {
+    readonly retentionHours: number;
+  };
 }
 
 export interface ResolvedTailSampling {

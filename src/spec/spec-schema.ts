@@ -49,6 +49,10 @@ const metrics = obj({
   scrapeInterval: optional(str({ pattern: INTERVAL_PATTERN, patternHint: INTERVAL_HINT })),
 });
 
+const logs = obj({
+  retention: optional(duration),
+});
+
 const service = obj({
   name: required(name(63)),
   version: optional(str({ minLength: 1, maxLength: 255 })),
@@ -70,6 +74,7 @@ const environment = obj({
   sampling: optional(sampling),
   tracing: optional(tracing),
   metrics: optional(metrics),
+  logs: optional(logs),
   services: optional(dict(name(63), serviceOverride)),
 });
 
@@ -80,6 +85,7 @@ const baseSchema = obj({
   propagators: optional(list(oneOf(PROPAGATORS), { minItems: 1, itemsHint: 'propagator' })),
   tracing: optional(tracing),
   metrics: optional(metrics),
+  logs: optional(logs),
   environments: optional(dict(name(32), environment)),
 });
 

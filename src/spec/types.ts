@@ -22,6 +22,8 @@ export interface ObservabilitySpec {
   readonly tracing?: TracingSpec;
   /** Metrics storage settings. */
   readonly metrics?: MetricsSpec;
+  /** Log storage settings (Loki). */
+  readonly logs?: LogsSpec;
   /**
    * Per-environment overrides, keyed by stack name (`local`, `local-jaeger`, `staging`, `prod`).
    * An environment's values win over the base spec; see {@link EnvironmentOverride}.
@@ -156,6 +158,15 @@ export interface MetricsSpec {
   readonly scrapeInterval?: string;
 }
 
+export interface LogsSpec {
+  /**
+   * How long Loki keeps log lines (h, d or w; at least 24h), enforced by its compactor; on AWS the
+   * logs bucket's lifecycle expires objects a margin after it.
+   * @default "7d"
+   */
+  readonly retention?: string;
+}
+
 /**
  * What an environment changes. Precedence, most specific first:
  * `environments.<env>.services.<name>` → `environments.<env>` → the service → the spec.
@@ -179,6 +190,8 @@ export interface EnvironmentOverride {
   readonly tracing?: TracingSpec;
   /** @default - the base spec's metrics settings */
   readonly metrics?: MetricsSpec;
+  /** @default - the base spec's logs settings */
+  readonly logs?: LogsSpec;
   /**
    * Per-service overrides in this environment, keyed by service name.
    * @default {}

@@ -31,6 +31,8 @@ const awsPropsSchema = obj({
   scrapeTargetCidrs: optional(strings()),
   discoveryDomain: optional(str({ minLength: 1 })),
   tracesBucket: optional(str()),
+  logsBucket: optional(str()),
+  logsExpirationMarginDays: optional(wholeNumber()),
   configBucket: optional(str()),
   kmsKeyArn: optional(str()),
   tracesExpirationMarginDays: optional(wholeNumber()),

@@ -2,6 +2,7 @@ import { parse, stringify } from 'yaml';
 import { stackIssues } from '../../src/checks';
 import { checkServiceEndpoints } from '../../src/checks/endpoints';
 import { checkExemplarChain } from '../../src/checks/exemplar-chain';
+import { checkLogCorrelation } from '../../src/checks/log-correlation';
 import { checkRetention } from '../../src/checks/retention';
 import { checkScrapeJobs } from '../../src/checks/scrape-jobs';
 import { checkSignals } from '../../src/checks/signals';
@@ -66,9 +67,27 @@ describe('signals and their receivers', () => {
     expect(lines(checkSignals(examplePlan(stack)))).toEqual([]);
   });
 
-  it('fails when a service would send logs over OTLP to an entry point that takes traces only (unset means otlp)', () => {
-    const plan = withEnv(examplePlan('local-jaeger'), 'catalog', { OTEL_LOGS_EXPORTER: undefined });
-    expect(lines(checkSignals(plan))).toEqual(['otel/catalog.env: OTEL_LOGS_EXPORTER: sends logs over OTLP, but jaeger takes traces there: set none, or send them where they are received (got "(unset: otlp)")']);
+  it('passes in every example stack: the collector takes all three signals', () => {
+    for (const stack of ['local', 'local-jaeger', 'staging', 'prod'] as const) expect([stack, lines(checkSignals(examplePlan(stack)))]).toEqual([stack, []]);
+  });
+
+  it("fails for every service when the collector's logs pipeline is gone, reading the pipelines as rendered", () => {
+    const plan = editYaml(examplePlan('local-jaeger'), 'otel-collector.yaml', (c) => delete c.service.pipelines.logs);
+    expect(lines(checkSignals(plan))).toEqual(
+      ['checkout', 'cart', 'catalog', 'payments-gateway'].map((s) => `otel/${s}.env: OTEL_LOGS_EXPORTER: sends logs over OTLP, but otel-collector takes traces, metrics there: set none, or send them where they are received (got "otlp")`),
+    );
+  });
+
+  it('fails when a service would send metrics over OTLP and the metrics pipeline receives no OTLP (unset means otlp)', () => {
+    const plan = withEnv(
+      editYaml(examplePlan('local'), 'otel-collector.yaml', (c) => (c.service.pipelines.metrics.receivers = [])),
+      'checkout',
+      { OTEL_METRICS_EXPORTER: undefined },
+    );
+    expect(lines(checkSignals(plan))).toEqual([
+      'otel/checkout.env: OTEL_METRICS_EXPORTER: sends metrics over OTLP, but otel-collector takes traces, logs there: set none, or send them where they are received (got "(unset: otlp)")',
+      'otel/catalog.env: OTEL_METRICS_EXPORTER: sends metrics over OTLP, but otel-collector takes traces, logs there: set none, or send them where they are received (got "otlp")',
+    ]);
   });
 
   it('fails when the SDK serves metrics on a port Prometheus does not scrape', () => {
@@ -123,12 +142,13 @@ describe('the exemplar chain', () => {
     expect(lines(checkExemplarChain(plan))).toEqual([`grafana/datasources.yaml: exemplarTraceIdDestinations 'traceID'.datasourceUid: must be the uid of a provisioned trace datasource (o11y-tempo) (got "tempo")`]);
   });
 
-  it("fails in the Jaeger stack when the services' exemplar label is not linked", () => {
+  it("fails in the Jaeger stack when trace_id (the collector's span metrics and the services' metrics) is not linked", () => {
     const plan = editYaml(examplePlan('local-jaeger'), 'grafana/datasources.yaml', (t) => {
       t.datasources.find((d: Tree) => d.type === 'prometheus').jsonData.exemplarTraceIdDestinations = [];
     });
     expect(lines(checkExemplarChain(plan))).toEqual([
-      `grafana/datasources.yaml: Prometheus jsonData.exemplarTraceIdDestinations: must link exemplar label 'trace_id' (written by the services' OpenTelemetry Prometheus exporters) to the trace datasource (got [])`,
+      `grafana/datasources.yaml: Prometheus jsonData.exemplarTraceIdDestinations: must link exemplar label 'trace_id' (written by the collector's span_metrics connector (prometheus_remote_write)) to the trace datasource (got [])`,
+      `grafana/datasources.yaml: Prometheus jsonData.exemplarTraceIdDestinations: must link exemplar label 'trace_id' (written by the services' OpenTelemetry metrics) to the trace datasource (got [])`,
     ]);
   });
 
@@ -175,7 +195,7 @@ describe('service endpoints', () => {
 
   it('fails when a gRPC service points at the OTLP/HTTP port', () => {
     expect(lines(checkServiceEndpoints(withEndpoint('checkout', 'http://localhost:4318'), exposures))).toEqual([
-      "otel/checkout.env: OTEL_EXPORTER_OTLP_ENDPOINT: port 4318 is tempo's otlp-http listener, but the service exports with grpc (got \"http://localhost:4318\")",
+      "otel/checkout.env: OTEL_EXPORTER_OTLP_ENDPOINT: port 4318 is otel-collector's otlp-http listener, but the service exports with grpc (got \"http://localhost:4318\")",
     ]);
   });
 
@@ -187,11 +207,73 @@ describe('service endpoints', () => {
 
   it('fails when a service points at a component that is not the trace entry point', () => {
     expect(lines(checkServiceEndpoints(withEndpoint('cart', 'http://localhost:9090'), [{ component: 'prometheus', purpose: 'otlp-http', hosts: ['localhost'], port: 9090 }])).filter((l) => l.startsWith('otel/cart.env'))).toEqual([
-      "otel/cart.env: OTEL_EXPORTER_OTLP_ENDPOINT: points at prometheus, but this stack's trace entry point is tempo (got \"http://localhost:9090\")",
+      "otel/cart.env: OTEL_EXPORTER_OTLP_ENDPOINT: points at prometheus, but this stack's OTLP entry point is otel-collector: it alone routes traces, metrics and logs to their stores (and samples and counts spans where the stack says so) (got \"http://localhost:9090\")",
     ]);
   });
 
   it('fails when the endpoint is not a URL', () => {
     expect(lines(checkServiceEndpoints(withEndpoint('cart', 'localhost 4318'), exposures))).toEqual(['otel/cart.env: OTEL_EXPORTER_OTLP_ENDPOINT: is not a URL (got "localhost 4318")']);
+  });
+});
+
+describe('logs and traces, both ways (log correlation)', () => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('%s links logs to traces and traces to logs', (stack) => {
+    expect(lines(checkLogCorrelation(examplePlan(stack)))).toEqual([]);
+  });
+
+  it("fails when the derived field reads another field than the one Loki stores OTLP trace ids under", () => {
+    const plan = editYaml(examplePlan('local'), 'grafana/datasources.yaml', (t) => {
+      t.datasources.find((d: Tree) => d.type === 'loki').jsonData.derivedFields[0].matcherRegex = 'traceID';
+    });
+    expect(lines(checkLogCorrelation(plan))).toEqual([
+      `grafana/datasources.yaml: Loki jsonData.derivedFields: must turn the field 'trace_id' (matcherType label: where Loki keeps an OTLP record's trace id) into a trace link (got ["label:traceID"])`,
+    ]);
+  });
+
+  it('fails when the derived field links to a trace datasource that is not provisioned', () => {
+    const plan = editYaml(examplePlan('local-jaeger'), 'grafana/datasources.yaml', (t) => {
+      t.datasources.find((d: Tree) => d.type === 'loki').jsonData.derivedFields[0].datasourceUid = 'o11y-tempo';
+    });
+    expect(lines(checkLogCorrelation(plan))).toEqual([`grafana/datasources.yaml: Loki derivedFields 'TraceID'.datasourceUid: must be the uid of a provisioned trace datasource (o11y-jaeger) (got "o11y-tempo")`]);
+  });
+
+  it("fails when traces → logs uses Grafana's line filter on the trace id (OTLP lines do not contain it) or maps service.name wrongly", () => {
+    const plan = editYaml(examplePlan('prod'), 'grafana/datasources.yaml', (t) => {
+      const back = t.datasources.find((d: Tree) => d.type === 'tempo').jsonData.tracesToLogsV2;
+      back.customQuery = false;
+      back.filterByTraceID = true;
+      back.tags = [{ key: 'service.name', value: 'service' }];
+    });
+    expect(lines(checkLogCorrelation(plan))).toEqual([
+      `grafana/datasources.yaml: Tempo jsonData.tracesToLogsV2.tags: must map service.name to 'service_name', the label Loki indexes it under (got ["service.name→service"])`,
+      `grafana/datasources.yaml: Tempo jsonData.tracesToLogsV2.query: must filter on 'trace_id' (structured metadata): a line filter on the trace id misses OTLP logs, whose lines do not contain it (got "(no custom query)")`,
+    ]);
+  });
+
+  it("fails when the collector's logs go anywhere but this stack's Loki OTLP endpoint", () => {
+    const plan = editYaml(examplePlan('staging'), 'otel-collector.yaml', (c) => (c.exporters['otlp_http/loki'].endpoint = 'http://elsewhere:3100/otlp'));
+    expect(lines(checkLogCorrelation(plan))).toEqual([
+      'otel-collector.yaml: exporters.otlp_http/loki.endpoint: must be this stack\'s Loki OTLP endpoint (http://loki.shop-staging.o11y.internal:3100/otlp) (got "http://elsewhere:3100/otlp")',
+    ]);
+  });
+
+  it('fails when Loki refuses structured metadata', () => {
+    const plan = editYaml(examplePlan('local'), 'loki.yaml', (l) => (l.limits_config.allow_structured_metadata = false));
+    expect(lines(checkLogCorrelation(plan))).toEqual([
+      "loki.yaml: limits_config.allow_structured_metadata: must not be false: Loki keeps an OTLP record's trace id as structured metadata (trace_id), and refuses OTLP logs without it (got false)",
+    ]);
+  });
+});
+
+describe("Loki's retention", () => {
+  it("fails when loki.yaml's retention is not the spec's, or the compactor does not apply it", () => {
+    const plan = editYaml(examplePlan('prod'), 'loki.yaml', (l) => {
+      l.limits_config.retention_period = '168h';
+      l.compactor.retention_enabled = false;
+    });
+    expect(lines(checkRetention(plan))).toEqual([
+      'loki.yaml: limits_config.retention_period: must equal logs.retention (720h) (got "168h")',
+      'loki.yaml: compactor.retention_enabled: must be true: only the compactor deletes logs older than logs.retention (got false)',
+    ]);
   });
 });

@@ -21,7 +21,7 @@ import { arr, obj, panelsOf, planOf, provisionedDashboards } from './support';
 const GRAFANA_PROVIDER_KEYS = ['name', 'type', 'orgId', 'folder', 'folderUid', 'editable', 'options', 'disableDeletion', 'updateIntervalSeconds', 'allowUiUpdates'];
 
 const TEMPO_UIDS = [DASHBOARD_UIDS.serviceOverview, DASHBOARD_UIDS.serviceGraph, DASHBOARD_UIDS.traces, DASHBOARD_UIDS.stackHealth];
-const JAEGER_UIDS = [DASHBOARD_UIDS.serviceGraph, DASHBOARD_UIDS.traces, DASHBOARD_UIDS.stackHealth];
+const JAEGER_UIDS = [DASHBOARD_UIDS.serviceOverview, DASHBOARD_UIDS.serviceGraph, DASHBOARD_UIDS.traces, DASHBOARD_UIDS.stackHealth];
 
 describe('dashboard provisioning', () => {
   it('renders a provider with only the keys Grafana reads, as a file provider that the UI cannot change', () => {

@@ -96,10 +96,12 @@ describe('dashboard queries', () => {
     expect(names.filter((n) => !emitted.has(n))).toEqual([]);
   });
 
-  it('the local-jaeger dashboards query no Tempo datasource and no span or service-graph metric', () => {
+  it("the local-jaeger dashboards query no Tempo datasource, and span metrics in the collector's names only", () => {
     const jaeger = ALL_DASHBOARDS.filter((d) => d.stack === 'local-jaeger');
     const uids = jaeger.flatMap((d) => panelsOf(d.json).flatMap((p) => [obj(p.datasource).uid, ...arr(p.targets).map((t) => obj(obj(t).datasource).uid)]));
-    expect(new Set(uids)).toEqual(new Set([DATASOURCE_UIDS.prometheus, DATASOURCE_UIDS.jaeger]));
-    expect(JSON.stringify(jaeger.map((d) => d.json))).not.toMatch(/traces_spanmetrics|traces_service_graph/);
+    expect(new Set(uids)).toEqual(new Set([DATASOURCE_UIDS.prometheus, DATASOURCE_UIDS.jaeger, DATASOURCE_UIDS.loki]));
+    const text = JSON.stringify(jaeger.map((d) => d.json));
+    expect(text).toMatch(/traces_spanmetrics_duration_seconds_bucket/);
+    expect(text).not.toMatch(/traces_spanmetrics_latency_bucket/);
   });
 });

@@ -137,7 +137,7 @@ describe('datasource uids', () => {
     expect(a.map((d) => d.uid)).toEqual(['o11y-prometheus', 'o11y-tempo']);
     expect(b.map((d) => d.uid)).toEqual(['o11y-prometheus', 'o11y-tempo']);
     expect(datasources(jaegerOptions).map((d) => d.uid)).toEqual(['o11y-prometheus', 'o11y-jaeger']);
-    expect(DATASOURCE_UIDS).toEqual({ prometheus: 'o11y-prometheus', tempo: 'o11y-tempo', jaeger: 'o11y-jaeger' });
+    expect(DATASOURCE_UIDS).toEqual({ prometheus: 'o11y-prometheus', tempo: 'o11y-tempo', jaeger: 'o11y-jaeger', loki: 'o11y-loki' });
   });
 
   it('make Prometheus the one default datasource', () => {
@@ -288,7 +288,41 @@ describe('the Jaeger variant', () => {
     expect(doc.datasources.map((d) => [d.type, d.uid])).toEqual([
       ['prometheus', 'o11y-prometheus'],
       ['jaeger', 'o11y-jaeger'],
+      ['loki', 'o11y-loki'],
     ]);
     expect(byType(doc.datasources, 'jaeger').jsonData).not.toHaveProperty('serviceMap');
+    // Jaeger links spans to their logs as Tempo does
+    expect(byType(doc.datasources, 'jaeger').jsonData).toHaveProperty('tracesToLogsV2.datasourceUid', 'o11y-loki');
+  });
+});
+
+describe('the Loki datasource and traces → logs', () => {
+  const withLoki = { ...tempoOptions, lokiUrl: 'http://loki:3100' };
+
+  it('links the trace_id field Loki keeps for OTLP records to the trace datasource, by uid', () => {
+    const loki = byType(datasources(withLoki), 'loki');
+    expect(loki).toMatchObject({ uid: 'o11y-loki', url: 'http://loki:3100', access: 'proxy', editable: false });
+    expect((loki.jsonData as { derivedFields: unknown[] }).derivedFields).toEqual([
+      { name: 'TraceID', matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: 'o11y-tempo', url: '$${__value.raw}', urlDisplayLabel: 'Trace in Tempo' },
+    ]);
+    expect((byType(datasources({ ...jaegerOptions, lokiUrl: 'http://loki:3100' }), 'loki').jsonData as { derivedFields: { datasourceUid: string }[] }).derivedFields[0].datasourceUid).toBe('o11y-jaeger');
+  });
+
+  it("opens a span's logs by service_name and trace_id, with $ escaped for Grafana's provisioning", () => {
+    expect(byType(datasources(withLoki), 'tempo').jsonData).toHaveProperty('tracesToLogsV2', {
+      datasourceUid: 'o11y-loki',
+      spanStartTimeShift: '-5m',
+      spanEndTimeShift: '5m',
+      tags: [{ key: 'service.name', value: 'service_name' }],
+      filterByTraceID: false,
+      filterBySpanID: false,
+      customQuery: true,
+      query: '{$${__tags}} | trace_id="$${__trace.traceId}"',
+    });
+  });
+
+  it('is absent, with no traces → logs link, when the stack has no Loki', () => {
+    expect(datasources(tempoOptions).map((d) => d.type)).not.toContain('loki');
+    expect(byType(datasources(tempoOptions), 'tempo').jsonData).not.toHaveProperty('tracesToLogsV2');
   });
 });

@@ -63,7 +63,7 @@ describe('the reference (contrib-components.yaml)', () => {
     expect(Object.keys(reference.tree.processors as Tree)).toEqual(expect.arrayContaining(['tail_sampling', 'memory_limiter', 'batch']));
     expect(Object.keys(reference.tree.connectors as Tree)).toEqual(expect.arrayContaining(['span_metrics', 'service_graph']));
     expect(Object.fromEntries(reference.deprecated.connectors)).toEqual({ spanmetrics: 'span_metrics', servicegraph: 'service_graph' });
-    expect(Object.fromEntries(reference.deprecated.exporters)).toEqual({ prometheusremotewrite: 'prometheus_remote_write', otlp: 'otlp_grpc' });
+    expect(Object.fromEntries(reference.deprecated.exporters)).toEqual({ prometheusremotewrite: 'prometheus_remote_write', otlp: 'otlp_grpc', otlphttp: 'otlp_http' });
     expect(reference.deprecated.processors.size).toBe(0);
   });
 

@@ -116,11 +116,14 @@ describe('renderOtelEnv for the example services', () => {
     expect(env).not.toHaveProperty('OTEL_EXPORTER_PROMETHEUS_PORT');
   });
 
-  it('exports metrics and logs over OTLP where the entry point takes them', () => {
+  it('exports metrics and logs over OTLP where the entry point takes them, unless the service is scraped', () => {
     const spec = resolveSpec(example, 'staging');
-    const env = renderOtelEnv(spec.services.find((s) => s.name === 'checkout')!, spec, { ...ENDPOINTS, signals: ['traces', 'metrics', 'logs'] });
+    const env = renderOtelEnv(spec.services.find((s) => s.name === 'catalog')!, spec, { ...ENDPOINTS, signals: ['traces', 'metrics', 'logs'] });
     expect([env.OTEL_METRICS_EXPORTER, env.OTEL_LOGS_EXPORTER]).toEqual(['otlp', 'otlp']);
     expect(env).not.toHaveProperty('OTEL_EXPORTER_PROMETHEUS_PORT');
+    // checkout declares metrics.port: Prometheus scrapes it there, so its SDK serves it (not OTLP too: no double counting)
+    const scraped = renderOtelEnv(spec.services.find((s) => s.name === 'checkout')!, spec, { ...ENDPOINTS, signals: ['traces', 'metrics', 'logs'] });
+    expect([scraped.OTEL_METRICS_EXPORTER, scraped.OTEL_EXPORTER_PROMETHEUS_PORT, scraped.OTEL_LOGS_EXPORTER]).toEqual(['prometheus', '9464', 'otlp']);
   });
 
   it('leaves a metrics endpoint on another path than /metrics to the service itself (no SDK exporter serves it)', () => {

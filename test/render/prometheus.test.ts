@@ -22,6 +22,7 @@ import { loadSpec } from '../../src/spec/load';
 import { resolveSpec } from '../../src/spec/resolve';
 import type { ResolvedSpec } from '../../src/spec/resolved';
 import { parse } from 'yaml';
+import { flagsFor242 } from '../support/prometheus-2-42';
 import { examplePlan, renderedFile } from '../support/plans';
 
 const EXAMPLE_FILE = join(__dirname, '..', '..', 'stacks', 'o11y.yaml');
@@ -56,7 +57,7 @@ function runPrometheus(flags: readonly string[]): { status: number | null; outpu
   const missingConfig = join(scratch, 'absent', 'prometheus.yml');
   const args = flags.map((f) => (f.startsWith('--config.file=') ? `--config.file=${missingConfig}` : f.startsWith('--storage.tsdb.path=') ? `--storage.tsdb.path=${join(scratch, 'data')}` : f));
   // the timeout only keeps a broken run from hanging the suite; nothing is timed
-  const r = spawnSync('prometheus', args, { encoding: 'utf8', timeout: 30_000, cwd: scratch });
+  const r = spawnSync('prometheus', flagsFor242(args), { encoding: 'utf8', timeout: 30_000, cwd: scratch });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -68,6 +69,7 @@ describe('prometheusFlags', () => {
       '--storage.tsdb.retention.time=2d',
       '--enable-feature=exemplar-storage',
       '--web.enable-remote-write-receiver',
+      '--web.enable-otlp-receiver',
       '--web.listen-address=0.0.0.0:9090',
     ]);
   });

@@ -1,7 +1,8 @@
 /**
  * Every rendered prometheus.yml, checked by Prometheus' own `promtool check config`
- * (Debian's 2.42, at /usr/bin). The renderer keeps to keys 2.42 knows, so this validates
- * exactly the file that is deployed.
+ * (Debian's 2.42, at /usr/bin). The renderer keeps to keys 2.42 knows apart from the 3.x-only
+ * `otlp:` block, which is removed by name here and checked by the deployed version's promtool in
+ * the live tests.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { parse, stringify } from 'yaml';
 import { defineStacks } from '../../stacks/stacks';
 import type { StackPlan } from '../../src/components/plan';
 import { EXAMPLE_STACKS, examplePlan, exampleSpec, renderedFile } from '../support/plans';
+import { configFor242 } from '../support/prometheus-2-42';
 import { at } from '../support/tempo-manifest';
 
 /** Debian's promtool; `O11Y_PROMTOOL` points elsewhere (e.g. to try the missing-tool failure). */
@@ -46,7 +48,8 @@ function checkConfig(name: string, content: string): PromtoolResult {
 
 describe('promtool check config', () => {
   it.each(EXAMPLE_STACKS)('accepts the rendered prometheus.yml of the %s stack', (stack) => {
-    const result = checkConfig(`${stack}.prometheus.yml`, renderedFile(examplePlan(stack), 'prometheus.yml'));
+    // without the 3.x-only `otlp:` block (live/validate.test.ts checks the whole file with 3.x's promtool)
+    const result = checkConfig(`${stack}.prometheus.yml`, configFor242(renderedFile(examplePlan(stack), 'prometheus.yml')));
     expect(result).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 

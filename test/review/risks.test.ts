@@ -1,3 +1,4 @@
+import { configRisks } from '../../src/review/config-risks';
 import { IMAGES } from '../../src/spec/defaults';
 import { removeTempDirs } from '../support/synth';
 import { editedCopy, editFile, editTerraform, exampleStacksWith, resourceNamed, reviewDirs, riskLines, synthExample } from './support';
@@ -58,6 +59,22 @@ describe('risk flags from changes to the spec', () => {
     expect(risksOf(head)).toEqual(['local-jaeger: metrics retention shortened: 15d → 1w', 'staging: metrics retention shortened: 15d → 1w']);
   });
 
+  it("a shortened logs retention is flagged with Loki's values, and the logs bucket's lifecycle with it", () => {
+    // local sets its own 2d, prod its own 30d: local-jaeger and staging inherit the base 7d
+    const head = synthExample({ spec: (s) => void (s.logs!.retention = '3d') });
+    expect(risksOf(head)).toEqual([
+      'local-jaeger: logs retention shortened: 168h → 72h',
+      'staging: logs retention shortened: 168h → 72h',
+      'staging: lifecycle expiration changed: aws_s3_bucket_lifecycle_configuration.logs_lifecycle_D0C871FB rule expiration-backstop: expiration[0].days 14 → 10',
+    ]);
+  });
+
+  it("a collector config that drops its logs pipeline is flagged: the services' logs then reach nothing", () => {
+    const pairs = new Map([['otel-collector.yaml', { base: { service: { pipelines: { traces: { receivers: ['otlp'] }, logs: { receivers: ['otlp'], exporters: ['otlp_http/loki'] } } } }, head: { service: { pipelines: { traces: { receivers: ['otlp'] } } } } }]]);
+    expect(configRisks('local', pairs as never).map((r) => r.line)).toEqual(["local: logs pipeline removed: otel-collector.yaml service.pipelines.logs no longer takes the services' OTLP logs"]);
+    expect(configRisks('local', new Map([['loki.yaml', { base: {}, head: undefined }]]) as never).map((r) => r.line)).toEqual(['local: logs pipeline removed: Loki is gone from the stack, with the logs it stored']);
+  });
+
   it('a lengthened retention raises no retention flag', () => {
     const head = synthExample({ spec: (s) => void (s.metrics!.retention = '21d') });
     expect(risksOf(head)).toEqual([]);
@@ -70,13 +87,16 @@ describe('risk flags from changes to the spec', () => {
 });
 
 describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () => {
-  it('a KMS key widens the Tempo task role and adds a KMS grant (IAM widened) and changes the bucket encryption', () => {
+  it("a KMS key widens Tempo's and Loki's task roles and adds their KMS grants (IAM widened) and changes both buckets' encryption", () => {
     const head = synthExample({ define: exampleStacksWith({ staging: { kmsKeyArn: KMS_KEY } }) });
-    expect(risksOf(head)).toEqual([
+    expect(risksOf(head).sort()).toEqual([
+      `staging: IAM widened: aws_iam_role_policy.loki_task-role_policy_93905D52: actions + kms:Decrypt, kms:GenerateDataKey; resources + ${KMS_KEY}`,
+      `staging: IAM widened: aws_kms_grant.loki-key-grant_BC443459 (new): actions + kms:Decrypt, kms:GenerateDataKey; resources + ${KMS_KEY}; principals + \${aws_iam_role.loki_task-role_1207BE56.arn}`,
+      `staging: bucket encryption changed: aws_s3_bucket_server_side_encryption_configuration.logs_encryption_22B51FEE: AES256 → aws:kms, key ${KMS_KEY}, bucket key`,
       `staging: IAM widened: aws_iam_role_policy.tempo_task-role_policy_4BA2618B: actions + kms:Decrypt, kms:GenerateDataKey; resources + ${KMS_KEY}`,
       `staging: IAM widened: aws_kms_grant.tempo-key-grant_1835B398 (new): actions + kms:Decrypt, kms:GenerateDataKey; resources + ${KMS_KEY}; principals + \${aws_iam_role.tempo_task-role_1E7583C3.arn}`,
       `staging: bucket encryption changed: aws_s3_bucket_server_side_encryption_configuration.traces_encryption_4DDD6E9D: AES256 → aws:kms, key ${KMS_KEY}, bucket key`,
-    ]);
+    ].sort());
   });
 
   it('new CIDR ranges for OTLP and Grafana open ports through security group ingress rules', () => {
@@ -94,10 +114,8 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
     expect(risksOf(head)).toEqual([
       // Tempo's traces live in its volume: switching the backend deletes them
       'local: stateful resource removed: docker_volume.tempo-tempo-data: Terraform deletes it and what it stores',
-      // 4317 and 4318 were published by Tempo already: only the UI is new on the host
+      // OTLP goes through the collector in both: only the UI is new on the host
       'local: port opened: component jaeger port 16686 (ui, audience humans)',
-      'local: port opened: component jaeger port 4317 (otlp-grpc, audience services)',
-      'local: port opened: component jaeger port 4318 (otlp-http, audience services)',
       'local: port opened: docker_container.jaeger publishes 127.0.0.1:16686/tcp',
       'local: exemplars turned off: grafana/datasources.yaml datasource Prometheus: exemplar link traceID removed',
     ]);

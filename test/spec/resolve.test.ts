@@ -57,6 +57,7 @@ describe('defaults', () => {
       // 14d, 1s, 15d, 15s
       tracing: { retentionHours: 336, slowerThanMs: 1000 },
       metrics: { retentionHours: 360, scrapeIntervalSeconds: 15 },
+      logs: { retentionHours: 168 },
     });
   });
 

@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { component, StackPlan } from '../../src/components/plan';
+import { configFor242, flagsFor242 } from './prometheus-2-42';
 import { renderedFile } from './plans';
 
 export const PROMETHEUS = process.env.O11Y_PROMETHEUS ?? '/usr/bin/prometheus';
@@ -81,11 +82,11 @@ export interface RunningPrometheus {
 export async function startPrometheus(plan: StackPlan, dir: string): Promise<RunningPrometheus> {
   if (!existsSync(PROMETHEUS)) throw new Error(MISSING_PROMETHEUS);
   const configFile = join(dir, 'prometheus.yml');
-  writeFileSync(configFile, renderedFile(plan, 'prometheus.yml'));
+  writeFileSync(configFile, configFor242(renderedFile(plan, 'prometheus.yml')));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const args = withFlag(
-    withFlag(withFlag(component(plan, 'prometheus')!.args, '--web.listen-address', `127.0.0.1:${port}`), '--storage.tsdb.path', join(dir, 'data')),
+    withFlag(withFlag(flagsFor242(component(plan, 'prometheus')!.args), '--web.listen-address', `127.0.0.1:${port}`), '--storage.tsdb.path', join(dir, 'data')),
     '--config.file',
     configFile,
   );

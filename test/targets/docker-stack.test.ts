@@ -102,8 +102,8 @@ describe('the local Docker stack (Tempo)', () => {
     }
   });
 
-  test('it runs Tempo, Prometheus and Grafana, one container each', () => {
-    expect(Object.keys(containers(localJson)).sort()).toEqual(['grafana', 'prometheus', 'tempo']);
+  test('it runs Tempo, the collector, Prometheus, Loki and Grafana, one container each', () => {
+    expect(Object.keys(containers(localJson)).sort()).toEqual(['grafana', 'loki', 'otel-collector', 'prometheus', 'tempo']);
   });
 
   test('every stateful component keeps its data directory on a named volume of its own', () => {
@@ -160,9 +160,12 @@ describe('the local Docker stack (Tempo)', () => {
     }
   });
 
-  test('every container has a health check', () => {
-    for (const c of Object.values({ ...containers(localJson), ...containers(jaegerJson) })) {
+  test("every container has a health check, but the collector's (its image has nothing to run one with: it is probed from outside)", () => {
+    const all = { ...containers(localJson), ...containers(jaegerJson) };
+    expect(all['otel-collector'].healthcheck).toBeUndefined();
+    for (const [name, c] of Object.entries(all).filter(([n]) => n !== 'otel-collector')) {
       const h = c.healthcheck;
+      expect([name, h === undefined]).toEqual([name, false]);
       expect(h).toBeDefined();
       expect(h!.test[0]).toBe('CMD');
       expect(h!.test.length).toBeGreaterThan(1);
@@ -280,18 +283,15 @@ describe('the local Docker stack (Tempo)', () => {
 
 describe('the local Docker stack with Jaeger', () => {
   test('it runs Jaeger instead of Tempo: no Tempo container, image or volume', () => {
-    expect(Object.keys(containers(jaegerJson)).sort()).toEqual(['grafana', 'jaeger', 'prometheus']);
+    expect(Object.keys(containers(jaegerJson)).sort()).toEqual(['grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus']);
     const images = Object.values(resourcesOf(jaegerJson, 'docker_image')).map((i) => i.name as string);
-    expect(images.sort()).toEqual([IMAGES.grafana, IMAGES.jaeger, IMAGES.prometheus].map((i) => `${i.repository}:${i.tag}`).sort());
+    expect(images.sort()).toEqual([IMAGES.grafana, IMAGES.jaeger, IMAGES.loki, IMAGES['otel-collector'], IMAGES.prometheus].map((i) => `${i.repository}:${i.tag}`).sort());
     expect(images.some((i) => i.startsWith(`${IMAGES.tempo.repository}:`))).toBe(false);
     expect(Object.values(resourcesOf(jaegerJson, 'docker_volume')).some((v) => String(v.name).includes('tempo'))).toBe(false);
     expect(Testing.synth(jaeger)).toHaveResourceWithProperties(Container, {
       name: 'shop-local-jaeger-jaeger',
-      ports: [
-        { internal: 4317, external: 4317, ip: '127.0.0.1', protocol: 'tcp' },
-        { internal: 4318, external: 4318, ip: '127.0.0.1', protocol: 'tcp' },
-        { internal: 16686, external: 16686, ip: '127.0.0.1', protocol: 'tcp' },
-      ],
+      // OTLP reaches Jaeger through the collector only: just the UI is published
+      ports: [{ internal: 16686, external: 16686, ip: '127.0.0.1', protocol: 'tcp' }],
     });
   });
 });
@@ -339,10 +339,10 @@ describe('the checks of the Docker stack', () => {
   test("a service's metrics port on an OTLP port is rejected, naming the component that publishes it", () => {
     const spec = withServices(exampleSpec(), { name: 'admin', metrics: { port: 4318 } });
     expect(constructionError(() => new DockerObservabilityStack(testApp(), 'local', { spec })).lines).toEqual([
-      "services.admin.metrics.port: is published by the stack's tempo on the host; pick another port (got 4318)",
+      "services.admin.metrics.port: is published by the stack's otel-collector on the host; pick another port (got 4318)",
     ]);
     expect(constructionError(() => new DockerObservabilityStack(testApp(), 'local-jaeger', { spec, traceBackend: 'jaeger' })).lines).toEqual([
-      "services.admin.metrics.port: is published by the stack's jaeger on the host; pick another port (got 4318)",
+      "services.admin.metrics.port: is published by the stack's otel-collector on the host; pick another port (got 4318)",
     ]);
   });
 

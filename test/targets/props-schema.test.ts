@@ -29,12 +29,12 @@ describe('AwsObservabilityStack props, checked at run time', () => {
   });
 
   it('refuses wrong types everywhere at once, nested ones with their path', () => {
-    const msg = awsError({ ...base(), privateSubnetIds: 'subnet-0123456789abcdef0', state: { bucket: 'b', lock: true }, sizing: { tempo: { cpu: '1024' }, loki: {} }, containerInsights: 'yes' });
+    const msg = awsError({ ...base(), privateSubnetIds: 'subnet-0123456789abcdef0', state: { bucket: 'b', lock: true }, sizing: { tempo: { cpu: '1024' }, mimir: {} }, containerInsights: 'yes' });
     expect(msg.split('\n').slice(1)).toEqual([
       "  - props.state.lock: unknown key; known keys: bucket, key, region, dynamodbTable (got true)",
       '  - props.privateSubnetIds: must be a list, not string (got "subnet-0123456789abcdef0")',
       '  - props.sizing.tempo.cpu: must be an integer, not string (got "1024")',
-      '  - props.sizing.loki: must be one of tempo, jaeger, prometheus, grafana, otel-collector (got "loki")',
+      '  - props.sizing.mimir: must be one of tempo, jaeger, prometheus, grafana, otel-collector, loki (got "mimir")',
       '  - props.containerInsights: must be true or false, not string (got "yes")',
     ]);
   });

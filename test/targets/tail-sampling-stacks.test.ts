@@ -133,20 +133,21 @@ describe('the local-jaeger stack with tail sampling on', () => {
     expect(checkDashboardMetrics(plan).map(formatIssue)).toEqual([]);
   });
 
-  it('has no overview dashboard without the collector (Jaeger alone computes no span metrics)', () => {
+  it('has the overview dashboard without tail sampling too: the collector every stack runs computes the span metrics', () => {
     const plain = exampleApp().stacks.get('local-jaeger')!.plan;
-    expect(plain.files.map((f) => f.output)).not.toContain('grafana/dashboards/o11y-service-overview.json');
+    expect(plain.files.map((f) => f.output)).toContain('grafana/dashboards/o11y-service-overview.json');
+    expect(plain.spec.tracing.tailSampling).toBeUndefined();
   });
 });
 
 describe('the compose export of the local stack with tail sampling on', () => {
   const compose = (plan: StackPlan): Tree => parse(renderCompose(plan, 'shop-local')) as Tree;
 
-  it('runs the collector with mem_limit at its sizing, no health check, after the trace store and Prometheus are healthy', () => {
+  it('runs the collector with mem_limit at its sizing, no health check, after the trace store, Prometheus and Loki are healthy', () => {
     const svc = compose(plans.get('local')!).services['otel-collector'];
     expect(svc).toMatchObject({ image: COLLECTOR_IMAGE, mem_limit: '1024m', ports: ['127.0.0.1:4317:4317', '127.0.0.1:4318:4318'] });
     expect(svc.healthcheck).toBeUndefined();
-    expect(svc.depends_on).toEqual({ tempo: { condition: 'service_healthy' }, prometheus: { condition: 'service_healthy' } });
+    expect(svc.depends_on).toEqual({ tempo: { condition: 'service_healthy' }, prometheus: { condition: 'service_healthy' }, loki: { condition: 'service_healthy' } });
     expect(compose(plans.get('local')!).services.tempo.ports).toBeUndefined();
   });
 
@@ -208,12 +209,13 @@ describe('the prod stack on AWS', () => {
     expect(toTempo.map((r) => [r.port, r.peer])).toEqual([[4317, sg('otel-collector')]]);
   });
 
-  it("lets the collector out to tempo:4317 and prometheus:9090 (and HTTPS for images and AWS APIs), nothing else", () => {
+  it("lets the collector out to tempo:4317, prometheus:9090 and loki:3100 (and HTTPS for images and AWS APIs), nothing else", () => {
     const out = rules('aws_vpc_security_group_egress_rule').filter((r) => r.sg === sg('otel-collector'));
     expect(out.map((r) => [r.port, r.peer]).sort()).toEqual(
       [
         [4317, sg('tempo')],
         [9090, sg('prometheus')],
+        [3100, sg('loki')],
         [443, '0.0.0.0/0'],
       ].sort(),
     );

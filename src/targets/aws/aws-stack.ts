@@ -32,6 +32,8 @@ import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName
 import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
 import { terraformLiteral } from '../terraform-literal';
 import { TracesBucket } from './traces-bucket';
+import { LogsBucket } from './logs-bucket';
+import { lokiStorageStatements } from './loki-task-role';
 import { validateAwsProps } from './validate-aws-props';
 
 export interface AwsStateBackendProps {
@@ -114,13 +116,23 @@ export interface AwsObservabilityStackProps {
    */
   readonly tracesBucket?: string;
   /**
+   * Bucket for Loki's chunks and index (S3 names are global: include an account or org marker).
+   * @default "<name>-<environment>-loki-logs"
+   */
+  readonly logsBucket?: string;
+  /**
+   * Days beyond `logs.retention` before the logs bucket's lifecycle deletes an object.
+   * @default 7
+   */
+  readonly logsExpirationMarginDays?: number;
+  /**
    * Bucket for the rendered configs the init containers fetch (never Tempo's bucket).
    * @default "<name>-<environment>-o11y-config"
    */
   readonly configBucket?: string;
   /**
-   * KMS key (a key ARN in the stack's region) for SSE-KMS on the traces bucket; Tempo's task
-   * role gets an IAM statement and a grant for it.
+   * KMS key (a key ARN in the stack's region) for SSE-KMS on the traces and logs buckets; Tempo's
+   * and Loki's task roles get an IAM statement and a grant for it.
    * @default - SSE-S3
    */
   readonly kmsKeyArn?: string;
@@ -202,18 +214,19 @@ export interface AwsObservabilityStackProps {
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 
 /** The names an AWS environment uses, with their defaults applied in one place. */
-export function awsNames(name: string, environment: string, props: Pick<AwsObservabilityStackProps, 'discoveryDomain' | 'tracesBucket' | 'configBucket'>) {
+export function awsNames(name: string, environment: string, props: Pick<AwsObservabilityStackProps, 'discoveryDomain' | 'tracesBucket' | 'logsBucket' | 'configBucket'>) {
   return {
     discoveryDomain: props.discoveryDomain ?? `${name}-${environment}.o11y.internal`,
     tracesBucket: props.tracesBucket ?? `${name}-${environment}-tempo-traces`,
+    logsBucket: props.logsBucket ?? `${name}-${environment}-loki-logs`,
     configBucket: props.configBucket ?? `${name}-${environment}-o11y-config`,
   };
 }
 
 /** The topology the stack renders its configs for (also what tests build plans from). */
-export function awsStackTopology(name: string, environment: string, props: Pick<AwsObservabilityStackProps, 'region' | 'discoveryDomain' | 'tracesBucket' | 'kmsKeyArn'>): Topology {
+export function awsStackTopology(name: string, environment: string, props: Pick<AwsObservabilityStackProps, 'region' | 'discoveryDomain' | 'tracesBucket' | 'logsBucket' | 'kmsKeyArn'>): Topology {
   const names = awsNames(name, environment, props);
-  return awsTopology({ region: props.region, discoveryDomain: names.discoveryDomain, tracesBucket: names.tracesBucket, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) });
+  return awsTopology({ region: props.region, discoveryDomain: names.discoveryDomain, tracesBucket: names.tracesBucket, logsBucket: names.logsBucket, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) });
 }
 
 /**
@@ -246,12 +259,13 @@ export class AwsObservabilityStack extends TerraformStack {
         if (!(e instanceof O11yValidationError)) throw e;
         issues.push(...e.issues);
       }
-      const { discoveryDomain: domain, tracesBucket: tracesBucketName, configBucket: configBucketName } = awsNames(spec?.name ?? props.spec.name, environment, props);
+      const { discoveryDomain: domain, tracesBucket: tracesBucketName, logsBucket: logsBucketName, configBucket: configBucketName } = awsNames(spec?.name ?? props.spec.name, environment, props);
       const plan = spec ? planStack(spec, awsStackTopology(spec.name, environment, props)) : undefined;
       issues.push(
         ...validateAwsProps(props, {
           spec,
           tracesBucket: tracesBucketName,
+          logsBucket: logsBucketName,
           configBucket: configBucketName,
           defaultSizing: plan ? Object.fromEntries(plan.components.map((c) => [c.name, c.resources])) : undefined,
         }),
@@ -311,6 +325,13 @@ export class AwsObservabilityStack extends TerraformStack {
         noncurrentVersionDays: props.tracesNoncurrentVersionDays,
         protect: props.protectData ?? true,
       });
+      const logs = new LogsBucket(this, 'logs', {
+        bucketName: logsBucketName,
+        retentionHours: resolved.logs.retentionHours,
+        expirationMarginDays: props.logsExpirationMarginDays,
+        kmsKeyArn: props.kmsKeyArn,
+        protect: props.protectData ?? true,
+      });
       // versioned, so a task definition names the exact config version it runs and a rollback finds it
       const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30, protect: props.protectData ?? true });
 
@@ -364,12 +385,13 @@ export class AwsObservabilityStack extends TerraformStack {
           configBucketArn: configBucket.bucket.arn,
           logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
           sizing: { cpu: override?.cpu ?? c.resources.cpu, memoryMiB: override?.memoryMiB ?? c.resources.memoryMiB },
-          taskStatements: c.name === 'tempo' ? tempoStorageStatements(traces.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
+          taskStatements: c.name === 'tempo' ? tempoStorageStatements(traces.bucket.arn, props.kmsKeyArn) : c.name === 'loki' ? lokiStorageStatements(logs.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
           secretArns,
           persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
           // the stores must not have two writers; the collector holds only in-flight traces, and a
           // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
-          singleWriter: c.name === 'tempo' || c.name === 'prometheus',
+          // (Loki: one compactor may apply retention, and two single binaries would each run one)
+          singleWriter: c.name === 'tempo' || c.name === 'prometheus' || c.name === 'loki',
           // behind its HTTPS balancer Grafana marks its cookies Secure and builds links to the https URL
           ...(c.name === 'grafana' && grafanaLb
             ? { loadBalancer: { targetGroupArn: grafanaLb.targetGroup.arn, containerPort: PORTS.grafana }, extraEnvironment: { GF_SECURITY_COOKIE_SECURE: 'true', GF_SERVER_ROOT_URL: `${grafanaLb.url}/` } }
@@ -383,6 +405,10 @@ export class AwsObservabilityStack extends TerraformStack {
       if (props.kmsKeyArn && services.tempo) {
         const grant = new TempoKeyGrant(this, 'tempo-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.tempo.taskRole.role.arn });
         services.tempo.service.node.addDependency(grant);
+      }
+      if (props.kmsKeyArn && services.loki) {
+        const grant = new TempoKeyGrant(this, 'loki-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.loki.taskRole.role.arn, name: 'loki-logs-bucket' });
+        services.loki.service.node.addDependency(grant);
       }
 
       const files: RenderedFile[] = [...stackPlan.files];
@@ -407,6 +433,7 @@ export class AwsObservabilityStack extends TerraformStack {
       });
       new TerraformOutput(this, 'secrets', { value: secretOutputs, description: 'Secrets Manager ARN per generated secret (aws secretsmanager get-secret-value --secret-id <arn>)' });
       new TerraformOutput(this, 'traces-bucket', { value: traces.bucket.bucket });
+      new TerraformOutput(this, 'logs-bucket', { value: logs.bucket.bucket });
       new TerraformOutput(this, 'config-bucket', { value: configBucket.bucket.bucket });
       new TerraformOutput(this, 'discovery-namespace-id', { value: discovery.namespace.id, description: `Cloud Map namespace ${domain}: register <service>.${domain} here to be scraped` });
       new TerraformOutput(this, 'cluster-name', { value: cluster.cluster.name });

@@ -25,10 +25,15 @@ export function tempoStorageStatements(bucketArn: string, kmsKeyArn?: string): P
 export interface TempoKeyGrantProps {
   readonly kmsKeyArn: string;
   readonly roleArn: string;
+  /**
+   * The grant's name.
+   * @default "tempo-traces-bucket"
+   */
+  readonly name?: string;
 }
 
 /**
- * A KMS grant for Tempo's task role. The IAM statement above is enough only when the key policy
+ * A KMS grant for Tempo's (or Loki's) task role. The IAM statement above is enough only when the key policy
  * delegates to IAM (the default key policy does); a grant also works with a key policy that
  * does not, so Tempo can use the key either way. Creating it needs kms:CreateGrant on the key.
  */
@@ -38,7 +43,7 @@ export class TempoKeyGrant extends Construct {
   constructor(scope: Construct, id: string, props: TempoKeyGrantProps) {
     super(scope, id);
     this.grant = new KmsGrant(this, 'grant', {
-      name: 'tempo-traces-bucket',
+      name: props.name ?? 'tempo-traces-bucket',
       keyId: props.kmsKeyArn,
       granteePrincipal: props.roleArn,
       operations: TEMPO_KMS_ACTIONS.map((a) => a.replace('kms:', '')),

@@ -55,6 +55,7 @@ export interface AwsValidationContext {
    */
   readonly spec?: ResolvedSpec;
   readonly tracesBucket: string;
+  readonly logsBucket: string;
   readonly configBucket: string;
   /**
    * Component name → its descriptor's sizing, before overrides.
@@ -78,7 +79,13 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
   // buckets
   for (const p of bucketNameProblems(ctx.tracesBucket)) issues.push(issue('tracesBucket', p, ctx.tracesBucket));
   for (const p of bucketNameProblems(ctx.configBucket)) issues.push(issue('configBucket', p, ctx.configBucket));
+  for (const p of bucketNameProblems(ctx.logsBucket)) issues.push(issue('logsBucket', p, ctx.logsBucket));
   if (ctx.tracesBucket === ctx.configBucket) issues.push(issue('configBucket', "must differ from tracesBucket: Tempo treats every top-level prefix of its bucket as a tenant", ctx.configBucket));
+  if (ctx.logsBucket === ctx.tracesBucket) issues.push(issue('logsBucket', "must differ from tracesBucket: Tempo treats every top-level prefix of its bucket as a tenant, and each store's lifecycle follows its own retention", ctx.logsBucket));
+  if (ctx.logsBucket === ctx.configBucket) issues.push(issue('logsBucket', "must differ from configBucket: the logs bucket expires objects after the logs retention", ctx.logsBucket));
+  if (props.logsExpirationMarginDays !== undefined && !(Number.isInteger(props.logsExpirationMarginDays) && props.logsExpirationMarginDays >= 1)) {
+    issues.push(issue('logsExpirationMarginDays', 'must be a whole number of days, at least 1: the lifecycle backstop must never delete logs Loki still keeps', props.logsExpirationMarginDays));
+  }
   if (props.tracesExpirationMarginDays !== undefined && !(Number.isInteger(props.tracesExpirationMarginDays) && props.tracesExpirationMarginDays >= 1)) {
     issues.push(issue('tracesExpirationMarginDays', 'must be a whole number of days, at least 1: the lifecycle backstop must never delete a block Tempo still keeps', props.tracesExpirationMarginDays));
   }

@@ -32,6 +32,7 @@ export const COLLECTOR_MODULES: Readonly<Record<CollectorKind, Readonly<Record<s
     otlp_grpc: `${CORE}/exporter/otlpexporter`,
     otlp_http: `${CORE}/exporter/otlphttpexporter`,
     debug: `${CORE}/exporter/debugexporter`,
+    file: `${CONTRIB}/exporter/fileexporter`,
     prometheus_remote_write: `${CONTRIB}/exporter/prometheusremotewriteexporter`,
     loadbalancing: `${CONTRIB}/exporter/loadbalancingexporter`,
   },

@@ -14,8 +14,15 @@ export function collectorConfigs(): { stack: string; yaml: string }[] {
   });
 }
 
+/**
+ * Test-only components, beside the rendered configs' own: the stand-in for Loki (AGPL, not
+ * built here) is a second instance of this build that takes OTLP logs on Loki's path and writes
+ * them, as OTLP JSON, to a file the test reads (test/live/support/loki-stand-in.ts).
+ */
+export const TEST_ONLY_COLLECTOR_TYPES = { receivers: [], processors: [], exporters: ['file'], connectors: [], extensions: [] };
+
 export function liveCollectorTypes() {
-  return unionTypes(collectorConfigs().map((c) => componentTypes(c.yaml)));
+  return unionTypes([...collectorConfigs().map((c) => componentTypes(c.yaml)), TEST_ONLY_COLLECTOR_TYPES]);
 }
 
 export function liveCollector(): CollectorBuild {
