@@ -191,7 +191,7 @@ async function runPoint(p: Point, telemetrygen: string, collectorBinary: string)
   const network = new LiveNetwork(join(runDir, 'logs'));
   let failed = true;
   try {
-    const stack = await startStack(plan, network, runDir, defaultBinaries(collectorBinary));
+    const stack = await startStack(plan, network, runDir, { ...defaultBinaries(), 'otel-collector': collectorBinary });
     const collector = stack.components['otel-collector']!;
     const pid = collector.process.child.pid!;
     // `ip netns exec` execs the command: the child's pid is the collector's

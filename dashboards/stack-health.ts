@@ -24,7 +24,7 @@ export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): das
     timeseriesPanel('Scrape duration', [promTarget('A', 'scrape_duration_seconds', { legend: '{{job}}' })], { unit: 's', width: 8, min: 0 }),
     timeseriesPanel('Samples per scrape', [promTarget('A', 'scrape_samples_scraped', { legend: '{{job}}' })], { unit: 'none', width: 8, min: 0 }),
   ]);
-  if (facts.spanMetrics?.source === 'otel-collector') d = collectorRows(d);
+  d = collectorRows(d, spec.tracing.tailSampling !== undefined);
   if (facts.traceBackend === 'tempo') {
     const generator = facts.spanMetrics?.source === 'tempo';
     d = withRow(d, new dashboard.RowBuilder('Tempo ingestion'), [
@@ -123,10 +123,10 @@ export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): das
   return finish(d.build());
 }
 
-/** The tail-sampling collector: spans in, what the policies keep, what reaches Tempo/Jaeger and Prometheus. */
-function collectorRows(d: dashboard.DashboardBuilder): dashboard.DashboardBuilder {
+/** The collector, the stack's OTLP entry point: spans, metric points and log records in and out; with tail sampling, its buffer and decisions. */
+function collectorRows(d: dashboard.DashboardBuilder, tail: boolean): dashboard.DashboardBuilder {
   const job = '{job="otel-collector"}';
-  return withRow(d, new dashboard.RowBuilder('Collector: tail sampling and span metrics'), [
+  const entry = [
     timeseriesPanel(
       'Spans received',
       [
@@ -138,19 +138,32 @@ function collectorRows(d: dashboard.DashboardBuilder): dashboard.DashboardBuilde
     timeseriesPanel(
       'Spans sent to the trace store',
       [
-        promTarget('A', `sum(${rate(`otelcol_exporter_sent_spans_total${job}`)})`, { legend: 'sent (kept by tail sampling)' }),
+        promTarget('A', `sum(${rate(`otelcol_exporter_sent_spans_total${job}`)})`, { legend: tail ? 'sent (kept by tail sampling)' : 'sent' }),
         promTarget('B', `sum(${rate(`otelcol_exporter_send_failed_spans_total${job}`)})`, { legend: 'failed' }),
       ],
-      { unit: 'cps', width: 8, min: 0, description: 'Sent ÷ accepted is the share of spans tail sampling keeps.' },
+      { unit: 'cps', width: 8, min: 0, description: tail ? 'Sent ÷ accepted is the share of spans tail sampling keeps.' : 'Every accepted span is forwarded.' },
     ),
     timeseriesPanel(
-      'Span metrics sent to Prometheus',
+      'Metric points sent to Prometheus',
       [
         promTarget('A', `sum(${rate(`otelcol_exporter_sent_metric_points_total${job}`)})`, { legend: 'points sent' }),
         promTarget('B', `sum(${rate(`otelcol_exporter_send_failed_metric_points_total${job}`)})`, { legend: 'points failed' }),
       ],
-      { unit: 'cps', width: 8, min: 0, description: 'Span metrics and service graph from every span, remote-written to Prometheus.' },
+      { unit: 'cps', width: 8, min: 0, description: "The services' OTLP metrics, and span metrics and the service graph where the collector computes them." },
     ),
+    timeseriesPanel(
+      'Log records to Loki',
+      [
+        promTarget('A', `sum(${rate(`otelcol_receiver_accepted_log_records_total${job}`)})`, { legend: 'accepted' }),
+        promTarget('B', `sum(${rate(`otelcol_exporter_sent_log_records_total${job}`)})`, { legend: 'sent' }),
+        promTarget('C', `sum(${rate(`otelcol_exporter_send_failed_log_records_total${job}`)})`, { legend: 'failed' }),
+      ],
+      { unit: 'cps', width: 8, min: 0, description: "The services' logs, with their trace ids, on their way to Loki." },
+    ),
+  ];
+  if (!tail) return withRow(d, new dashboard.RowBuilder('Collector: the OTLP entry point'), entry);
+  return withRow(d, new dashboard.RowBuilder('Collector: tail sampling and span metrics'), [
+    ...entry,
     timeseriesPanel(
       'Traces decided too early',
       [promTarget('A', `sum(${rate(`otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total${job}`)})`, { legend: 'evicted before their decision' })],

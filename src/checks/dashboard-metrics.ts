@@ -181,11 +181,20 @@ export const METRIC_FAMILIES = {
       'otelcol_exporter_send_failed_spans_total',
       'otelcol_exporter_sent_metric_points_total',
       'otelcol_exporter_send_failed_metric_points_total',
+      'otelcol_receiver_accepted_log_records_total',
+      'otelcol_exporter_sent_log_records_total',
+      'otelcol_exporter_send_failed_log_records_total',
+    ],
+    source: 'open-telemetry/opentelemetry-collector receiver/receiverhelper, exporter/exporterhelper (metadata.yaml); names as the real 0.159.0 collector exposes them (test/live)',
+  },
+  /** The tail_sampling processor's own telemetry: only where a pipeline runs the processor. */
+  collectorTailSampling: {
+    names: [
       'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total',
       'otelcol_processor_tail_sampling_sampling_traces_on_memory',
       'otelcol_processor_tail_sampling_sampling_decision_timer_latency_milliseconds_bucket',
     ],
-    source: 'open-telemetry/opentelemetry-collector receiver/receiverhelper, exporter/exporterhelper; contrib processor/tailsamplingprocessor (metadata.yaml); names as the real 0.159.0 collector exposes them (test/live)',
+    source: 'open-telemetry/opentelemetry-collector-contrib processor/tailsamplingprocessor (metadata.yaml); names as the real 0.159.0 collector exposes them (test/live)',
   },
 } as const satisfies Record<string, MetricFamily>;
 
@@ -247,6 +256,7 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
       pipelines.some((p) => arr(p.receivers).includes(connector) && arr(p.exporters).some((e) => REMOTE_WRITE_EXPORTER_TYPES.includes(componentType(e))));
     if (exported(COLLECTOR_NAMES.spanMetrics)) out.push('collectorSpanMetrics');
     if (exported(COLLECTOR_NAMES.serviceGraph)) out.push('collectorServiceGraph');
+    if (pipelines.some((p) => arr(p.processors).some((x) => componentType(x) === COLLECTOR_NAMES.tailSampling))) out.push('collectorTailSampling');
   }
   return out;
 }

@@ -40,8 +40,8 @@ describe('emittedFamilies (from the deployed configs)', () => {
     // the collector only forwards: Tempo's generator computes span metrics
     ['local', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'tempoGeneratorRemoteWrite', 'tempoSpanMetrics', 'tempoServiceGraphs', 'collectorSelf']],
     // tail sampling: span metrics and the service graph come from the collector, Tempo's generator is off
-    ['staging', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph']],
-    ['prod', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph']],
+    ['staging', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph', 'collectorTailSampling']],
+    ['prod', ['scrapeSeries', 'prometheusSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph', 'collectorTailSampling']],
     // Jaeger computes none: the collector does, from every span
     ['local-jaeger', ['scrapeSeries', 'prometheusSelf', 'jaegerSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph']],
   ] as const)('the %s stack emits %j', (stack, families) => {

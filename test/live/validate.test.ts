@@ -105,7 +105,7 @@ describe('each stack starts from its rendered files and reports healthy', () => 
     const runDir = mkdtempSync(join(dir, `${stack}-`));
     const network = new LiveNetwork(join(runDir, 'logs'));
     try {
-      const running = await startStack(plan, network, runDir, defaultBinaries(plan.components.some((c) => c.name === 'otel-collector') ? liveCollector().binary : undefined));
+      const running = await startStack(plan, network, runDir, defaultBinaries());
       const started = Object.keys(running.components).sort();
       const expected = plan.components.map((c) => c.name).filter((n) => n !== 'grafana').sort();
       expect(started).toEqual(expected);

@@ -348,3 +348,38 @@ describe('otelcolPipelineProblems (the checker itself)', () => {
     expect(otelcolPipelineProblems(cfg)).toEqual(["service.pipelines.traces/sampled.exporters: 'otlp_grpc/tempo' is neither a configured exporter nor a connector"]);
   });
 });
+
+describe.each([
+  ['local', 'tempo'],
+  ['local-jaeger', 'jaeger'],
+] as const)('the forwarding collector of %s (no tail sampling)', (stack, backend) => {
+  const cfg = collectorConfig(dockerPlan(spec, stack, backend));
+
+  it('has only key paths the reference knows, and every pipeline wired', () => {
+    expect(otelcolConfigProblems(cfg, reference)).toEqual([]);
+    expect(otelcolPipelineProblems(cfg)).toEqual([]);
+    expect(Object.keys(cfg.processors)).toEqual(['memory_limiter']);
+  });
+
+  it("takes all three signals over OTLP: traces to the trace store, the services' metrics to Prometheus's OTLP receiver, logs to Loki's", () => {
+    const p = cfg.service.pipelines;
+    expect(Object.keys(p).sort()).toEqual(backend === 'tempo' ? ['logs', 'metrics', 'traces'] : ['logs', 'metrics', 'metrics/spans', 'traces']);
+    for (const id of ['traces', 'metrics', 'logs']) expect([id, p[id].receivers, p[id].processors]).toEqual([id, ['otlp'], ['memory_limiter']]);
+    expect(cfg.exporters['otlp_grpc/traces'].endpoint).toBe(`${backend}:4317`);
+    expect(p.metrics.exporters).toEqual(['otlp_http/prometheus']);
+    expect(cfg.exporters['otlp_http/prometheus'].endpoint).toBe('http://prometheus:9090/api/v1/otlp');
+    expect(p.logs.exporters).toEqual(['otlp_http/loki']);
+    expect(cfg.exporters['otlp_http/loki'].endpoint).toBe('http://loki:3100/otlp');
+  });
+
+  it(backend === 'tempo' ? "computes no span metrics: Tempo's generator does" : 'computes span metrics and the service graph from every span: Jaeger computes none', () => {
+    const traces = cfg.service.pipelines.traces.exporters;
+    if (backend === 'tempo') {
+      expect(traces).toEqual(['otlp_grpc/traces']);
+      expect(cfg.connectors).toBeUndefined();
+    } else {
+      expect(traces).toEqual(['span_metrics', 'service_graph', 'otlp_grpc/traces']);
+      expect(cfg.service.pipelines['metrics/spans']).toEqual({ receivers: ['span_metrics', 'service_graph'], exporters: ['prometheus_remote_write'] });
+    }
+  });
+});

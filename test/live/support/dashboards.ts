@@ -76,6 +76,15 @@ export function unexpectedlyAbsent(outcomes: readonly QueryOutcome[]): string[] 
   return [...new Set(outcomes.flatMap((o) => o.absent))].filter(isExpected).sort();
 }
 
+/**
+ * Queries that must return data: their metrics are all present, and not all of them count
+ * refusals or failures (such a series may exist for another job, e.g. Jaeger's own collector
+ * telemetry, while this one has failed nothing and rightly returns no series).
+ */
+export function unexpectedlyEmpty(outcomes: readonly QueryOutcome[]): string[] {
+  return outcomes.filter((o) => o.absent.length === 0 && o.series === 0 && promqlMetricNames(o.expr).names.some(isExpected)).map((o) => `${o.where}: ${o.expr}`);
+}
+
 function isExpected(metric: string): boolean {
   return !metric.startsWith('tempo_') && !/_(refused|failed)_/.test(metric) && !/send_failed/.test(metric);
 }

@@ -1,8 +1,9 @@
 /**
  * Runs a plan's components as real processes, one network namespace each, with the rendered
  * files byte for byte at their container paths under a per-component root (only the paths in
- * the flags are prefixed with that root). Tempo and Grafana are AGPL and are not run: a real
- * Jaeger answers OTLP under Tempo's host name, rendered by our own Jaeger component.
+ * the flags are prefixed with that root). Tempo, Loki and Grafana are AGPL and are not run: a
+ * real Jaeger answers OTLP under Tempo's host name, rendered by our own Jaeger component, and a
+ * collector takes OTLP logs on Loki's port and path.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,13 +12,22 @@ import { jaegerComponent } from '../../../src/components/jaeger';
 import type { StackPlan } from '../../../src/components/plan';
 import { pollUntil } from '../../support/prometheus-harness';
 import { binary } from './binaries';
+import { liveCollector } from './live-plans';
+import { lokiStandIn } from './loki-stand-in';
 import type { Host, LiveNetwork, LiveProcess } from './netns';
 
 /** Components that run here, and the binary each runs. Tempo is stood in for, Grafana is not run. */
 export type Binaries = Partial<Record<ComponentName, string>>;
 
-export function defaultBinaries(collector?: string): Binaries {
-  return { prometheus: binary('prometheus', 'prometheus'), jaeger: binary('jaeger', 'jaeger'), ...(collector ? { 'otel-collector': collector } : {}) };
+/** Prometheus, Jaeger and the live collector build, which also stands in for Loki (see loki-stand-in.ts). */
+export function defaultBinaries(): Binaries {
+  const collector = liveCollector().binary;
+  return { prometheus: binary('prometheus', 'prometheus'), jaeger: binary('jaeger', 'jaeger'), 'otel-collector': collector, loki: collector };
+}
+
+/** Where the Loki stand-in of a stack started in `runDir` writes the log records it receives. */
+export function lokiReceivedFile(runDir: string): string {
+  return join(runDir, 'loki-received', 'logs.jsonl');
 }
 
 export interface RunningComponent {
@@ -86,6 +96,10 @@ export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: 
   const toRun: Component[] = [];
   for (const c of plan.components) {
     if (c.name === 'tempo') toRun.push({ ...jaegerComponent(true), name: 'tempo' } as Component);
+    else if (c.name === 'loki' && binaries.loki) {
+      mkdirSync(dirname(lokiReceivedFile(runDir)), { recursive: true });
+      toRun.push(lokiStandIn(lokiReceivedFile(runDir)));
+    }
     else if (binaries[c.name]) toRun.push(c);
   }
   const hosts = new Map<ComponentName, Host>();
