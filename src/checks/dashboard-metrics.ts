@@ -113,8 +113,11 @@ export const METRIC_FAMILIES = {
       'prometheus_tsdb_exemplar_out_of_order_exemplars_total',
       'prometheus_tsdb_exemplar_max_exemplars',
       'prometheus_http_requests_total',
+      'prometheus_config_last_reload_successful',
+      'prometheus_rule_evaluation_failures_total',
+      'prometheus_tsdb_compactions_failed_total',
     ],
-    source: 'prometheus/prometheus tsdb/exemplar.go, web/web.go',
+    source: 'prometheus/prometheus tsdb/exemplar.go, web/web.go, config reloader (cmd/prometheus/main.go), rules/group.go, tsdb/compact.go',
   },
   /**
    * Series Prometheus writes for every scrape target: prometheus.io docs
@@ -184,6 +187,8 @@ export const METRIC_FAMILIES = {
       'otelcol_receiver_accepted_log_records_total',
       'otelcol_exporter_sent_log_records_total',
       'otelcol_exporter_send_failed_log_records_total',
+      'otelcol_exporter_queue_size',
+      'otelcol_exporter_queue_capacity',
     ],
     source: 'open-telemetry/opentelemetry-collector receiver/receiverhelper, exporter/exporterhelper (metadata.yaml); names as the real 0.159.0 collector exposes them (test/live)',
   },

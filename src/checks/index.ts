@@ -2,6 +2,7 @@ import type { StackPlan } from '../components/plan';
 import { Issue, throwIfAny } from '../spec/issues';
 import { checkDashboardMetrics } from './dashboard-metrics';
 import { checkServiceEndpoints } from './endpoints';
+import { checkAlertRules } from './alert-rules';
 import { checkExemplarChain } from './exemplar-chain';
 import { checkLogCorrelation } from './log-correlation';
 import type { Exposure } from './exposure';
@@ -15,7 +16,7 @@ export { SAMPLING_SKEWS_SPAN_METRICS } from './sampling';
 
 /** Every cross-component rule of a placed stack. Empty when the pieces agree. */
 export function stackIssues(plan: StackPlan, exposures: readonly Exposure[], extra: readonly Issue[] = []): Issue[] {
-  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkLogCorrelation(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...checkScrapeJobs(plan), ...checkSignals(plan), ...extra];
+  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkLogCorrelation(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...checkScrapeJobs(plan), ...checkSignals(plan), ...checkAlertRules(plan), ...extra];
 }
 
 /** Throws one error naming the stack and listing every disagreement. */

@@ -1,5 +1,5 @@
 import { renderCollectorConfig } from '../render/otel-collector';
-import { spanMetricsSource } from '../render/span-metrics';
+import { spanMetricsBuckets, spanMetricsSource } from '../render/span-metrics';
 import { LOKI_OTLP_PATH } from '../render/loki';
 import { PROMETHEUS_OTLP_PATH, PROMETHEUS_REMOTE_WRITE_PATH } from '../render/prometheus';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
@@ -77,6 +77,7 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
     logsOtlpUrl: `http://${topology.hostOf('loki')}:${PORTS.loki}${LOKI_OTLP_PATH}`,
     numTraces: sizing.numTraces,
     flushIntervalSeconds: spec.metrics.scrapeIntervalSeconds,
+    latencyBucketsSeconds: spanMetricsBuckets(spec),
   });
   return {
     name: 'otel-collector',

@@ -2,7 +2,11 @@ import { prometheusFlags, renderPrometheusConfig, ScrapeTarget } from '../render
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
 import { IMAGES, PORTS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
-import type { Component } from './component';
+import type { Component, ComponentName, ConfigFile } from './component';
+import { renderSloRules, SLO_RULES_FILE } from '../render/slo-rules';
+import { renderStackAlerts, STACK_ALERTS_FILE } from '../render/stack-alerts';
+import { SPAN_METRICS, spanMetricsSource } from '../render/span-metrics';
+import { DASHBOARD_UIDS } from '../../dashboards/common';
 import type { Topology } from './topology';
 
 export const PROMETHEUS_CONFIG_PATH = '/etc/prometheus/prometheus.yml';
@@ -33,14 +37,33 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTar
   return [...stack, ...services];
 }
 
-export function prometheusComponent(spec: ResolvedSpec, topology: Topology): Component {
-  const config = renderPrometheusConfig(spec, { targets: scrapeTargets(spec, topology) });
+/** The rule files Prometheus loads (`rule_files` globs this folder). */
+export const PROMETHEUS_RULES_DIR = '/etc/prometheus/rules';
+
+/** SLO recording rules and burn-rate alerts (when a service has SLOs), and the stack's own alerts. */
+export function ruleFiles(spec: ResolvedSpec, topology: Topology, stack: readonly ComponentName[]): ConfigFile[] {
+  const spanMetrics = SPAN_METRICS[spanMetricsSource(spec, topology.traceBackend)];
+  const files: ConfigFile[] = [];
+  if (spec.services.some((s) => s.slos.length > 0)) {
+    const slos = renderSloRules(spec, { spanMetrics, traceSearchPath: (service) => `/d/${DASHBOARD_UIDS.traces}?var-service=${encodeURIComponent(service)}` });
+    files.push({ output: SLO_RULES_FILE, mountPath: `${PROMETHEUS_RULES_DIR}/slos.yml`, content: toYaml(slos, GENERATED_HEADER) });
+  }
+  files.push({ output: STACK_ALERTS_FILE, mountPath: `${PROMETHEUS_RULES_DIR}/stack.yml`, content: toYaml(renderStackAlerts(spec, stack), GENERATED_HEADER) });
+  return files;
+}
+
+/**
+ * @param stack the components of the stack, for the alerts on them
+ */
+export function prometheusComponent(spec: ResolvedSpec, topology: Topology, stack: readonly ComponentName[]): Component {
+  // relative to prometheus.yml (Prometheus resolves rule_files against the config file's folder)
+  const config = renderPrometheusConfig(spec, { targets: scrapeTargets(spec, topology), ruleFiles: ['rules/*.yml'] });
   return {
     name: 'prometheus',
     image: IMAGES.prometheus,
     args: prometheusFlags(spec, { config: PROMETHEUS_CONFIG_PATH, data: PROMETHEUS_DATA_DIR }),
     ports: [{ name: 'http', port: PORTS.prometheus, purpose: 'http', audience: 'humans' }],
-    files: [{ output: 'prometheus.yml', mountPath: PROMETHEUS_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
+    files: [{ output: 'prometheus.yml', mountPath: PROMETHEUS_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }, ...ruleFiles(spec, topology, stack)],
     env: {},
     secrets: [],
     // busybox image: wget is there, curl is not

@@ -72,6 +72,11 @@ export interface CollectorRenderOptions {
   readonly numTraces: number;
   /** How often the connectors emit their metrics, in seconds (the scrape interval). */
   readonly flushIntervalSeconds: number;
+  /**
+   * The latency histogram's bucket boundaries, in seconds.
+   * @default SPAN_METRICS_BUCKETS_SECONDS
+   */
+  readonly latencyBucketsSeconds?: readonly number[];
 }
 
 /**
@@ -91,7 +96,7 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
   const n = COLLECTOR_NAMES;
   const connectors = opts.spanMetrics || t !== undefined;
   const flush = `${opts.flushIntervalSeconds}s`;
-  const buckets = SPAN_METRICS_BUCKETS_SECONDS.map((b) => `${b}s`);
+  const buckets = (opts.latencyBucketsSeconds ?? SPAN_METRICS_BUCKETS_SECONDS).map((b) => `${b}s`);
   const processors: Record<string, unknown> = {
     // refuses data before the queues (and undecided traces) outgrow the container: 80 % of its cgroup limit, soft at 60 %
     [n.memoryLimiter]: { check_interval: '1s', limit_percentage: COLLECTOR_MEMORY_LIMIT_PERCENT, spike_limit_percentage: COLLECTOR_MEMORY_SPIKE_PERCENT },

@@ -27,6 +27,11 @@ export interface PrometheusRenderOptions {
    * @default 100000
    */
   readonly maxExemplars?: number;
+  /**
+   * Rule files (globs) Prometheus loads: recording rules and alerts.
+   * @default - none
+   */
+  readonly ruleFiles?: readonly string[];
 }
 
 export const DEFAULT_MAX_EXEMPLARS = 100_000;
@@ -67,6 +72,7 @@ export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRende
     },
     storage: { exemplars: { max_exemplars: opts.maxExemplars ?? DEFAULT_MAX_EXEMPLARS } },
     otlp: { promote_resource_attributes: [...PROMOTED_RESOURCE_ATTRIBUTES] },
+    ...(opts.ruleFiles && opts.ruleFiles.length > 0 ? { rule_files: [...opts.ruleFiles] } : {}),
     scrape_configs: opts.targets.map((t) => ({
       job_name: t.job,
       ...(t.path && t.path !== '/metrics' ? { metrics_path: t.path } : {}),

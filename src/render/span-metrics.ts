@@ -1,4 +1,5 @@
 import { OTEL_SDK_EXEMPLAR_LABEL, TEMPO_EXEMPLAR_LABEL } from '../spec/defaults';
+import { SPAN_METRICS_BUCKETS_SECONDS } from './otel-collector';
 import type { ResolvedSpec } from '../spec/resolved';
 
 /**
@@ -54,4 +55,13 @@ export const SPAN_METRICS: Readonly<Record<SpanMetricsSource, SpanMetricsSchema>
 export function spanMetricsSource(spec: ResolvedSpec, traceBackend: 'tempo' | 'jaeger'): SpanMetricsSource {
   if (spec.tracing.tailSampling) return 'otel-collector';
   return traceBackend === 'tempo' ? 'tempo' : 'otel-collector';
+}
+
+/**
+ * The latency histogram's bucket boundaries (seconds): Tempo's defaults plus every latency SLO
+ * threshold of the spec, so "requests at or under the threshold" is one bucket's count, exactly.
+ */
+export function spanMetricsBuckets(spec: ResolvedSpec): number[] {
+  const thresholds = spec.services.flatMap((s) => s.slos.flatMap((x) => (x.thresholdMs !== undefined ? [x.thresholdMs / 1000] : [])));
+  return [...new Set([...SPAN_METRICS_BUCKETS_SECONDS, ...thresholds])].sort((a, b) => a - b);
 }

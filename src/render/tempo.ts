@@ -1,6 +1,7 @@
 import { PORTS, TEMPO_EXEMPLAR_LABEL } from '../spec/defaults';
 import { goHours } from '../spec/duration';
 import type { ResolvedSpec } from '../spec/resolved';
+import { spanMetricsBuckets } from './span-metrics';
 
 export type TempoStorage =
   | { readonly kind: 'local'; readonly path: string }
@@ -82,6 +83,8 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
       ? {
           metrics_generator: {
             registry: { external_labels: { source: 'tempo', environment: spec.environment } },
+            // said explicitly, with every latency SLO threshold as a boundary
+            processor: { span_metrics: { histogram_buckets: spanMetricsBuckets(spec) } },
             storage: {
               path: `${d}/generator/wal`,
               remote_write: [{ url: opts.remoteWriteUrl, send_exemplars: true }],

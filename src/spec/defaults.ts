@@ -12,6 +12,14 @@ export const DEFAULT_SLOWER_THAN = '1s';
 export const DEFAULT_METRICS_RETENTION = '15d';
 export const DEFAULT_SCRAPE_INTERVAL = '15s';
 export const DEFAULT_LOGS_RETENTION = '7d';
+/**
+ * The SLO window: four whole weeks, so every window holds the same weekdays and weekends
+ * (30 days would not); the SRE workbook's burn-rate factors are made for a 30-day window and
+ * fit 28 days within 7 %.
+ */
+export const DEFAULT_SLO_WINDOW = '28d';
+export const MIN_SLO_WINDOW_HOURS = 7 * 24;
+export const MAX_SLO_WINDOW_HOURS = 90 * 24;
 export const DEFAULT_METRICS_PATH = '/metrics';
 export const DEFAULT_TAIL_SAMPLING_RATIO = 0.1;
 export const DEFAULT_DECISION_WAIT = '10s';

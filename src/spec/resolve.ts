@@ -1,6 +1,9 @@
 import {
   DEFAULT_METRICS_PATH,
   DEFAULT_LOGS_RETENTION,
+  DEFAULT_SLO_WINDOW,
+  MAX_SLO_WINDOW_HOURS,
+  MIN_SLO_WINDOW_HOURS,
   DEFAULT_METRICS_RETENTION,
   DEFAULT_PROPAGATORS,
   DEFAULT_PROTOCOL,
@@ -42,6 +45,7 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
       samplingRatio: o.sampling?.ratio ?? env.sampling?.ratio ?? s.sampling?.ratio ?? spec.sampling?.ratio ?? DEFAULT_SAMPLING_RATIO,
       ...(s.metrics ? { metrics: { port: s.metrics.port, path: s.metrics.path ?? DEFAULT_METRICS_PATH } } : {}),
       attributes: Object.fromEntries(Object.entries(attrs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      slos: (s.slos ?? []).map((x) => ({ indicator: x.name, objective: x.objective, ...(x.threshold !== undefined ? { thresholdMs: latencyMs(x.threshold) } : {}) })),
     };
   });
   const tracingRetention = env.tracing?.retention ?? spec.tracing?.retention ?? DEFAULT_TRACING_RETENTION;
@@ -64,9 +68,11 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
       scrapeIntervalSeconds: intervalSeconds(env.metrics?.scrapeInterval ?? spec.metrics?.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL),
     },
     logs: { retentionHours: durationHours(logsRetention) },
+    slo: { windowHours: durationHours(env.slo?.window ?? spec.slo?.window ?? DEFAULT_SLO_WINDOW) },
   };
   const where = (section: 'tracing' | 'metrics' | 'logs') => (env[section]?.retention ? `environments.${environment}.${section}.retention` : `${section}.retention`);
-  throwIfAny(`spec for environment '${environment}'`, resolvedRules(resolved, where('tracing'), where('metrics'), where('logs')));
+  const windowPath = env.slo?.window ? `environments.${environment}.slo.window` : 'slo.window';
+  throwIfAny(`spec for environment '${environment}'`, [...resolvedRules(resolved, where('tracing'), where('metrics'), where('logs')), ...sloWindowRules(resolved, windowPath)]);
   return resolved;
 }
 
@@ -80,6 +86,15 @@ function resolveTailSampling(t: TailSamplingSpec, present: boolean, slowerThanMs
     decisionWaitSeconds: intervalSeconds(t.decisionWait ?? DEFAULT_DECISION_WAIT),
     expectedSpansPerSecond: t.expectedSpansPerSecond ?? DEFAULT_EXPECTED_SPANS_PER_SECOND,
   };
+}
+
+/** The burn-rate alerts look back up to 3 days: a window must hold that several times over. */
+function sloWindowRules(r: ResolvedSpec, path: string): Issue[] {
+  const h = r.slo.windowHours;
+  if (h < MIN_SLO_WINDOW_HOURS || h > MAX_SLO_WINDOW_HOURS) {
+    return [issue(path, `must be between ${humanDuration(MIN_SLO_WINDOW_HOURS)} and ${humanDuration(MAX_SLO_WINDOW_HOURS)}: the burn-rate alerts look back up to 3d, and their factors are made for windows of weeks`, humanDuration(h))];
+  }
+  return [];
 }
 
 /** Rules on values that only exist once defaults and overrides are merged. */

@@ -1,4 +1,13 @@
-import type { OtlpProtocol, Propagator } from './types';
+import type { OtlpProtocol, Propagator, SloIndicator } from './types';
+
+/** One SLO of one service. */
+export interface ResolvedSlo {
+  readonly indicator: SloIndicator;
+  /** Percent of good requests, e.g. 99.9. */
+  readonly objective: number;
+  /** Latency SLOs: the threshold in milliseconds. */
+  readonly thresholdMs?: number;
+}
 
 /** One service as one environment sees it: every default filled in. */
 export interface ResolvedService {
@@ -10,6 +19,8 @@ export interface ResolvedService {
   readonly metrics?: { readonly port: number; readonly path: string };
   /** Extra resource attributes, sorted by key. */
   readonly attributes: Readonly<Record<string, string>>;
+  /** In the spec's order; empty when the service has none. */
+  readonly slos: readonly ResolvedSlo[];
 }
 
 /** The spec for one environment, with defaults and overrides applied. Renderers read only this. */
@@ -31,6 +42,10 @@ export interface ResolvedSpec {
   };
   readonly logs: {
     readonly retentionHours: number;
+  };
+  readonly slo: {
+    /** The SLO window every objective's error budget is counted over. */
+    readonly windowHours: number;
   };
 }
 

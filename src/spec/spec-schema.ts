@@ -3,7 +3,7 @@ import { MAX_DECISION_WAIT_SECONDS, MAX_EXPECTED_SPANS_PER_SECOND } from './defa
 import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, intervalSeconds, LATENCY_HINT, LATENCY_PATTERN } from './duration';
 import { issue, Issue } from './issues';
 import { bool, dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, required, Schema, str } from './schema-kit';
-import { ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS } from './types';
+import { ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS, SLO_INDICATORS } from './types';
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 export const NAME_HINT = "[a-z][a-z0-9-]* (a lowercase letter, then lowercase letters, digits or '-')";
@@ -52,6 +52,25 @@ const metrics = obj({
 const logs = obj({
   retention: optional(duration),
 });
+const sloSettings = obj({ window: optional(duration) });
+const slo = refine(
+  obj({
+    name: required(oneOf(SLO_INDICATORS)),
+    objective: required(num({ min: 90, max: 99.999 })),
+    threshold: optional(latency),
+  }),
+  (v, path, issues) => {
+    if (v.name === 'latency' && v.threshold === undefined) issues.push(issue(`${path}.threshold`, 'is required for a latency SLO: the longest a good request may take, like 300ms'));
+    if (v.name === 'availability' && v.threshold !== undefined) issues.push(issue(`${path}.threshold`, 'applies to latency SLOs only', v.threshold));
+  },
+);
+const slos = refine(list(slo, { itemsHint: 'SLO' }), (v, path, issues) => {
+  const seen = new Set<string>();
+  v.forEach((x, i) => {
+    if (seen.has(x.name)) issues.push(issue(`${path}[${i}].name`, `duplicates another ${x.name} SLO of this service: one per indicator`, x.name));
+    seen.add(x.name);
+  });
+});
 
 const service = obj({
   name: required(name(63)),
@@ -66,6 +85,7 @@ const service = obj({
     }),
   ),
   attributes: optional(attributes),
+  slos: optional(slos),
 });
 
 const serviceOverride = obj({ sampling: optional(sampling), attributes: optional(attributes) });
@@ -75,6 +95,7 @@ const environment = obj({
   tracing: optional(tracing),
   metrics: optional(metrics),
   logs: optional(logs),
+  slo: optional(sloSettings),
   services: optional(dict(name(63), serviceOverride)),
 });
 
@@ -86,6 +107,7 @@ const baseSchema = obj({
   tracing: optional(tracing),
   metrics: optional(metrics),
   logs: optional(logs),
+  slo: optional(sloSettings),
   environments: optional(dict(name(32), environment)),
 });
 

@@ -24,6 +24,8 @@ export interface ObservabilitySpec {
   readonly metrics?: MetricsSpec;
   /** Log storage settings (Loki). */
   readonly logs?: LogsSpec;
+  /** SLO settings shared by every service's `slos`. */
+  readonly slo?: SloSettingsSpec;
   /**
    * Per-environment overrides, keyed by stack name (`local`, `local-jaeger`, `staging`, `prod`).
    * An environment's values win over the base spec; see {@link EnvironmentOverride}.
@@ -71,6 +73,41 @@ export interface ServiceSpec {
    * @default {}
    */
   readonly attributes?: Readonly<Record<string, string>>;
+  /**
+   * Service level objectives on the service's incoming requests (server and consumer spans),
+   * measured from the stack's span metrics: at most one `availability` and one `latency`.
+   * @default [] (no SLO, no burn-rate alerts)
+   */
+  readonly slos?: readonly SloSpec[];
+}
+
+/** What an SLO measures, from the span metrics of the service's server and consumer spans. */
+export type SloIndicator = 'availability' | 'latency';
+export const SLO_INDICATORS = ['availability', 'latency'] as const;
+
+export interface SloSpec {
+  /**
+   * `availability`: the share of requests whose span is not an error; `latency`: the share of
+   * requests that took at most `threshold`.
+   */
+  readonly name: SloIndicator;
+  /** The target share, in percent, at least 90 and below 100 (`99.9`). */
+  readonly objective: number;
+  /**
+   * `latency` only: the longest a good request may take (`300ms`, `1s`). It becomes a histogram
+   * bucket boundary of the span metrics.
+   * @default - none (required for latency)
+   */
+  readonly threshold?: string;
+}
+
+export interface SloSettingsSpec {
+  /**
+   * The SLO window: the error budget is (100 − objective) % of the requests in this window
+   * (h, d or w). Burn rates are relative to it.
+   * @default "28d"
+   */
+  readonly window?: string;
 }
 
 export interface SamplingSpec {
@@ -192,6 +229,8 @@ export interface EnvironmentOverride {
   readonly metrics?: MetricsSpec;
   /** @default - the base spec's logs settings */
   readonly logs?: LogsSpec;
+  /** @default - the base spec's SLO settings */
+  readonly slo?: SloSettingsSpec;
   /**
    * Per-service overrides in this environment, keyed by service name.
    * @default {}

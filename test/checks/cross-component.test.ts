@@ -1,6 +1,7 @@
 import { parse, stringify } from 'yaml';
 import { stackIssues } from '../../src/checks';
 import { checkServiceEndpoints } from '../../src/checks/endpoints';
+import { checkAlertRules } from '../../src/checks/alert-rules';
 import { checkExemplarChain } from '../../src/checks/exemplar-chain';
 import { checkLogCorrelation } from '../../src/checks/log-correlation';
 import { checkRetention } from '../../src/checks/retention';
@@ -275,5 +276,23 @@ describe("Loki's retention", () => {
       'loki.yaml: limits_config.retention_period: must equal logs.retention (720h) (got "168h")',
       'loki.yaml: compactor.retention_enabled: must be true: only the compactor deletes logs older than logs.retention (got false)',
     ]);
+  });
+});
+
+describe('the alert rules can fire', () => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('%s: every rule reads metrics the stack emits, and every latency threshold is a bucket', (stack) => {
+    expect(lines(checkAlertRules(examplePlan(stack)))).toEqual([]);
+  });
+
+  it('fails for an alert over a metric no component emits', () => {
+    const plan = editYaml(examplePlan('staging'), 'prometheus/rules/stack.yml', (r) => (r.groups[0].rules[0].expr = 'sum(rate(otelcol_receiver_refused_spanz_total[5m])) > 0'));
+    expect(lines(checkAlertRules(plan))).toEqual([
+      `prometheus/rules/stack.yml: stack-otel-collector/CollectorRefusingSpans: reads metric 'otelcol_receiver_refused_spanz_total', which no component of this stack emits: it can never fire (got "sum(rate(otelcol_receiver_refused_spanz_total[5m])) > 0")`,
+    ]);
+  });
+
+  it("fails when a latency threshold is not a bucket of the span metrics as deployed (Tempo's generator)", () => {
+    const plan = editYaml(examplePlan('local'), 'tempo.yaml', (t) => (t.metrics_generator.processor.span_metrics.histogram_buckets = [0.1, 0.25, 0.5, 1]));
+    expect(lines(checkAlertRules(plan))).toEqual([`services.checkout.slos[1].threshold: must be a bucket boundary of the span metrics as deployed (0.1, 0.25, 0.5, 1 s): the SLI counts the requests in the bucket le="0.3" (got "300ms")`]);
   });
 });

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRIC_FAMILIES } from '../../src/checks/dashboard-metrics';
 import { EXEMPLAR_STORAGE_FLAG, REMOTE_WRITE_RECEIVER_FLAG } from '../../src/render/prometheus';
+import { STACK_ALERTS_FILE } from '../../src/render/stack-alerts';
+import { examplePlan, renderedFile } from '../support/plans';
 
 const PROMETHEUS = process.env.O11Y_PROMETHEUS ?? '/usr/bin/prometheus';
 const MISSING_PROMETHEUS = `${PROMETHEUS} is missing: install Debian's Prometheus with \`apt-get install prometheus\` (CI's .ci/run does)`;
@@ -33,7 +35,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'o11y-prom-self-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  writeFileSync(join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`);
+  // the stack's own alert rules, loaded as the stack loads them: rule-evaluation series exist per rule group
+  writeFileSync(join(dir, 'stack.yml'), renderedFile(examplePlan('staging'), STACK_ALERTS_FILE));
+  writeFileSync(join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s, evaluation_interval: 1s }\nrule_files: ['${join(dir, 'stack.yml')}']\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`);
   prom = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, EXEMPLAR_STORAGE_FLAG, REMOTE_WRITE_RECEIVER_FLAG], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -35,7 +35,7 @@ async function check(file: string, env: Record<string, string>): Promise<{ ok: b
 describe('the compose export', () => {
   it.each([['local'], ['local-jaeger']])('of %s is valid Compose for the Compose project\'s own loader', async (stack) => {
     const r = await check(exported(stack), { GRAFANA_ADMIN_PASSWORD: 'not-a-secret' });
-    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(3 services\)\n$/) });
+    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(5 services\)\n$/) });
   });
 
   it('refuses to run without the Grafana admin password in the environment', async () => {

@@ -112,6 +112,28 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
     expect(withData.length).toBeGreaterThan(10);
   });
 
+  it("fires checkout's SLO alerts in the real Prometheus from the collector's span metrics: 5 % errors page (99.9 %), 3 % slow only ticket (99 % under 300 ms)", async () => {
+    // rate() sees increases between samples: the first burst was counted before the series'
+    // first sample, so a second one (5 errors and 3 slow of 100) follows a flush later, as
+    // continuous traffic would
+    await new Promise((r) => setTimeout(r, (plan.spec.metrics.scrapeIntervalSeconds + 5) * 1000));
+    // a second instance of checkout: its own metrics port is taken by the first, and only its spans matter here
+    const env = fileContent(plan, 'otel/checkout.env')!.replace(/^OTEL_METRICS_EXPORTER=.*$/m, 'OTEL_METRICS_EXPORTER=none');
+    const second = await startService(network, stack.servicesHost, 'go', env, { traces: 100, errors: 5, slow: 3, slowMs: MIX.slowMs });
+    type Alert = { labels: Record<string, string>; state: string };
+    const firing = await pollUntil('the page and the latency ticket fire', 120_000, async () => {
+      const res = (await (await fetch(`${stack.components.prometheus!.url(PORTS.prometheus)}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } };
+      const mine = res.data.alerts.filter((a) => a.labels.service === 'checkout' && a.state === 'firing').map((a) => `${a.labels.alertname} ${a.labels.slo} ${a.labels.severity}`).sort();
+      if (mine.includes('SLOBurnRatePage availability page') && mine.includes('SLOBurnRateTicket latency ticket')) return { value: mine, seen: 'fired' };
+      const sli = await promQuery('slo:sli_error:ratio_rate5m{service="checkout"}');
+      return { seen: `${mine.join(', ') || 'none firing'}; error ratio (5m): ${sli.map((r) => `${r.metric.slo}=${r.value[1]}`).join(' ')}` };
+    });
+    await network.stop(second.process);
+    process.stdout.write(`slo alerts firing for checkout: ${firing.join('; ')}\n`);
+    expect(firing).toEqual(['SLOBurnRatePage availability page', 'SLOBurnRateTicket availability ticket', 'SLOBurnRateTicket latency ticket']);
+    expect(second.exportErrors()).toEqual([]);
+  });
+
   it('the SDK reported no export error', async () => {
     await network.stop(service.process);
     expect(service.exportErrors()).toEqual([]);

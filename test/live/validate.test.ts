@@ -56,8 +56,8 @@ describe('the binaries are the deployed versions', () => {
 describe('every rendered config passes the real binary', () => {
   const collectors = collectorConfigs();
 
-  it('has collector configs to check (staging and prod sample at the tail)', () => {
-    expect(collectors.map((c) => c.stack)).toEqual(['staging', 'prod']);
+  it('has collector configs to check: every stack runs one', () => {
+    expect(collectors.map((c) => c.stack)).toEqual(['local', 'local-jaeger', 'staging', 'prod']);
   });
 
   it.each(collectors.map((c) => [c.stack, c.yaml]))('the collector built for the stacks has every component %s names', async (_stack, yaml) => {
@@ -74,7 +74,7 @@ describe('every rendered config passes the real binary', () => {
   });
 
   it('otelcol validate refuses a config that names a component the build lacks (the check can fail)', async () => {
-    const yaml = collectors[0].yaml.replace('tail_sampling:', 'tail_samplingx:').replace('- tail_sampling', '- tail_samplingx');
+    const yaml = collectors.find((c) => c.stack === 'staging')!.yaml.replace('tail_sampling:', 'tail_samplingx:').replace('- tail_sampling', '- tail_samplingx');
     await expect(runTool(liveCollector().binary, ['validate', `--config=${fileOf('broken', 'otel-collector.yaml', yaml)}`])).rejects.toThrow(/tail_samplingx/);
   });
 

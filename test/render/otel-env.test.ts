@@ -237,6 +237,7 @@ describe('OTEL_RESOURCE_ATTRIBUTES encoding', () => {
       protocol: 'grpc',
       samplingRatio: 0.5,
       attributes: { 'app.tier': '50% web', owner: 'José Müller', region: 'eu,west=1', note: ' spaced ' },
+      slos: [],
     };
     const spec = resolveSpec({ name: 'shop', services: [{ name: 'checkout' }] }, 'prod') as ResolvedSpec;
     const env = renderOtelEnv(service, { ...spec, environment: 'pré prod' }, ENDPOINTS);

@@ -52,18 +52,20 @@ describe('defaults', () => {
     expect(r).toEqual({
       name: 'shop',
       environment: 'local',
-      services: [{ name: 'checkout', protocol: 'http/protobuf', samplingRatio: 1, metrics: { port: 9464, path: '/metrics' }, attributes: {} }],
+      services: [{ name: 'checkout', protocol: 'http/protobuf', samplingRatio: 1, metrics: { port: 9464, path: '/metrics' }, attributes: {}, slos: [] }],
       propagators: ['tracecontext', 'baggage'],
       // 14d, 1s, 15d, 15s
       tracing: { retentionHours: 336, slowerThanMs: 1000 },
       metrics: { retentionHours: 360, scrapeIntervalSeconds: 15 },
       logs: { retentionHours: 168 },
+      // 28d
+      slo: { windowHours: 672 },
     });
   });
 
   it('leave out what has no default: version, namespace and metrics', () => {
     const [s] = resolveSpec(minimal, 'local').services;
-    expect(Object.keys(s).sort()).toEqual(['attributes', 'name', 'protocol', 'samplingRatio']);
+    expect(Object.keys(s).sort()).toEqual(['attributes', 'name', 'protocol', 'samplingRatio', 'slos']);
   });
 
   it('are copied, so a caller cannot change the defaults through a resolved spec', () => {

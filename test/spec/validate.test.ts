@@ -10,7 +10,7 @@ import { specIssues, validateSpec } from '../../src/spec/validate';
 import { parse } from 'yaml';
 
 const NAME_RULE = "[a-z][a-z0-9-]* (a lowercase letter, then lowercase letters, digits or '-')";
-const TOP_KEYS = 'name, services, sampling, propagators, tracing, metrics, logs, environments';
+const TOP_KEYS = 'name, services, sampling, propagators, tracing, metrics, logs, slo, environments';
 const PROPAGATOR_LIST = 'tracecontext, baggage, b3, b3multi, jaeger, xray, ottrace';
 const ATTRIBUTE_KEY_RULE = "an attribute key like team or app.tier (letters, digits, '_', '.', '-')";
 const RESERVED_MESSAGE = 'is set by o11y-stack itself (from the service name, version, namespace and environment); remove it';
@@ -424,5 +424,31 @@ describe('the error', () => {
       'services[1].name: duplicates services[0].name (got "a")',
       'environments.prod.services.b: names no service in services (known: a) (got "b")',
     ]);
+  });
+});
+
+describe('SLOs', () => {
+  const withSlos = (slos: unknown) => ({ name: 'shop', services: [{ name: 'checkout', slos }] });
+
+  it('accept an availability and a latency SLO, and resolve the window (28d by default, overridable per environment)', () => {
+    const spec = { ...withSlos([{ name: 'availability', objective: 99.9 }, { name: 'latency', objective: 99, threshold: '300ms' }]), environments: { prod: { slo: { window: '30d' } } } };
+    expect(resolveSpec(spec as never, 'staging').services[0].slos).toEqual([{ indicator: 'availability', objective: 99.9 }, { indicator: 'latency', objective: 99, thresholdMs: 300 }]);
+    expect(resolveSpec(spec as never, 'staging').slo).toEqual({ windowHours: 672 });
+    expect(resolveSpec(spec as never, 'prod').slo).toEqual({ windowHours: 720 });
+  });
+
+  it('report every problem of an SLO list with its path', () => {
+    expect(problems(withSlos([{ name: 'latency', objective: 99 }, { name: 'availability', objective: 100, threshold: '1s' }, { name: 'latency', objective: 80, threshold: '300ms' }, { name: 'uptime', objective: 99 }]))).toEqual([
+      'services[0].slos[0].threshold: is required for a latency SLO: the longest a good request may take, like 300ms',
+      'services[0].slos[1].objective: must be between 90 and 99.999 (got 100)',
+      'services[0].slos[2].objective: must be between 90 and 99.999 (got 80)',
+      "services[0].slos[3].name: must be one of availability, latency (got \"uptime\")",
+    ]);
+  });
+
+  it('refuse a window the burn-rate alerts cannot use', () => {
+    expect(() => resolveSpec({ ...withSlos([{ name: 'availability', objective: 99 }]), slo: { window: '2d' } } as never, 'staging')).toThrow(
+      'slo.window: must be between 1w and 90d: the burn-rate alerts look back up to 3d, and their factors are made for windows of weeks (got "2d")',
+    );
   });
 });

@@ -1,0 +1,99 @@
+import type { ResolvedSlo, ResolvedSpec } from '../spec/resolved';
+import { humanDuration } from '../spec/duration';
+import type { SpanMetricsSchema } from './span-metrics';
+
+/**
+ * Multi-window, multi-burn-rate alerts (Google SRE workbook, "Alerting on SLOs", table 5-8):
+ * an alert fires when the error budget burns `factor` times too fast over both a long window
+ * (it matters) and a short one (it is still happening, so the alert resets soon after a fix).
+ * The factors are the workbook's for a 30-day window; over the default 28 days a page at 14.4×
+ * for 1 h spends 2.1 % of the budget instead of 2 %.
+ */
+export const BURN_RATE_ALERTS = [
+  { severity: 'page', long: '1h', short: '5m', factor: 14.4 },
+  { severity: 'page', long: '6h', short: '30m', factor: 6 },
+  { severity: 'ticket', long: '1d', short: '2h', factor: 3 },
+  { severity: 'ticket', long: '3d', short: '6h', factor: 1 },
+] as const;
+
+/** Every window a burn-rate alert reads, shortest first: one recording rule each. */
+export const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+
+/** The recorded error ratio of an SLI over a window: `slo:sli_error:ratio_rate1h{service, slo}`. */
+export function sliErrorRecord(window: string): string {
+  return `slo:sli_error:ratio_rate${window}`;
+}
+
+/** The label value Prometheus gives a bucket boundary (Go's shortest float formatting, as the remote-write exporters write it). */
+export function leLabel(seconds: number): string {
+  return String(seconds);
+}
+
+export const SLO_RULES_FILE = 'prometheus/rules/slos.yml';
+
+export interface SloRulesOptions {
+  /** The span metrics Prometheus holds, in the names of their source. */
+  readonly spanMetrics: SpanMetricsSchema;
+  /** Where a firing alert points people: the trace search of the failing service (a Grafana path). */
+  readonly traceSearchPath: (service: string) => string;
+  /** @default "https://sre.google/workbook/alerting-on-slos/" */
+  readonly runbookUrl?: string;
+}
+
+export const DEFAULT_SLO_RUNBOOK = 'https://sre.google/workbook/alerting-on-slos/';
+
+/**
+ * `prometheus/rules/slos.yml`: per service and SLO, the SLI's error ratio recorded over every
+ * window the alerts read, and the page and ticket alerts. The SLI counts the service's incoming
+ * requests (server and consumer spans) in the span metrics the stack really produces: errors are
+ * spans with status ERROR; slow ones are those above the latency threshold's bucket.
+ */
+export function renderSloRules(spec: ResolvedSpec, opts: SloRulesOptions): Record<string, unknown> {
+  const m = opts.spanMetrics;
+  const groups = spec.services.flatMap((s) =>
+    s.slos.map((slo) => ({
+      name: `slo-${s.name}-${slo.indicator}`,
+      rules: [
+        ...SLI_WINDOWS.map((w) => ({ record: sliErrorRecord(w), expr: sliErrorExpr(m, s.name, slo, w), labels: { service: s.name, slo: slo.indicator } })),
+        ...alerts(spec, s.name, slo, opts),
+      ],
+    })),
+  );
+  return { groups };
+}
+
+function sliErrorExpr(m: SpanMetricsSchema, service: string, slo: ResolvedSlo, window: string): string {
+  const sel = (extra: string) => `{${[`${m.serviceLabel}="${service}"`, 'span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"', extra].filter(Boolean).join(', ')}}`;
+  if (slo.indicator === 'availability') {
+    return `sum(rate(${m.calls}${sel('status_code="STATUS_CODE_ERROR"')}[${window}])) / sum(rate(${m.calls}${sel('')}[${window}]))`;
+  }
+  const le = leLabel(slo.thresholdMs! / 1000);
+  // requests above the threshold: all (le="+Inf") minus those at or under it
+  return `1 - sum(rate(${m.latencyBucket}${sel(`le="${le}"`)}[${window}])) / sum(rate(${m.latencyBucket}${sel('le="+Inf"')}[${window}]))`;
+}
+
+function alerts(spec: ResolvedSpec, service: string, slo: ResolvedSlo, opts: SloRulesOptions): Record<string, unknown>[] {
+  const budget = round((100 - slo.objective) / 100);
+  const what = slo.indicator === 'availability' ? `${slo.objective}% of requests succeed` : `${slo.objective}% of requests take at most ${slo.thresholdMs}ms`;
+  const sel = `{service="${service}", slo="${slo.indicator}"}`;
+  return (['page', 'ticket'] as const).map((severity) => {
+    const pairs = BURN_RATE_ALERTS.filter((a) => a.severity === severity);
+    const expr = pairs.map((a) => `(${sliErrorRecord(a.long)}${sel} > ${round(a.factor * budget)} and ${sliErrorRecord(a.short)}${sel} > ${round(a.factor * budget)})`).join(' or ');
+    const windows = pairs.map((a) => `${a.factor}× over ${a.long} and ${a.short}`).join(', or ');
+    return {
+      alert: `SLOBurnRate${severity === 'page' ? 'Page' : 'Ticket'}`,
+      expr,
+      labels: { severity, service, slo: slo.indicator },
+      annotations: {
+        summary: `${service} is burning its ${slo.indicator} error budget too fast (${severity})`,
+        description: `SLO: ${what} over ${humanDuration(spec.slo.windowHours)}, an error budget of ${round(budget * 100)}% of requests. This fires when the budget burns ${windows} faster than the rate that would spend it exactly in ${humanDuration(spec.slo.windowHours)}. Error ratio over the last hour: {{ with query \`${sliErrorRecord('1h')}${sel}\` }}{{ . | first | value | humanizePercentage }}{{ end }}.`,
+        runbook_url: opts.runbookUrl ?? DEFAULT_SLO_RUNBOOK,
+        traces: opts.traceSearchPath(service),
+      },
+    };
+  });
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
