@@ -36,6 +36,13 @@ export const COLLECTOR_NAMES = {
   logsPipeline: 'logs',
 } as const;
 
+/**
+ * The resource attributes the span-metrics connector aggregates by: the ones that become labels
+ * (`job` is service.namespace/service.name) plus the environment. Anything per instance would
+ * split a service into streams that collide in Prometheus.
+ */
+export const SPAN_METRICS_RESOURCE_KEY = ['service.name', 'service.namespace', 'deployment.environment.name'] as const;
+
 /** Exporter types that send OTLP/gRPC (the current name and its deprecated alias). */
 export const OTLP_GRPC_EXPORTER_TYPES: readonly string[] = ['otlp_grpc', 'otlp'];
 /** Exporter types that send OTLP/HTTP (the current name and its deprecated alias). */
@@ -132,6 +139,11 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
           connectors: {
             [n.spanMetrics]: {
               namespace: SPAN_METRICS_NAMESPACE,
+              // one series per service, whichever instance (pod, task, process) sent the span: by
+              // default every distinct resource is its own stream, and the streams of two
+              // instances carry the same Prometheus labels, so all but one were lost (found by the
+              // live SLO test: a second process of checkout added nothing)
+              resource_metrics_key_attributes: [...SPAN_METRICS_RESOURCE_KEY],
               // the default unit is moving from ms to s upstream: say it
               histogram: { unit: 's', explicit: { buckets } },
               exemplars: { enabled: true },

@@ -383,3 +383,17 @@ describe.each([
     }
   });
 });
+
+describe('the span-metrics connector of every stack that computes span metrics', () => {
+  it.each([
+    ['staging', tailPlan('staging', spec)],
+    ['local-jaeger', dockerPlan(spec, 'local-jaeger', 'jaeger')],
+  ] as const)('in %s aggregates per service and environment, not per SDK instance (instances would collide in Prometheus)', (_stack, plan) => {
+    const cfg = collectorConfig(plan);
+    expect(cfg.connectors.span_metrics.resource_metrics_key_attributes).toEqual(['service.name', 'service.namespace', 'deployment.environment.name']);
+  });
+
+  it("has every latency SLO threshold of the spec among its buckets (checkout's 300 ms)", () => {
+    expect(collectorConfig(tailPlan('staging', spec)).connectors.span_metrics.histogram.explicit.buckets).toContain('0.3s');
+  });
+});
