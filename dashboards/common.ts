@@ -41,6 +41,7 @@ export const DASHBOARD_UIDS = {
   serviceGraph: 'o11y-service-graph',
   traces: 'o11y-traces',
   stackHealth: 'o11y-stack-health',
+  slos: 'o11y-slos',
 } as const;
 
 /** Tag every dashboard of the stack carries; the dashboards link to each other by it. */

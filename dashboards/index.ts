@@ -8,6 +8,7 @@ import type { ResolvedSpec } from '../src/spec/resolved';
 import type { StackFacts } from './common';
 import { serviceGraphDashboard } from './service-graph';
 import { serviceOverviewDashboard } from './service-overview';
+import { slosDashboard } from './slos';
 import { stackHealthDashboard } from './stack-health';
 import { tracesDashboard } from './traces';
 
@@ -26,5 +27,6 @@ export function dashboardsFor(spec: ResolvedSpec, facts: StackFacts): dashboard.
   if (facts.traceBackend === 'jaeger' || facts.serviceGraph) out.push(serviceGraphDashboard(spec, facts));
   out.push(tracesDashboard(spec, facts));
   out.push(stackHealthDashboard(spec, facts));
+  if (spec.services.some((s) => s.slos.length > 0)) out.push(slosDashboard(spec));
   return out;
 }

@@ -267,7 +267,17 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
 }
 
 export function emittedMetrics(plan: StackPlan): Set<string> {
-  return new Set(emittedFamilies(plan).flatMap((f) => METRIC_FAMILIES[f].names));
+  const out = new Set<string>(emittedFamilies(plan).flatMap((f) => METRIC_FAMILIES[f].names));
+  // what Prometheus itself writes from the rule files it loads: recorded series, and ALERTS for alerts
+  for (const f of plan.files.filter((x) => x.output.startsWith('prometheus/rules/'))) {
+    for (const g of arr(renderedYaml(plan, f.output)?.groups)) {
+      for (const r of arr(obj(g).rules).map(obj)) {
+        if (typeof r.record === 'string') out.add(r.record);
+        if (typeof r.alert === 'string') out.add('ALERTS');
+      }
+    }
+  }
+  return out;
 }
 
 // PromQL aggregation operators, keywords and the literal numbers spelled as words

@@ -19,6 +19,12 @@ export const BURN_RATE_ALERTS = [
 /** Every window a burn-rate alert reads, shortest first: one recording rule each. */
 export const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 
+/** The SLI's error ratio over the whole SLO window (the mean of the 5-minute ratios, as Sloth records it). */
+export const SLI_ERROR_WINDOW_RECORD = 'slo:sli_error:ratio_window';
+/** The objective as a ratio (0.999), and the error budget (0.001), recorded for dashboards. */
+export const OBJECTIVE_RECORD = 'slo:objective:ratio';
+export const ERROR_BUDGET_RECORD = 'slo:error_budget:ratio';
+
 /** The recorded error ratio of an SLI over a window: `slo:sli_error:ratio_rate1h{service, slo}`. */
 export function sliErrorRecord(window: string): string {
   return `slo:sli_error:ratio_rate${window}`;
@@ -55,6 +61,15 @@ export function renderSloRules(spec: ResolvedSpec, opts: SloRulesOptions): Recor
       name: `slo-${s.name}-${slo.indicator}`,
       rules: [
         ...SLI_WINDOWS.map((w) => ({ record: sliErrorRecord(w), expr: sliErrorExpr(m, s.name, slo, w), labels: { service: s.name, slo: slo.indicator } })),
+        // the whole window from the 5-minute ratios: one cheap series instead of a rate over weeks
+        // (each 5 minutes weighs the same, whatever its traffic)
+        {
+          record: SLI_ERROR_WINDOW_RECORD,
+          expr: `avg_over_time(${sliErrorRecord('5m')}{service="${s.name}", slo="${slo.indicator}"}[${humanDuration(spec.slo.windowHours)}])`,
+          labels: { service: s.name, slo: slo.indicator },
+        },
+        { record: OBJECTIVE_RECORD, expr: `vector(${round(slo.objective / 100)})`, labels: { service: s.name, slo: slo.indicator } },
+        { record: ERROR_BUDGET_RECORD, expr: `vector(${round(1 - slo.objective / 100)})`, labels: { service: s.name, slo: slo.indicator } },
         ...alerts(spec, s.name, slo, opts),
       ],
     })),

@@ -17,6 +17,7 @@ export function configRisks(stack: string, pairs: ReadonlyMap<string, ConfigPair
       out.push(risk(head === undefined ? 'service-removed' : 'service-added', stack, `service ${head === undefined ? 'removed' : 'added'}: ${service}`));
       continue;
     }
+    if (file.startsWith('prometheus/rules/')) out.push(...alertingRisks(stack, file, base, head));
     if (file === 'loki.yaml' && base !== undefined && head === undefined) {
       out.push(risk('logs-pipeline-removed', stack, 'logs pipeline removed: Loki is gone from the stack, with the logs it stored'));
       continue;
@@ -108,6 +109,41 @@ function samplingPercentages(config: Tree): Map<string, unknown> {
     else if (key.startsWith('tail_sampling/') && isObject(proc)) visit(`${key} `, '', proc.policies);
   }
   return out;
+}
+
+/**
+ * Prometheus rule files: an alert that no longer exists (by name and its service/slo/component
+ * labels), or an SLO objective lowered (`slo:objective:ratio`, the promise to users, made weaker).
+ */
+function alertingRisks(stack: string, file: string, base: Tree | undefined, head: Tree | undefined): Risk[] {
+  const rules = (config: Tree | undefined) =>
+    (isObject(config) && Array.isArray(config.groups) ? config.groups : [])
+      .filter(isObject)
+      .flatMap((g) => (Array.isArray(g.rules) ? g.rules : []).filter(isObject));
+  const alertKey = (r: Record<string, unknown>) => {
+    const l = isObject(r.labels) ? r.labels : {};
+    return [String(r.alert), ...['service', 'slo', 'component', 'severity'].filter((k) => l[k] !== undefined).map((k) => `${k}=${String(l[k])}`)].join(' ');
+  };
+  const objectives = (config: Tree | undefined) =>
+    new Map(
+      rules(config)
+        .filter((r) => r.record === 'slo:objective:ratio' && isObject(r.labels))
+        .map((r) => [`${String((r.labels as Record<string, unknown>).service)} ${String((r.labels as Record<string, unknown>).slo)}`, Number(/vector\(([0-9.]+)\)/.exec(String(r.expr))?.[1])] as const),
+    );
+  const kept = new Set(rules(head).filter((r) => typeof r.alert === 'string').map(alertKey));
+  const out: Risk[] = rules(base)
+    .filter((r) => typeof r.alert === 'string' && !kept.has(alertKey(r)))
+    .map((r) => risk('alerting-weakened', stack, `alert removed: ${file} ${alertKey(r)}`));
+  const after = objectives(head);
+  for (const [key, before] of objectives(base)) {
+    const now = after.get(key);
+    if (now !== undefined && now < before) out.push(risk('alerting-weakened', stack, `SLO objective lowered: ${key} ${round(before * 100)}% → ${round(now * 100)}%`));
+  }
+  return out;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }
 
 /**

@@ -16,6 +16,7 @@ export const RISK_KINDS = [
   'port-opened',
   'retention-shortened',
   'logs-pipeline-removed',
+  'alerting-weakened',
   'lifecycle-expiration-changed',
   'exemplars-turned-off',
   'remote-write-turned-off',

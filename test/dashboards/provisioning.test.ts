@@ -20,8 +20,8 @@ import { arr, obj, panelsOf, planOf, provisionedDashboards } from './support';
  */
 const GRAFANA_PROVIDER_KEYS = ['name', 'type', 'orgId', 'folder', 'folderUid', 'editable', 'options', 'disableDeletion', 'updateIntervalSeconds', 'allowUiUpdates'];
 
-const TEMPO_UIDS = [DASHBOARD_UIDS.serviceOverview, DASHBOARD_UIDS.serviceGraph, DASHBOARD_UIDS.traces, DASHBOARD_UIDS.stackHealth];
-const JAEGER_UIDS = [DASHBOARD_UIDS.serviceOverview, DASHBOARD_UIDS.serviceGraph, DASHBOARD_UIDS.traces, DASHBOARD_UIDS.stackHealth];
+const TEMPO_UIDS = [DASHBOARD_UIDS.serviceOverview, DASHBOARD_UIDS.serviceGraph, DASHBOARD_UIDS.traces, DASHBOARD_UIDS.stackHealth, DASHBOARD_UIDS.slos];
+const JAEGER_UIDS = [DASHBOARD_UIDS.serviceOverview, DASHBOARD_UIDS.serviceGraph, DASHBOARD_UIDS.traces, DASHBOARD_UIDS.stackHealth, DASHBOARD_UIDS.slos];
 
 describe('dashboard provisioning', () => {
   it('renders a provider with only the keys Grafana reads, as a file provider that the UI cannot change', () => {

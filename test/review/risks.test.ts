@@ -75,6 +75,24 @@ describe('risk flags from changes to the spec', () => {
     expect(configRisks('local', new Map([['loki.yaml', { base: {}, head: undefined }]]) as never).map((r) => r.line)).toEqual(['local: logs pipeline removed: Loki is gone from the stack, with the logs it stored']);
   });
 
+  it("a lowered SLO objective and a removed SLO's alerts are flagged in every stack", () => {
+    const head = synthExample({
+      spec: (s) => {
+        const checkout = s.services.find((x) => x.name === 'checkout')!;
+        (checkout as { slos: unknown }).slos = [{ name: 'availability', objective: 99.5 }, { name: 'latency', objective: 99, threshold: '300ms' }];
+        delete (s.services.find((x) => x.name === 'cart') as { slos?: unknown }).slos;
+      },
+    });
+    const stacks = ['local', 'local-jaeger', 'prod', 'staging'];
+    expect(risksOf(head).sort()).toEqual([
+      ...stacks.map((st) => `${st}: SLO objective lowered: checkout availability 99.9% → 99.5%`),
+      ...stacks.flatMap((st) => [
+        `${st}: alert removed: prometheus/rules/slos.yml SLOBurnRatePage service=cart slo=availability severity=page`,
+        `${st}: alert removed: prometheus/rules/slos.yml SLOBurnRateTicket service=cart slo=availability severity=ticket`,
+      ]),
+    ].sort());
+  });
+
   it('a lengthened retention raises no retention flag', () => {
     const head = synthExample({ spec: (s) => void (s.metrics!.retention = '21d') });
     expect(risksOf(head)).toEqual([]);
@@ -117,6 +135,8 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
       // OTLP goes through the collector in both: only the UI is new on the host
       'local: port opened: component jaeger port 16686 (ui, audience humans)',
       'local: port opened: docker_container.jaeger publishes 127.0.0.1:16686/tcp',
+      // Tempo's own alert goes with Tempo
+      'local: alert removed: prometheus/rules/stack.yml TempoDiscardingSpans component=tempo severity=ticket',
       'local: exemplars turned off: grafana/datasources.yaml datasource Prometheus: exemplar link traceID removed',
     ]);
   });

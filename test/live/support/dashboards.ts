@@ -70,7 +70,8 @@ export async function runDashboardQueries(plan: StackPlan, base: string, vars: R
 
 /**
  * Metrics the dashboards read that a scenario should have produced but did not: all but
- * Tempo's (not run here: AGPL) and counters of refusals and failures (absent until one happens).
+ * Tempo's (not run here: AGPL), counters of refusals and failures (absent until one happens),
+ * and ALERTS (absent while nothing fires).
  */
 export function unexpectedlyAbsent(outcomes: readonly QueryOutcome[]): string[] {
   return [...new Set(outcomes.flatMap((o) => o.absent))].filter(isExpected).sort();
@@ -86,5 +87,6 @@ export function unexpectedlyEmpty(outcomes: readonly QueryOutcome[]): string[] {
 }
 
 function isExpected(metric: string): boolean {
-  return !metric.startsWith('tempo_') && !/_(refused|failed)_/.test(metric) && !/send_failed/.test(metric);
+  // ALERTS exists only while some alert is pending or firing
+  return metric !== 'ALERTS' && !metric.startsWith('tempo_') && !/_(refused|failed)_/.test(metric) && !/send_failed/.test(metric);
 }
