@@ -106,7 +106,8 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
     const outcomes = await runDashboardQueries(plan, stack.components.prometheus!.url(PORTS.prometheus), { service: 'checkout' });
     const withData = outcomes.filter((o) => o.absent.length === 0);
     process.stdout.write(`dashboards: ${outcomes.length} queries, ${withData.length} over metrics present, ${withData.filter((o) => o.series > 0).length} returned data; absent: ${[...new Set(outcomes.flatMap((o) => o.absent))].join(', ')}\n`);
-    expect(unexpectedlyEmpty(outcomes)).toEqual([]);
+    // only checkout sends here
+    expect(unexpectedlyEmpty(outcomes, ['checkout'])).toEqual([]);
     // a metric may be missing only if its component does not run here (Tempo) or it counts failures that did not happen
     expect(unexpectedlyAbsent(outcomes)).toEqual([]);
     expect(withData.length).toBeGreaterThan(10);
