@@ -280,11 +280,21 @@ export function emittedMetrics(plan: StackPlan): Set<string> {
   return out;
 }
 
-// PromQL aggregation operators, keywords and the literal numbers spelled as words
-// (prometheus/prometheus promql/parser/lex.go: key, ItemType keywords, "inf"/"nan").
-const AGGREGATORS = new Set(['sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile', 'limitk', 'limit_ratio']);
-const KEYWORDS = new Set(['and', 'or', 'unless', 'atan2', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'start', 'end', 'inf', 'nan']);
-const LABEL_LIST_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
+// The Prometheus project's own PromQL grammar (@prometheus-io/lezer-promql, Apache-2.0: what the
+// Prometheus UI's query editor parses with). The package ships ES modules with a CommonJS build
+// beside them (its `require` export) and ESM-only types, which this CommonJS project cannot
+// import, so it is loaded with require and typed by the little used here.
+interface PromqlSyntaxNode {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  readonly type: { readonly isError: boolean };
+  readonly parent: PromqlSyntaxNode | null;
+  readonly firstChild: PromqlSyntaxNode | null;
+  readonly nextSibling: PromqlSyntaxNode | null;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser: promqlParser } = require('@prometheus-io/lezer-promql') as { parser: { parse(expr: string): { readonly topNode: PromqlSyntaxNode } } };
 
 export interface PromqlNames {
   readonly names: string[];
@@ -292,119 +302,81 @@ export interface PromqlNames {
   readonly problems: string[];
 }
 
+/** Grafana's interval variables, which stand for a duration: read as `5m`, padded so offsets stay put. */
+const GRAFANA_DURATIONS = /\$__(?:rate_interval|interval|range)(?![A-Za-z0-9_])|\$\{__(?:rate_interval|interval|range)\}/g;
+/** Any other Grafana variable: `$name` or `${name…}`. */
+const GRAFANA_VARIABLE = /\$(?:\{[^}]*\}|[A-Za-z0-9_:]+)/g;
+
+/** The text of a PromQL string literal: `raw`, or "…"/'…' with backslash escapes. */
+function unquote(literal: string): string {
+  const body = literal.slice(1, -1);
+  return literal.startsWith('`') ? body : body.replace(/\\(.)/gs, '$1');
+}
+
+const children = (node: PromqlSyntaxNode): PromqlSyntaxNode[] => {
+  const out: PromqlSyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+  return out;
+};
+
 /**
- * The metric names a PromQL expression selects. A lexer, not a parser (promtool checks
- * syntax in the tests): identifiers are metric names unless they are functions (followed by
- * `(`), aggregators, keywords, or label names inside `{…}` and after by/without/on/ignoring/
- * group_left/group_right. `{__name__="x"}` counts as `x`; a regex on `__name__` cannot be
- * checked and is reported as a problem. Grafana's `$variables` only appear inside matchers
- * and ranges here, where they are skipped.
+ * The metric names a PromQL expression selects, read from its parse tree by the Prometheus
+ * project's own grammar (@prometheus-io/lezer-promql), so that functions, aggregators, keywords,
+ * label lists (by/without/on/ignoring/group_left/group_right), string arguments and comments are
+ * told apart from metric names exactly as Prometheus tells them apart. A metric name is the
+ * identifier of a vector selector, a quoted name inside `{…}` (`{"name"}`), or
+ * `{__name__="x"}`; a `__name__` regex cannot be checked and is reported as a problem.
+ * Grafana's `$__rate_interval`, `$__interval` and `$__range` are read as a duration; any other
+ * `$variable` outside a string could hide a metric name and is a problem; and so is any part of
+ * the query the grammar cannot parse, so an unreadable query is never silently accepted.
  */
 export function promqlMetricNames(expr: string): PromqlNames {
   const names: string[] = [];
   const problems: string[] = [];
-  let i = 0;
-  const n = expr.length;
-  const isIdStart = (c: string) => /[A-Za-z_:]/.test(c);
-  const isId = (c: string) => /[A-Za-z0-9_:]/.test(c);
-  const skipString = (): string => {
-    const q = expr[i];
-    let s = '';
-    i++;
-    while (i < n && expr[i] !== q) {
-      if (expr[i] === '\\' && q !== '`') i++;
-      s += expr[i] ?? '';
-      i++;
-    }
-    if (i >= n) problems.push(`unterminated string at ${i}`);
-    i++;
-    return s;
+  const filled = expr.replace(GRAFANA_DURATIONS, (v) => '5m'.padEnd(v.length, ' '));
+  const top = promqlParser.parse(filled).topNode;
+
+  // where a `$` may stand: inside string literals (label matcher values) and comments only
+  const quiet: [number, number][] = [];
+  const errors: PromqlSyntaxNode[] = [];
+  const walk = (node: PromqlSyntaxNode) => {
+    if (node.type.isError) errors.push(node);
+    if (node.name === 'StringLiteral' || node.name === 'LineComment') quiet.push([node.from, node.to]);
+    children(node).forEach(walk);
   };
-  const skipSpace = () => {
-    while (i < n && /\s/.test(expr[i])) i++;
-  };
-  const readMatchers = () => {
-    // at '{'
-    i++;
-    while (i < n && expr[i] !== '}') {
-      skipSpace();
-      if (expr[i] === '"' || expr[i] === "'" || expr[i] === '`') {
-        skipString();
-        continue;
-      }
-      if (isIdStart(expr[i])) {
-        let label = '';
-        while (i < n && isId(expr[i])) label += expr[i++];
-        skipSpace();
-        let op = '';
-        while (i < n && /[=!~]/.test(expr[i])) op += expr[i++];
-        skipSpace();
-        if (label === '__name__' && op !== '') {
-          if (expr[i] === '"' || expr[i] === "'" || expr[i] === '`') {
-            const value = skipString();
-            if (op === '=') names.push(value);
-            else problems.push(`__name__${op}"${value}" selects metric names by pattern; name them explicitly`);
-          }
-        }
-        continue;
-      }
-      i++;
-    }
-    if (i >= n) problems.push('unbalanced {');
-    i++;
-  };
-  while (i < n) {
-    const c = expr[i];
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '#') {
-      while (i < n && expr[i] !== '\n') i++;
-    } else if (c === '"' || c === "'" || c === '`') {
-      skipString();
-    } else if (c === '{') {
-      readMatchers();
-    } else if (c === '[') {
-      const close = expr.indexOf(']', i);
-      if (close < 0) {
-        problems.push('unbalanced [');
-        break;
-      }
-      i = close + 1;
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(expr[i + 1] ?? ''))) {
-      // numbers, hex, exponents and durations (5m, 1h30m)
-      const start = i++;
-      while (i < n) {
-        if (/[A-Za-z0-9_.]/.test(expr[i])) i++;
-        else if (/[+-]/.test(expr[i]) && /[eE]/.test(expr[i - 1]) && !/^0x/i.test(expr.slice(start, i))) i++;
-        else break;
-      }
-    } else if (isIdStart(c)) {
-      let id = '';
-      while (i < n && isId(expr[i])) id += expr[i++];
-      const lower = id.toLowerCase();
-      skipSpace();
-      if (LABEL_LIST_KEYWORDS.has(lower) && expr[i] === '(') {
-        const close = expr.indexOf(')', i);
-        if (close < 0) {
-          problems.push(`unbalanced ( after ${id}`);
-          break;
-        }
-        i = close + 1;
-      } else if (AGGREGATORS.has(lower) || KEYWORDS.has(lower) || expr[i] === '(') {
-        // operator, keyword or function call
-      } else {
-        names.push(id);
-      }
-    } else if (c === '$') {
-      // a Grafana variable outside a matcher would hide a metric name from this check
-      let v = '$';
-      i++;
-      while (i < n && /[A-Za-z0-9_{}:]/.test(expr[i])) v += expr[i++];
-      problems.push(`template variable ${v} outside a label matcher or range`);
-    } else {
-      i++;
-    }
+  walk(top);
+  const variables: [number, number][] = [];
+  for (const m of filled.matchAll(GRAFANA_VARIABLE)) {
+    const at = m.index ?? 0;
+    if (quiet.some(([from, to]) => at >= from && at < to)) continue;
+    variables.push([at, at + m[0].length]);
+    problems.push(`template variable ${m[0]} outside a label matcher or range`);
   }
+  // a variable already explains the parse errors it causes
+  if (variables.length === 0) {
+    for (const e of errors) problems.push(`cannot parse the query at offset ${e.from}: ${e.from < filled.length ? JSON.stringify(filled.slice(e.from, e.from + 20)) : '(end)'}`);
+  }
+
+  const inVariable = (n: PromqlSyntaxNode) => variables.some(([from, to]) => n.from < to && n.to > from);
+  const text = (n: PromqlSyntaxNode) => filled.slice(n.from, n.to);
+  const visit = (node: PromqlSyntaxNode) => {
+    if (node.name === 'Identifier' && node.parent?.name === 'VectorSelector' && !inVariable(node)) names.push(text(node));
+    // `{"name"}`: a quoted metric name among the matchers (Prometheus 3)
+    if (node.name === 'QuotedLabelName' && node.parent?.name === 'LabelMatchers') names.push(unquote(text(node)));
+    if (node.name === 'UnquotedLabelMatcher' || node.name === 'QuotedLabelMatcher') {
+      const parts = children(node);
+      const label = parts.find((c) => c.name === 'LabelName' || c.name === 'QuotedLabelName');
+      const op = parts.find((c) => c.name === 'MatchOp');
+      const value = parts.find((c) => c.name === 'StringLiteral');
+      const labelName = label && (label.name === 'LabelName' ? text(label) : unquote(text(label)));
+      if (labelName === '__name__' && op && value) {
+        if (text(op) === '=') names.push(unquote(text(value)));
+        else problems.push(`__name__${text(op)}"${unquote(text(value))}" selects metric names by pattern; name them explicitly`);
+      }
+    }
+    children(node).forEach(visit);
+  };
+  visit(top);
   return { names: [...new Set(names)], problems };
 }
 

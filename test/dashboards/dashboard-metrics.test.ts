@@ -1,6 +1,6 @@
 /**
  * The synth-time rule "a panel never queries a metric its stack does not produce":
- * the PromQL metric-name lexer, the emitted metrics read from each stack's deployed configs,
+ * the metric names a PromQL query selects (read by the Prometheus project's own grammar), the emitted metrics read from each stack's deployed configs,
  * and the exact messages of the check.
  */
 import { parse, stringify } from 'yaml';
@@ -22,6 +22,10 @@ describe('promqlMetricNames', () => {
     ['rate(http_requests_total{path="sum(by)"}[5m:1m]) * Inf + NaN', ['http_requests_total']],
     ['count_values("version", build_info) # a comment naming not_a_metric', ['build_info']],
     ['quantile(0.9, x:recorded:rate5m)', ['x:recorded:rate5m']],
+    ['label_replace(up, "dst", "$1", "src", "(.*)") * on (job) group_left (team) b_info', ['up', 'b_info']],
+    // Prometheus 3's quoted (UTF-8) names, which the hand-written lexer skipped as strings
+    ['rate({"http.server.request.duration_seconds_count", job="api"}[5m])', ['http.server.request.duration_seconds_count']],
+    ['{"__name__"="up", job="tempo"} == 0', ['up']],
   ])('reads the metric names of %s', (expr, names) => {
     expect(promqlMetricNames(expr)).toEqual({ names, problems: [] });
   });
@@ -32,6 +36,11 @@ describe('promqlMetricNames', () => {
 
   it('reports a template variable where a metric name could hide', () => {
     expect(promqlMetricNames('rate($metric[5m])').problems).toEqual(['template variable $metric outside a label matcher or range']);
+  });
+
+  it('reports where it cannot parse a query, which the hand-written lexer accepted', () => {
+    expect(promqlMetricNames('sum(rate(x_total[5m])')).toEqual({ names: ['x_total'], problems: ['cannot parse the query at offset 21: (end)'] });
+    expect(promqlMetricNames('foo bar').problems).toEqual(['cannot parse the query at offset 4: "bar"']);
   });
 });
 
