@@ -29,10 +29,9 @@ import { GrafanaLoadBalancer, GRAFANA_HTTPS_PORT } from './grafana-load-balancer
 import { recordStackIssue } from '../collect-issues';
 import { environmentStack } from '../declared-environments';
 import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
-import { tempoStorageStatements, TempoKeyGrant } from './tempo-task-role';
+import { tempoStorageStatements } from './tempo-task-role';
 import { terraformLiteral } from '../terraform-literal';
-import { TracesBucket } from './traces-bucket';
-import { LogsBucket } from './logs-bucket';
+import { StoreBucket, StoreKeyGrant } from './store-bucket';
 import { lokiStorageStatements } from './loki-task-role';
 import { validateAwsProps } from './validate-aws-props';
 
@@ -316,7 +315,7 @@ export class AwsObservabilityStack extends TerraformStack {
       annotateWarnings(this, stackPlan);
       const sgs = new ComponentSecurityGroups(this, 'security-groups', { vpcId: props.vpcId, namePrefix: prefix, groups: groupNames, rules });
 
-      const traces = new TracesBucket(this, 'traces', {
+      const traces = new StoreBucket(this, 'traces', {
         bucketName: tracesBucketName,
         retentionHours: resolved.tracing.retentionHours,
         expirationMarginDays: props.tracesExpirationMarginDays,
@@ -325,7 +324,7 @@ export class AwsObservabilityStack extends TerraformStack {
         noncurrentVersionDays: props.tracesNoncurrentVersionDays,
         protect: props.protectData ?? true,
       });
-      const logs = new LogsBucket(this, 'logs', {
+      const logs = new StoreBucket(this, 'logs', {
         bucketName: logsBucketName,
         retentionHours: resolved.logs.retentionHours,
         expirationMarginDays: props.logsExpirationMarginDays,
@@ -403,11 +402,11 @@ export class AwsObservabilityStack extends TerraformStack {
       // the file system must be mountable before Prometheus's first task starts
       services.prometheus?.service.node.addDependency(...tsdb.mountTargets);
       if (props.kmsKeyArn && services.tempo) {
-        const grant = new TempoKeyGrant(this, 'tempo-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.tempo.taskRole.role.arn });
+        const grant = new StoreKeyGrant(this, 'tempo-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.tempo.taskRole.role.arn, name: 'tempo-traces-bucket' });
         services.tempo.service.node.addDependency(grant);
       }
       if (props.kmsKeyArn && services.loki) {
-        const grant = new TempoKeyGrant(this, 'loki-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.loki.taskRole.role.arn, name: 'loki-logs-bucket' });
+        const grant = new StoreKeyGrant(this, 'loki-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.loki.taskRole.role.arn, name: 'loki-logs-bucket' });
         services.loki.service.node.addDependency(grant);
       }
 

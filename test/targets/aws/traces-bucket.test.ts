@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { MIN_TRACING_RETENTION_HOURS } from '../../../src/spec/defaults';
-import { tracesExpirationDays } from '../../../src/targets/aws/traces-bucket';
+import { expirationBackstopDays } from '../../../src/targets/aws/store-bucket';
 import { removeTempDirs, resourcesOf, TerraformJson } from '../../support/synth';
 import { buildAws, BuiltAws, prodInputs, ref, resourceAt, resourceKey } from './helpers';
 
@@ -70,16 +70,16 @@ describe("Tempo's traces bucket", () => {
     expect(rules.find((r) => r.id === 'expiration-backstop')).toEqual({ id: 'expiration-backstop', status: 'Enabled', filter: [{}], expiration: [{ days }] });
   });
 
-  test('the backstop never expires a block before Tempo deletes it, for any retention and margin', () => {
+  test("the backstop (shared with Loki's logs bucket) never expires an object before its store deletes it, for any retention and margin", () => {
     fc.assert(
       fc.property(fc.integer({ min: MIN_TRACING_RETENTION_HOURS, max: 24 * 3650 }), fc.integer({ min: 1, max: 60 }), (hours, margin) => {
-        const days = tracesExpirationDays(hours, margin);
+        const days = expirationBackstopDays(hours, margin);
         // S3 counts whole days from creation; a block is created after its newest span
         return Number.isInteger(days) && days * 24 >= hours + margin * 24;
       }),
       { seed: 20261101, numRuns: 500 },
     );
-    expect(tracesExpirationDays(25, 1)).toBe(3);
+    expect(expirationBackstopDays(25, 1)).toBe(3);
   });
 
   test('is unversioned by default; with versioning, noncurrent versions expire', () => {
