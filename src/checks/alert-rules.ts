@@ -1,6 +1,7 @@
 import type { StackPlan } from '../components/plan';
 import { leLabel } from '../render/slo-rules';
 import { COLLECTOR_NAMES } from '../render/otel-collector';
+import { durationMs } from '../review/duration-ms';
 import { issue, Issue } from '../spec/issues';
 import { arr, obj, renderedYaml } from './config-tree';
 import { emittedMetrics, promqlMetricNames } from './dashboard-metrics';
@@ -44,14 +45,8 @@ export function checkAlertRules(plan: StackPlan): Issue[] {
 function deployedBuckets(plan: StackPlan): string[] | undefined {
   const collector = obj(obj(renderedYaml(plan, 'otel-collector.yaml')?.connectors)[COLLECTOR_NAMES.spanMetrics]);
   const fromCollector = arr(obj(obj(collector.histogram).explicit).buckets);
-  if (fromCollector.length > 0) return fromCollector.map((b) => leLabel(goSeconds(String(b))));
+  // the connector's buckets are Go durations (`0.3s`); the same reader the review uses for them
+  if (fromCollector.length > 0) return fromCollector.map((b) => leLabel((durationMs(String(b)) ?? NaN) / 1000));
   const tempo = arr(obj(obj(obj(renderedYaml(plan, 'tempo.yaml')?.metrics_generator).processor).span_metrics).histogram_buckets);
   return tempo.length > 0 ? tempo.map((b) => leLabel(Number(b))) : undefined;
-}
-
-/** `0.3s`, `300ms` → seconds. */
-function goSeconds(d: string): number {
-  const m = /^([0-9.]+)(ms|s)$/.exec(d);
-  if (!m) return NaN;
-  return m[2] === 'ms' ? Number(m[1]) / 1000 : Number(m[1]);
 }

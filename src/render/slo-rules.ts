@@ -42,11 +42,10 @@ export interface SloRulesOptions {
   readonly spanMetrics: SpanMetricsSchema;
   /** Where a firing alert points people: the trace search of the failing service (a Grafana path). */
   readonly traceSearchPath: (service: string) => string;
-  /** @default "https://sre.google/workbook/alerting-on-slos/" */
-  readonly runbookUrl?: string;
 }
 
-export const DEFAULT_SLO_RUNBOOK = 'https://sre.google/workbook/alerting-on-slos/';
+/** The runbook of every burn-rate alert: what the page means and how to respond. */
+export const SLO_RUNBOOK = 'https://sre.google/workbook/alerting-on-slos/';
 
 /**
  * `prometheus/rules/slos.yml`: per service and SLO, the SLI's error ratio recorded over every
@@ -102,7 +101,7 @@ function alerts(spec: ResolvedSpec, service: string, slo: ResolvedSlo, opts: Slo
       annotations: {
         summary: `${service} is burning its ${slo.indicator} error budget too fast (${severity})`,
         description: `SLO: ${what} over ${humanDuration(spec.slo.windowHours)}, an error budget of ${round(budget * 100)}% of requests. This fires when the budget burns ${windows} faster than the rate that would spend it exactly in ${humanDuration(spec.slo.windowHours)}. Error ratio over the last hour: {{ with query \`${sliErrorRecord('1h')}${sel}\` }}{{ . | first | value | humanizePercentage }}{{ end }}.`,
-        runbook_url: opts.runbookUrl ?? DEFAULT_SLO_RUNBOOK,
+        runbook_url: SLO_RUNBOOK,
         traces: opts.traceSearchPath(service),
       },
     };

@@ -291,6 +291,11 @@ describe('the alert rules can fire', () => {
     ]);
   });
 
+  it("fails when a latency threshold is not a bucket of the span metrics as deployed (the collector's connector, Go durations)", () => {
+    const plan = editYaml(examplePlan('staging'), 'otel-collector.yaml', (c) => (c.connectors.span_metrics.histogram.explicit.buckets = ['100ms', '0.25s', '500ms', '1s']));
+    expect(lines(checkAlertRules(plan))).toEqual([`services.checkout.slos[1].threshold: must be a bucket boundary of the span metrics as deployed (0.1, 0.25, 0.5, 1 s): the SLI counts the requests in the bucket le="0.3" (got "300ms")`]);
+  });
+
   it("fails when a latency threshold is not a bucket of the span metrics as deployed (Tempo's generator)", () => {
     const plan = editYaml(examplePlan('local'), 'tempo.yaml', (t) => (t.metrics_generator.processor.span_metrics.histogram_buckets = [0.1, 0.25, 0.5, 1]));
     expect(lines(checkAlertRules(plan))).toEqual([`services.checkout.slos[1].threshold: must be a bucket boundary of the span metrics as deployed (0.1, 0.25, 0.5, 1 s): the SLI counts the requests in the bucket le="0.3" (got "300ms")`]);
