@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { prometheusFlags, renderPrometheusConfig, ScrapeTarget } from '../render/prometheus';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
 import { IMAGES, PORTS } from '../spec/defaults';
@@ -56,8 +57,10 @@ export function ruleFiles(spec: ResolvedSpec, topology: Topology, stack: readonl
  * @param stack the components of the stack, for the alerts on them
  */
 export function prometheusComponent(spec: ResolvedSpec, topology: Topology, stack: readonly ComponentName[]): Component {
-  // relative to prometheus.yml (Prometheus resolves rule_files against the config file's folder)
-  const config = renderPrometheusConfig(spec, { targets: scrapeTargets(spec, topology), ruleFiles: ['rules/*.yml'] });
+  // relative to prometheus.yml (Prometheus resolves rule_files against the config file's folder),
+  // so the live harness, which places files under a root of its own, finds them too
+  const rulesGlob = `${posix.relative(posix.dirname(PROMETHEUS_CONFIG_PATH), PROMETHEUS_RULES_DIR)}/*.yml`;
+  const config = renderPrometheusConfig(spec, { targets: scrapeTargets(spec, topology), ruleFiles: [rulesGlob] });
   return {
     name: 'prometheus',
     image: IMAGES.prometheus,
