@@ -16,10 +16,9 @@ export { DASHBOARD_UIDS, DASHBOARD_TAG } from './common';
 export type { StackFacts } from './common';
 
 /**
- * Stacks with span metrics (Tempo's generator, or a tail-sampling collector) get the RED
- * overview in their source's metric names; a Jaeger stack without a collector has no span
- * metrics, so it gets no overview, a dependency graph without rates, Jaeger searches and its
- * own health view.
+ * Every stack has span metrics (Tempo's generator, or the collector's connectors) and gets the
+ * RED overview in its source's metric names, the service graph, traces and its own health; a
+ * stack whose spec has SLOs also gets the SLOs dashboard.
  */
 export function dashboardsFor(spec: ResolvedSpec, facts: StackFacts): dashboard.Dashboard[] {
   const out: dashboard.Dashboard[] = [];

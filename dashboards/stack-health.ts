@@ -6,7 +6,7 @@ const rate = (expr: string) => `rate(${expr}[${RATE}])`;
 
 /**
  * Stack health: the observability stack watching itself. Scrape health for every job; the
- * tail-sampling collector when there is one; trace ingestion (Tempo's distributor and
+ * collector (spans, metric points, log records; with tail sampling its buffer and decisions); trace ingestion (Tempo's distributor and
  * discards, or Jaeger's receiver and exporter); Tempo's metrics-generator remote write when it
  * computes span metrics; Prometheus' exemplar storage and remote-write receiver.
  * Metric names and their sources: src/checks/dashboard-metrics.ts (METRIC_FAMILIES).

@@ -12,7 +12,7 @@ export const TEMPO_DEFAULT_TRACE_ID_LABEL = 'traceID';
 
 /**
  * The exemplar chain, hop by hop, on the files as they are deployed:
- * the span-metrics source (Tempo's metrics-generator, or the tail-sampling collector's
+ * the span-metrics source (Tempo's metrics-generator, or the collector's
  * connectors fed with every span) makes histograms with exemplars under label L and
  * remote-writes them (Tempo: with `send_exemplars`) to a Prometheus that stores exemplars and accepts
  * remote write; Grafana's Prometheus datasource links exemplar label L to a trace datasource

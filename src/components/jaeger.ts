@@ -5,9 +5,9 @@ import type { Component } from './component';
 
 export const JAEGER_CONFIG_PATH = '/etc/jaeger/config.yaml';
 
-/** @param behindCollector services reach Jaeger only through the tail-sampling collector */
-export function jaegerComponent(behindCollector = false): Component {
-  const otlpAudience = behindCollector ? 'internal' : 'services';
+/** Jaeger v2 all-in-one: the light trace store. Services reach it only through the stack's collector. */
+export function jaegerComponent(): Component {
+  const otlpAudience = 'internal' as const;
   return {
     name: 'jaeger',
     image: IMAGES.jaeger,

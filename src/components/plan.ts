@@ -57,7 +57,7 @@ export function otlpUrls(components: readonly Component[], topology: Topology): 
 
 export function planStack(spec: ResolvedSpec, topology: Topology): StackPlan {
   // every stack: one collector takes all three signals (README "One OTLP entry point")
-  const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent(true);
+  const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent();
   const names: ComponentName[] = [topology.traceBackend, 'otel-collector', 'prometheus', 'loki', 'grafana'];
   const components = [trace, collectorComponent(spec, topology), prometheusComponent(spec, topology, names), lokiComponent(spec, topology), grafanaComponent(spec, topology)];
   const endpoints = otlpEndpoints(components, topology);

@@ -75,12 +75,12 @@ export interface AwsObservabilityStackProps {
    */
   readonly privateSubnetIds: readonly string[];
   /**
-   * CIDR blocks of the services that send OTLP to the stack (Tempo, or the collector with tail sampling).
+   * CIDR blocks of the services that send OTLP to the stack's entry point, the collector.
    * @default - none; then `otlpAllowedSecurityGroupIds` must name them
    */
   readonly otlpAllowedCidrs?: readonly string[];
   /**
-   * Security groups of the services that send OTLP to the stack (Tempo, or the collector with tail sampling).
+   * Security groups of the services that send OTLP to the stack's entry point, the collector.
    * @default - none; then `otlpAllowedCidrs` must name them
    */
   readonly otlpAllowedSecurityGroupIds?: readonly string[];

@@ -95,7 +95,7 @@ export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: 
   const t = plan.topology;
   const toRun: Component[] = [];
   for (const c of plan.components) {
-    if (c.name === 'tempo') toRun.push({ ...jaegerComponent(true), name: 'tempo' } as Component);
+    if (c.name === 'tempo') toRun.push({ ...jaegerComponent(), name: 'tempo' } as Component);
     else if (c.name === 'loki' && binaries.loki) {
       mkdirSync(dirname(lokiReceivedFile(runDir)), { recursive: true });
       toRun.push(lokiStandIn(lokiReceivedFile(runDir)));
