@@ -3,6 +3,11 @@
 // does that) and the result is cached under node_modules/.cache, keyed by the file's content,
 // so a synth pays for compiling only what changed. ts-node did the same job but loaded the
 // TypeScript compiler and recompiled every file on every run: about 1 s and 110 MiB per synth.
+//
+// The published package ships this file too (`o11y-stack/register`, and the `o11y` bin loads
+// it for a TypeScript stacks file). There @swc/core is an optional peer dependency: the
+// project that installs it gets the same hook; without it a .ts file falls back to Node's own
+// type stripping where this Node has it, else fails with what to install.
 'use strict';
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
@@ -10,7 +15,14 @@ const path = require('node:path');
 
 process.env.CHECKPOINT_DISABLE = '1';
 
-const CACHE_DIR = path.join(__dirname, '..', 'node_modules', '.cache', 'o11y-ts');
+// the project's own node_modules/.cache when run from a project root (where a consumer's cache
+// belongs, not inside an installed package), else this checkout's
+const CACHE_DIR = path.join(
+  fs.existsSync(path.join(process.cwd(), 'node_modules')) ? process.cwd() : path.join(__dirname, '..'),
+  'node_modules',
+  '.cache',
+  'o11y-ts',
+);
 const SWC_OPTIONS = {
   jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
   module: { type: 'commonjs' },
@@ -19,8 +31,21 @@ const SWC_OPTIONS = {
 let swc; // loaded only on a cache miss
 let salt;
 
+function loadSwc(filename) {
+  try {
+    return require('@swc/core');
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes("'@swc/core'")) throw e;
+    const wanted = require('../package.json').peerDependencies['@swc/core'];
+    throw new Error(
+      `${filename} is TypeScript and @swc/core is not installed to load it: ` +
+        `npm install --save-dev @swc/core@${wanted}, or compile it and pass the .js file (o11y … --stacks <file>.js)`,
+    );
+  }
+}
+
 function compile(source, filename) {
-  swc = swc || require('@swc/core');
+  swc = swc || loadSwc(filename);
   salt = salt || `${require('@swc/core/package.json').version}:${JSON.stringify(SWC_OPTIONS)}`;
   const key = createHash('sha256').update(salt).update('\0').update(filename).update('\0').update(source).digest('hex');
   const cached = path.join(CACHE_DIR, `${key}.js`);
@@ -40,6 +65,17 @@ function compile(source, filename) {
   }
 }
 
+function swcInstalled() {
+  try {
+    require.resolve('@swc/core');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const nodeTs = require.extensions['.ts']; // Node's own type stripping (22.18+, 23.6+), if any
 require.extensions['.ts'] = function loadTypeScript(module, filename) {
+  if (nodeTs && !swc && !swcInstalled()) return nodeTs(module, filename);
   module._compile(compile(fs.readFileSync(filename, 'utf8'), filename), filename);
 };
