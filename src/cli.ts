@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import type { StackPlan } from './components/plan';
 import { renderCompose } from './render/compose';
-import { ENV_FORMATS, EnvFormat, formatEnv } from './render/otel-env';
+import { EnvFormat, formatEnv } from './render/otel-env';
 import { renderJson } from './review/json';
 import { renderMarkdown } from './review/markdown';
 import { reviewDirs } from './review/review';
@@ -17,51 +17,13 @@ import type { ObservabilitySpec } from './spec/types';
 import { throwIfAppProblems } from './app';
 import { collectStackIssues } from './targets/collect-issues';
 import { warningsOf } from './targets/warnings';
-
-const USAGE = `o11y: one spec for your tracing and metrics stack
-
-Usage:
-  o11y validate [spec] [--stacks file]                   check a spec file against the app's stacks; lists every problem
-  o11y env <service> --stack <stack> [--format dotenv|json|shell] [--spec file]
-                                                         the OTEL_* environment of a service in a stack
-  o11y compose --stack <local|local-jaeger> [--spec file] a docker-compose.yml of a local stack
-  o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json] [--plan <stack>=<plan.json>]
-                                                         what a change does to every stack: risks first,
-                                                         then resources, configs and topology; exit 0
-                                                         whatever it finds, 2 if an input is unusable
-  o11y help
-
-Defaults: spec stacks/o11y.yaml, stacks declared by stacks/stacks.ts (defineStacks).`;
-
-const DEFAULT_SPEC = 'stacks/o11y.yaml';
-const DEFAULT_STACKS = 'stacks/stacks.ts';
-const REVIEW_FORMATS = ['markdown', 'json'];
-
-/** A user error: printed as one line, exit 1, no stack trace. */
-class UsageError extends Error {}
+import { ParsedArgs, parseCommandArgs, UsageError } from './cli/args';
+import { commandHelp, CommandSpec, DEFAULT_SPEC, DEFAULT_STACKS, findCommand, overview, TOP_LEVEL } from './cli/commands';
+import { packageVersion } from './cli/version';
 
 interface Io {
   out(s: string): void;
   err(s: string): void;
-}
-
-function parseArgs(argv: string[]): { positional: string[]; flags: Record<string, string> } {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('--')) {
-      const [k, inline] = a.slice(2).split('=', 2);
-      const v = inline ?? argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`--${k} needs a value`);
-      flags[k] = v;
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-function only(flags: Record<string, string>, allowed: string[]): void {
-  for (const k of Object.keys(flags)) if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} (known: ${allowed.map((a) => `--${a}`).join(', ') || 'none'})`);
 }
 
 /** Runs the stacks module's defineStacks on a throwaway app (nothing is written). */
@@ -100,70 +62,94 @@ function planFor(plans: Map<string, StackPlan>, stack: string | undefined): Stac
   return plan;
 }
 
+type Action = (args: ParsedArgs, io: Io) => number;
+
+const ACTIONS: Record<string, Action> = {
+  validate(args, io) {
+    const file = args.positionals[0] ?? DEFAULT_SPEC;
+    const spec = loadSpec(file);
+    const envs = Object.keys(spec.environments ?? {});
+    // then every stack is built in memory: validate says what synth would say, for every stack
+    const warnings = withApp(spec, args.value('stacks') ?? DEFAULT_STACKS, (app, failed) => {
+      throwIfAppProblems(app, failed);
+      return warningsOf(app);
+    });
+    for (const [path, message] of warnings) io.err(`o11y: warning: ${path}: ${message}\n`);
+    io.out(`${file}: valid (${spec.services.length} services${envs.length ? `; environments: ${envs.join(', ')}` : ''})\n`);
+    return 0;
+  },
+
+  env(args, io) {
+    const service = args.positionals[0];
+    if (!service) throw new UsageError('which service? o11y env <service> --stack <stack>');
+    const plan = planFor(buildPlans(loadSpec(args.value('spec') ?? DEFAULT_SPEC), args.value('stacks') ?? DEFAULT_STACKS), args.value('stack'));
+    const env = plan.serviceEnvs.find((e) => e.service === service);
+    if (!env) throw new UsageError(`no service '${service}' (services: ${plan.serviceEnvs.map((e) => e.service).join(', ')})`);
+    io.out(formatEnv(env.env, args.value('format') as EnvFormat));
+    return 0;
+  },
+
+  compose(args, io) {
+    const stack = args.value('stack');
+    const plan = planFor(buildPlans(loadSpec(args.value('spec') ?? DEFAULT_SPEC), args.value('stacks') ?? DEFAULT_STACKS), stack);
+    if (plan.topology.target !== 'docker') throw new UsageError(`stack '${stack}' runs on ${plan.topology.target}; compose exports local (Docker) stacks only`);
+    io.out(renderCompose(plan, `${plan.spec.name}-${stack}`));
+    return 0;
+  },
+
+  review(args, io) {
+    const [base, head] = args.positionals;
+    if (!base || !head) throw new UsageError('which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]');
+    // --plan <stack>=<terraform show -json output>, once per stack: Terraform's own deletes and replaces
+    const plans = new Map<string, string>();
+    for (const p of args.values('plan')) {
+      const eq = p.indexOf('=');
+      if (eq < 1) throw new UsageError(`--plan takes <stack>=<file> (terraform show -json of that stack's plan) (got ${JSON.stringify(p)})`);
+      const stack = p.slice(0, eq);
+      if (plans.has(stack)) throw new UsageError(`--plan names stack '${stack}' twice (${plans.get(stack)}, ${p.slice(eq + 1)}); give one plan per stack`);
+      plans.set(stack, p.slice(eq + 1));
+    }
+    let found = reviewDirs(base, head);
+    const fromPlans = [...plans].flatMap(([stack, file]) => planRisks(file, stack));
+    if (plans.size) found = { ...found, changed: found.changed || fromPlans.length > 0, risks: sortRisks([...found.risks, ...fromPlans]) };
+    io.out(args.value('format') === 'json' ? renderJson(found) : renderMarkdown(found));
+    return 0;
+  },
+
+  help(args, io) {
+    const name = args.positionals[0];
+    io.out(name === undefined ? overview() : commandHelp(commandNamed(name)));
+    return 0;
+  },
+};
+
+function commandNamed(name: string): CommandSpec {
+  const command = findCommand(name);
+  if (!command) throw new UsageError(`unknown command '${name}'\n\n${overview().trimEnd()}`);
+  return command;
+}
+
+/** `o11y`, `o11y --version`, `o11y --help [command]`: options before any command. */
+function topLevel(argv: string[], io: Io): number {
+  const args = parseCommandArgs(TOP_LEVEL, argv);
+  if (args.flag('version')) {
+    io.out(`${packageVersion()}\n`);
+    return 0;
+  }
+  return ACTIONS.help(args, io);
+}
+
 export function run(argv: string[], io: Io): number {
   try {
-    const [cmd, ...rest] = argv;
-    const { positional, flags } = parseArgs(rest);
-    switch (cmd) {
-      case 'validate': {
-        only(flags, ['stacks']);
-        const file = positional[0] ?? DEFAULT_SPEC;
-        const spec = loadSpec(file);
-        const envs = Object.keys(spec.environments ?? {});
-        // then every stack is built in memory: validate says what synth would say, for every stack
-        const warnings = withApp(spec, flags.stacks ?? DEFAULT_STACKS, (app, failed) => {
-          throwIfAppProblems(app, failed);
-          return warningsOf(app);
-        });
-        for (const [path, message] of warnings) io.err(`o11y: warning: ${path}: ${message}\n`);
-        io.out(`${file}: valid (${spec.services.length} services${envs.length ? `; environments: ${envs.join(', ')}` : ''})\n`);
-        return 0;
-      }
-      case 'env': {
-        only(flags, ['stack', 'format', 'spec', 'stacks']);
-        const service = positional[0];
-        if (!service) throw new UsageError('which service? o11y env <service> --stack <stack>');
-        const format = (flags.format ?? 'dotenv') as EnvFormat;
-        if (!ENV_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ENV_FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
-        const plan = planFor(buildPlans(loadSpec(flags.spec ?? DEFAULT_SPEC), flags.stacks ?? DEFAULT_STACKS), flags.stack);
-        const env = plan.serviceEnvs.find((e) => e.service === service);
-        if (!env) throw new UsageError(`no service '${service}' (services: ${plan.serviceEnvs.map((e) => e.service).join(', ')})`);
-        io.out(formatEnv(env.env, format));
-        return 0;
-      }
-      case 'compose': {
-        only(flags, ['stack', 'spec', 'stacks']);
-        const plan = planFor(buildPlans(loadSpec(flags.spec ?? DEFAULT_SPEC), flags.stacks ?? DEFAULT_STACKS), flags.stack);
-        if (plan.topology.target !== 'docker') throw new UsageError(`stack '${flags.stack}' runs on ${plan.topology.target}; compose exports local (Docker) stacks only`);
-        io.out(renderCompose(plan, `${plan.spec.name}-${flags.stack}`));
-        return 0;
-      }
-      case 'review': {
-        only(flags, ['format', 'plan']);
-        const [base, head, extra] = positional;
-        if (!base || !head || extra !== undefined) throw new UsageError('which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]');
-        const format = flags.format ?? 'markdown';
-        if (!REVIEW_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REVIEW_FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
-        // --plan <stack>=<terraform show -json output>: Terraform's own deletes and replaces
-        const eq = flags.plan?.indexOf('=') ?? -1;
-        if (flags.plan !== undefined && eq < 1) throw new UsageError(`--plan takes <stack>=<file> (terraform show -json of that stack's plan) (got ${JSON.stringify(flags.plan)})`);
-        let found = reviewDirs(base, head);
-        if (flags.plan !== undefined) {
-          const fromPlan = planRisks(flags.plan.slice(eq + 1), flags.plan.slice(0, eq));
-          found = { ...found, changed: found.changed || fromPlan.length > 0, risks: sortRisks([...found.risks, ...fromPlan]) };
-        }
-        io.out(format === 'json' ? renderJson(found) : renderMarkdown(found));
-        return 0;
-      }
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(`${USAGE}\n`);
-        return 0;
-      default:
-        throw new UsageError(`unknown command '${cmd}'\n\n${USAGE}`);
+    const [name, ...rest] = argv;
+    if (name === undefined || name.startsWith('-')) return topLevel(argv, io);
+    const command = commandNamed(name);
+    const args = parseCommandArgs(command, rest);
+    if (args.help) {
+      io.out(commandHelp(command));
+      return 0;
     }
+    return ACTIONS[command.name](args, io);
   } catch (e) {
     if (e instanceof O11yValidationError) {
       io.err(`${e.subject}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}\n${e.issues.map((i) => `  - ${formatIssue(i)}\n`).join('')}`);

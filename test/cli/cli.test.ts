@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { run } from '../../src/cli';
+import { COMMANDS } from '../../src/cli/commands';
 
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -93,7 +94,7 @@ describe('o11y env', () => {
     [['env', 'cart', '--stack', 'qa'], "o11y: no stack 'qa' (stacks: local, local-jaeger, staging, prod)\n"],
     [['env', 'cart'], "o11y: --stack is required (stacks: local, local-jaeger, staging, prod)\n"],
     [['env', 'cart', '--stack', 'local', '--format', 'xml'], 'o11y: --format must be one of dotenv, json, shell (got "xml")\n'],
-    [['env', 'cart', '--stak', 'local'], 'o11y: unknown option --stak (known: --stack, --format, --spec, --stacks)\n'],
+    [['env', 'cart', '--stak', 'local'], 'o11y: unknown option --stak (known: --stack, --format, --spec, --stacks, --help)\n'],
   ])('rejects %j with a one-line message and exit 1', (argv, message) => {
     expect(cli(...argv)).toEqual({ code: 1, out: '', err: message });
   });
@@ -104,7 +105,7 @@ describe('o11y compose', () => {
     const r = cli('compose', '--stack', 'local');
     expect(r.code).toBe(0);
     const doc = parse(r.out) as { services: Record<string, { ports?: string[]; image: string; configs?: { source: string }[] }>; configs: Record<string, { content: string }> };
-    expect(Object.keys(doc.services).sort()).toEqual(['grafana', 'loki', 'otel-collector', 'prometheus', 'tempo']);
+    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'loki', 'otel-collector', 'prometheus', 'tempo']);
     for (const s of Object.values(doc.services)) {
       for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
       expect(s.image).not.toMatch(/:latest$/);
@@ -117,10 +118,108 @@ describe('o11y compose', () => {
 
   it('exports the Jaeger stack without Tempo', () => {
     const doc = parse(cli('compose', '--stack', 'local-jaeger').out) as { services: Record<string, unknown> };
-    expect(Object.keys(doc.services).sort()).toEqual(['grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus']);
+    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus']);
   });
 
   it('refuses an AWS stack', () => {
     expect(cli('compose', '--stack', 'prod')).toEqual({ code: 1, out: '', err: "o11y: stack 'prod' runs on aws; compose exports local (Docker) stacks only\n" });
+  });
+});
+
+describe('o11y --version', () => {
+  const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string };
+
+  it.each([['--version'], ['-V']])('%s prints the version in package.json and exits 0', (flag) => {
+    expect(cli(flag)).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+});
+
+describe('o11y help', () => {
+  it('prints the overview naming every command for no arguments, help, --help and -h', () => {
+    const overview = cli().out;
+    for (const name of ['validate', 'env', 'compose', 'review', 'help']) expect(overview).toContain(`\n  o11y ${name} `);
+    expect(overview).toContain('\n  o11y --version\n');
+    for (const argv of [['help'], ['--help'], ['-h']]) expect(cli(...argv)).toEqual({ code: 0, out: overview, err: '' });
+  });
+
+  it.each([
+    ['validate', ['--stacks <module>', 'default: stacks/stacks.ts', '[spec]', 'default: stacks/o11y.yaml']],
+    ['env', ['<service>', '--stack <stack>', '--format dotenv|json|shell', 'default: dotenv', '--spec <file>', 'default: stacks/o11y.yaml', '--stacks <module>', 'default: stacks/stacks.ts']],
+    ['compose', ['--stack <stack>', '--spec <file>', 'default: stacks/o11y.yaml', '--stacks <module>', 'default: stacks/stacks.ts']],
+    ['review', ['<base-synth-dir>', '<head-synth-dir>', '--format markdown|json', 'default: markdown', '--plan <stack>=<plan.json>', 'repeatable']],
+    ['help', ['[command]']],
+  ])('o11y %s --help exits 0 and lists each argument and option with its default', (name, mentions) => {
+    const r = cli(name, '--help');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(new RegExp(`^Usage: o11y ${name} `));
+    for (const m of [...mentions, '-h, --help']) expect(r.out).toContain(m);
+  });
+
+  it.each(COMMANDS.map((c) => c.name))('o11y %s -h and o11y help %s print the same help as --help', (name) => {
+    const help = cli(name, '--help').out;
+    expect(cli(name, '-h')).toEqual({ code: 0, out: help, err: '' });
+    expect(cli('help', name)).toEqual({ code: 0, out: help, err: '' });
+    expect(cli('--help', name)).toEqual({ code: 0, out: help, err: '' });
+  });
+
+  it('prints a command help that says what each option means', () => {
+    expect(cli('env', '--help').out).toBe(
+      'Usage: o11y env <service> --stack <stack> [--format dotenv|json|shell] [--spec <file>] [--stacks <module>]\n' +
+        '\n' +
+        'The OTEL_* environment of a service in a stack.\n' +
+        "The variables the service's OpenTelemetry SDK reads: endpoint, protocol, sampler, resource attributes.\n" +
+        '\n' +
+        'Arguments:\n' +
+        '  <service>   a service of the spec\n' +
+        '\n' +
+        'Options:\n' +
+        '  --stack <stack>              the stack the service sends its telemetry to (required)\n' +
+        '  --format dotenv|json|shell   how to print the variables (default: dotenv)\n' +
+        '  --spec <file>                the spec file (default: stacks/o11y.yaml)\n' +
+        '  --stacks <module>            the module whose defineStacks(app, spec) declares the stacks (default: stacks/stacks.ts)\n' +
+        '  -h, --help                   print this help and exit\n',
+    );
+  });
+
+  it('prints help even when the rest of the command line is incomplete', () => {
+    expect(cli('env', '--help').code).toBe(0);
+    expect(cli('review', 'only-one-dir', '-h').code).toBe(0);
+  });
+
+  it('refuses help for a command that does not exist, with the overview', () => {
+    const r = cli('help', 'deploy');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^o11y: unknown command 'deploy'\n\no11y: one spec for your tracing and metrics stack\n/);
+  });
+});
+
+describe('o11y refuses wrong usage in one line, exit 1, no stack trace', () => {
+  it.each([
+    // an unknown option, named, with the options the command knows
+    [['compose', '--stack', 'local', '--format', 'json'], 'o11y: unknown option --format (known: --stack, --spec, --stacks, --help)\n'],
+    [['validate', '-x'], 'o11y: unknown option -x (known: --stacks, --help)\n'],
+    [['validate', '--stacks=stacks/stacks.ts', '--strict'], 'o11y: unknown option --strict (known: --stacks, --help)\n'],
+    [['--verbose'], 'o11y: unknown option --verbose (known: --version, --help)\n'],
+    // more arguments than the command takes
+    [['validate', 'a.yaml', 'b.yaml'], "o11y: unexpected argument 'b.yaml' (o11y validate takes [spec]; see o11y validate --help)\n"],
+    [['env', 'cart', 'checkout', '--stack', 'local'], "o11y: unexpected argument 'checkout' (o11y env takes <service>; see o11y env --help)\n"],
+    [['compose', 'local'], "o11y: unexpected argument 'local' (o11y compose takes no arguments; see o11y compose --help)\n"],
+    [['help', 'env', 'review'], "o11y: unexpected argument 'review' (o11y help takes [command]; see o11y help --help)\n"],
+    // an option without its value
+    [['env', 'cart', '--stack'], 'o11y: --stack needs a value\n'],
+    [['env', 'cart', '--stack', '--format', 'json'], 'o11y: --stack needs a value\n'],
+    [['env', 'cart', '--stack', 'local', '--spec='], 'o11y: --spec needs a value\n'],
+    [['validate', '--stacks'], 'o11y: --stacks needs a value\n'],
+    // a value for a switch
+    [['validate', '--help=yes'], 'o11y: --help takes no value (got "yes")\n'],
+  ])('%j', (argv, message) => {
+    expect(cli(...argv)).toEqual({ code: 1, out: '', err: message });
+  });
+
+  it('keeps an argument that starts with a dash when it follows --', () => {
+    const r = cli('validate', '--', '-odd.yaml');
+    expect(r).toEqual({ code: 1, out: '', err: '-odd.yaml: 1 problem\n  - (spec): cannot read the file: ENOENT\n' });
   });
 });

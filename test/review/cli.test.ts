@@ -39,8 +39,36 @@ describe('o11y review', () => {
 
   it('rejects an unknown format and a missing folder argument as wrong usage (exit 1)', () => {
     expect(cli('review', base, base, '--format', 'html')).toEqual({ code: 1, out: '', err: 'o11y: --format must be one of markdown, json (got "html")\n' });
-    expect(cli('review', base, base, base)).toEqual({ code: 1, out: '', err: 'o11y: which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]\n' });
+    expect(cli('review', base, base, base)).toEqual({ code: 1, out: '', err: `o11y: unexpected argument '${base}' (o11y review takes <base-synth-dir> <head-synth-dir>; see o11y review --help)\n` });
     expect(cli('review', base)).toEqual({ code: 1, out: '', err: 'o11y: which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]\n' });
+  });
+
+  it('refuses an unknown option, naming the options review knows', () => {
+    expect(cli('review', base, base, '--plans', 'prod=p.json')).toEqual({ code: 1, out: '', err: 'o11y: unknown option --plans (known: --format, --plan, --help)\n' });
+  });
+
+  it('refuses --plan without its value', () => {
+    expect(cli('review', base, base, '--plan')).toEqual({ code: 1, out: '', err: 'o11y: --plan needs a value\n' });
+  });
+
+  it('--plan may be given once per stack, and every plan is read', () => {
+    const dir = makeTempDir('review-cli-plans');
+    const plan = (address: string) => JSON.stringify({ format_version: '1.2', resource_changes: [{ address, type: 'aws_ecs_service', change: { actions: ['delete'] } }] });
+    writeFileSync(join(dir, 'staging.json'), plan('aws_ecs_service.tempo'));
+    writeFileSync(join(dir, 'prod.json'), plan('aws_ecs_service.jaeger'));
+    const r = cli('review', base, base, '--format', 'json', '--plan', `staging=${join(dir, 'staging.json')}`, `--plan=prod=${join(dir, 'prod.json')}`);
+    expect(r.code).toBe(0);
+    const review = JSON.parse(r.out) as { changed: boolean; risks: { line: string }[] };
+    expect(review.changed).toBe(true);
+    expect(review.risks.map((x) => x.line).sort()).toEqual(['prod: plan deletes aws_ecs_service.jaeger', 'staging: plan deletes aws_ecs_service.tempo']);
+  });
+
+  it('refuses two plans for the same stack', () => {
+    expect(cli('review', base, base, '--plan', 'prod=a.json', '--plan', 'prod=b.json')).toEqual({
+      code: 1,
+      out: '',
+      err: "o11y: --plan names stack 'prod' twice (a.json, b.json); give one plan per stack\n",
+    });
   });
 });
 
