@@ -35,6 +35,8 @@ export const EXAMPLE_AWS_INPUTS: Record<'staging' | 'prod', Omit<AwsObservabilit
     grafanaCertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d', // replace with yours
     tracesBucket: 'shop-staging-tempo-traces',
     configBucket: 'shop-staging-o11y-config',
+    // the alert receivers' secrets (alerting in o11y.yaml), created in Secrets Manager beforehand
+    alertingSecretArns: { 'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url-a1B2c3' }, // replace with yours
   },
   prod: {
     region: 'eu-west-1',
@@ -49,5 +51,9 @@ export const EXAMPLE_AWS_INPUTS: Record<'staging' | 'prod', Omit<AwsObservabilit
     configBucket: 'shop-prod-o11y-config',
     kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', // replace with yours
     sizing: { prometheus: { cpu: 1024, memoryMiB: 4096 } },
+    alertingSecretArns: {
+      'pagerduty-routing-key': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/pagerduty-routing-key-d4E5f6', // replace with yours
+      'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/slack-webhook-url-g7H8i9', // replace with yours
+    },
   },
 };

@@ -34,6 +34,14 @@ export function scrapeTargets(plan: StackPlan): { job: string; target: string }[
     ]);
 }
 
+/** The Alertmanagers Prometheus sends firing alerts to (`host:port`), as prometheus.yml says. */
+export function alertmanagerTargets(plan: StackPlan): string[] {
+  const cfg = renderedYaml(plan, 'prometheus.yml') ?? {};
+  return arr(obj(cfg.alerting).alertmanagers)
+    .map(obj)
+    .flatMap((am) => arr(am.static_configs).flatMap((s) => arr(obj(s).targets).map(String)));
+}
+
 /**
  * Where a collector exporter sends: the nested `http.endpoint` wins over the top-level
  * `endpoint` (deprecated for prometheus_remote_write since contrib 0.158), as the collector reads it.

@@ -65,6 +65,19 @@ export const METRIC_FAMILIES = {
    * - tempo_discarded_spans_total{reason,tenant}: modules/overrides/discarded_spans.go (RecordDiscardedSpans)
    * - tempo_metrics_generator_spans_received_total{tenant}, tempo_metrics_generator_spans_discarded_total{tenant,reason}:
    *   modules/generator/instance.go
+   * The backend side, which `target: all` always runs (cmd/tempo/app/modules.go:803, the
+   * SingleBinary deps: BackendScheduler, BackendWorker …), at the v3.0.3 tag:
+   * - tempodb_blocklist_poll_errors_total{tenant}: tempodb/blocklist/poller.go:46-50; counted only
+   *   when listing the tenants fails, with tenant="" (poller.go:151), so the series has no tenant.
+   *   In the monolith only the backend-worker polls (modules/backendworker/backendworker.go:178;
+   *   the scheduler polls only as its own target, cmd/tempo/app/modules.go:640-642).
+   * - tempo_backend_scheduler_jobs_created_total{tenant,job_type}, …_jobs_failed_total{tenant,job_type}:
+   *   modules/backendscheduler/metrics.go:11-25, counted at assignment and on a worker's FAILED
+   *   update (backendscheduler.go:341, :404); job_type is the proto enum name, `JOB_TYPE_COMPACTION`,
+   *   `JOB_TYPE_RETENTION` (pkg/tempopb/backendwork.pb.go:42).
+   * - tempodb_retention_errors_total (no labels): tempodb/tempodb.go:59-63, counted per block
+   *   that retention could not mark or delete (tempodb/retention.go:92, :121); the retention job
+   *   itself still reports success (modules/backendworker/backendworker.go:329-357).
    */
   tempoSelf: {
     names: [
@@ -73,8 +86,24 @@ export const METRIC_FAMILIES = {
       'tempo_discarded_spans_total',
       'tempo_metrics_generator_spans_received_total',
       'tempo_metrics_generator_spans_discarded_total',
+      'tempodb_blocklist_poll_errors_total',
+      'tempo_backend_scheduler_jobs_created_total',
+      'tempo_backend_scheduler_jobs_failed_total',
+      'tempodb_retention_errors_total',
     ],
-    source: 'grafana/tempo modules/distributor/distributor.go, modules/overrides/discarded_spans.go, modules/generator/instance.go',
+    source: 'grafana/tempo modules/distributor/distributor.go, modules/overrides/discarded_spans.go, modules/generator/instance.go, tempodb/blocklist/poller.go, modules/backendscheduler/metrics.go, tempodb/tempodb.go (v3.0.3)',
+  },
+  /**
+   * The metrics-generator's registry, one per tenant the distributor sends spans to, which it
+   * does only when the tenant has processors (modules/distributor/distributor.go:529); it
+   * collects every registry.collection_interval (15 s). grafana/tempo at v3.0.3,
+   * modules/generator/registry/registry.go:31-40: tempo_metrics_generator_registry_collections_total{tenant}
+   * (every collection, failed ones included: registry.go:252-259) and
+   * …_collections_failed_total{tenant,error_type} (error_type from registry/errors.go:11-31).
+   */
+  tempoGeneratorRegistry: {
+    names: ['tempo_metrics_generator_registry_collections_total', 'tempo_metrics_generator_registry_collections_failed_total'],
+    source: 'grafana/tempo modules/generator/registry/registry.go (v3.0.3)',
   },
   /**
    * The metrics-generator's remote write is Prometheus' own queue manager, registered per
@@ -85,6 +114,10 @@ export const METRIC_FAMILIES = {
    * (namespace "prometheus", subsystem "remote_storage"). Tempo's own troubleshooting page
    * (docs/sources/tempo/troubleshooting/metrics-generator.md, "Remote write failures") queries the same names.
    * Scraped from Tempo, so select them with job="tempo" (Prometheus has no remote-write queue here).
+   * samples_total counts every send attempt, retries included (queue_manager.go recordBatchAttempt);
+   * samples_retried_total those that failed recoverably (5xx, unreachable): Prometheus v0.311.3 as
+   * vendored by Tempo v3.0.3, vendor/github.com/prometheus/prometheus/storage/remote/queue_manager.go:169-175
+   * (const labels remote_name, url: storage.go:41-42).
    */
   tempoGeneratorRemoteWrite: {
     names: [
@@ -93,6 +126,7 @@ export const METRIC_FAMILIES = {
       'prometheus_remote_storage_samples_dropped_total',
       'prometheus_remote_storage_exemplars_total',
       'prometheus_remote_storage_exemplars_failed_total',
+      'prometheus_remote_storage_samples_retried_total',
     ],
     source: 'prometheus/prometheus storage/remote/queue_manager.go via grafana/tempo modules/generator/storage/instance.go',
   },
@@ -116,8 +150,21 @@ export const METRIC_FAMILIES = {
       'prometheus_config_last_reload_successful',
       'prometheus_rule_evaluation_failures_total',
       'prometheus_tsdb_compactions_failed_total',
+      'prometheus_notifications_alertmanagers_discovered',
+      'prometheus_notifications_errors_total',
+      'prometheus_notifications_sent_total',
     ],
-    source: 'prometheus/prometheus tsdb/exemplar.go, web/web.go, config reloader (cmd/prometheus/main.go), rules/group.go, tsdb/compact.go',
+    source: 'prometheus/prometheus tsdb/exemplar.go, web/web.go, config reloader (cmd/prometheus/main.go), rules/group.go, tsdb/compact.go, notifier/metric.go',
+  },
+  /**
+   * Alertmanager's own /metrics: prometheus/alertmanager notify/metrics.go (notifications_total,
+   * notifications_failed_total{integration, reason}), config/coordinator.go
+   * (config_last_reload_successful), dispatch/metric.go (alertmanager_alerts{state}). Checked on
+   * the real v0.35.0 by the live alert-delivery test.
+   */
+  alertmanagerSelf: {
+    names: ['alertmanager_notifications_total', 'alertmanager_notifications_failed_total', 'alertmanager_config_last_reload_successful', 'alertmanager_alerts'],
+    source: 'prometheus/alertmanager notify/metrics.go, config/coordinator.go, dispatch/metric.go (v0.35.0)',
   },
   /**
    * Series Prometheus writes for every scrape target: prometheus.io docs
@@ -240,11 +287,13 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
   const targets = new Set(scrapeTargets(plan).map((t) => t.target));
   if (targets.size > 0) out.push('scrapeSeries');
   if (targets.has(`localhost:${PORTS.prometheus}`)) out.push('prometheusSelf');
+  if (component(plan, 'alertmanager') && targets.has(`${plan.topology.hostOf('alertmanager')}:${PORTS.alertmanager}`)) out.push('alertmanagerSelf');
   if (component(plan, 'tempo')) {
     if (targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoSelf');
     const tempo = renderedYaml(plan, 'tempo.yaml') ?? {};
     const remoteWrites = arr(obj(obj(tempo.metrics_generator).storage).remote_write);
     const processors = arr(obj(obj(obj(tempo.overrides).defaults).metrics_generator).processors);
+    if (processors.length > 0 && targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoGeneratorRegistry');
     if (remoteWrites.length > 0) {
       if (targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoGeneratorRemoteWrite');
       if (processors.includes('span-metrics')) out.push('tempoSpanMetrics');

@@ -6,7 +6,7 @@
 import type { OtlpSignal } from '../render/otel-env';
 
 /** Every component a stack may run; a new component is added here first. */
-export const COMPONENT_NAMES = ['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector', 'loki'] as const;
+export const COMPONENT_NAMES = ['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector', 'loki', 'alertmanager'] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
 /** What a listening port is for; the endpoint check matches OTLP protocols against these. */
@@ -44,12 +44,30 @@ export interface HealthCheck {
   readonly port: number;
 }
 
-/** A secret the component reads from a file (`<mountPath>`) or env; never rendered into config. */
+/** A secret the component reads from its environment; never rendered into config. */
 export interface ComponentSecret {
   readonly name: string;
   readonly description: string;
-  /** Env var the component reads; with a `__FILE` suffix it reads a file path. */
+  /** Env var the component (or its prelude) reads. */
   readonly env: string;
+  /**
+   * `generated`: the target makes a random value and keeps it (Grafana's admin password).
+   * `provided`: someone else holds it (a Slack webhook URL), and each target asks for it: an
+   * environment variable at `docker compose up`, a sensitive Terraform variable for the Docker
+   * stack, a Secrets Manager ARN in the AWS stack's props.
+   */
+  readonly source: 'generated' | 'provided';
+}
+
+/**
+ * A POSIX shell prelude run before the image's program (a busybox image has `/bin/sh`), e.g. to
+ * write secrets from the environment into the files a config reads them from. No `${` in it:
+ * Terraform would read that as an interpolation.
+ */
+export interface Prelude {
+  /** The image's program, exec'd with the component's args once the script succeeds. */
+  readonly program: string;
+  readonly script: string;
 }
 
 export interface ComponentFlow {
@@ -63,6 +81,11 @@ export interface Component {
   readonly image: { readonly repository: string; readonly tag: string };
   /** Arguments after the image entrypoint. */
   readonly args: readonly string[];
+  /**
+   * Replaces the image's entrypoint with a shell that runs this first, then the program.
+   * @default - the image's entrypoint
+   */
+  readonly prelude?: Prelude;
   readonly ports: readonly ComponentPort[];
   readonly files: readonly ConfigFile[];
   /** Plain, non-secret environment. Keys sorted for stable output. */
@@ -110,6 +133,15 @@ export interface Component {
 
 export function imageRef(c: Component): string {
   return `${c.image.repository}:${c.image.tag}`;
+}
+
+/**
+ * The entrypoint of a component with a prelude (`sh -c '<script>; exec <program> "$@"' <name>`),
+ * its args following as `$@`. `program` replaces the image's path where the binary lives elsewhere.
+ */
+export function preludeEntrypoint(c: Component, program?: string): string[] | undefined {
+  if (!c.prelude) return undefined;
+  return ['/bin/sh', '-c', `${c.prelude.script}\nexec '${program ?? c.prelude.program}' "$@"`, c.name];
 }
 
 export function portOf(c: Component, purpose: PortPurpose): ComponentPort | undefined {

@@ -57,6 +57,7 @@ export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Compon
     exemplarLabels: exemplarSources(spec, topology),
     ...(facts.spanMetrics ? { spanMetrics: facts.spanMetrics } : {}),
     lokiUrl: `http://${topology.hostOf('loki')}:${PORTS.loki}`,
+    alertmanagerUrl: `http://${topology.hostOf('alertmanager')}:${PORTS.alertmanager}`,
   });
   return {
     name: 'grafana',
@@ -77,7 +78,7 @@ export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Compon
       GF_SECURITY_DISABLE_GRAVATAR: 'true',
       GF_USERS_ALLOW_SIGN_UP: 'false',
     },
-    secrets: [{ name: 'grafana-admin-password', description: 'Grafana admin password', env: GRAFANA_ADMIN_PASSWORD_ENV }],
+    secrets: [{ name: 'grafana-admin-password', description: 'Grafana admin password', env: GRAFANA_ADMIN_PASSWORD_ENV, source: 'generated' }],
     // Alpine-based image with curl
     healthcheck: { test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', `http://127.0.0.1:${PORTS.grafana}/api/health`], intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 20, httpPath: '/api/health', port: PORTS.grafana },
     volumes: [{ name: 'grafana-data', mountPath: '/var/lib/grafana' }],

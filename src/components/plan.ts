@@ -1,6 +1,7 @@
 import { formatEnv, OtlpEndpoints, renderOtelEnv } from '../render/otel-env';
 import type { ResolvedSpec } from '../spec/resolved';
 import { Component, ComponentName, portOf } from './component';
+import { alertmanagerComponent } from './alertmanager';
 import { collectorComponent } from './otel-collector';
 import { grafanaComponent } from './grafana';
 import { jaegerComponent } from './jaeger';
@@ -58,8 +59,15 @@ export function otlpUrls(components: readonly Component[], topology: Topology): 
 export function planStack(spec: ResolvedSpec, topology: Topology): StackPlan {
   // every stack: one collector takes all three signals (README "One OTLP entry point")
   const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent();
-  const names: ComponentName[] = [topology.traceBackend, 'otel-collector', 'prometheus', 'loki', 'grafana'];
-  const components = [trace, collectorComponent(spec, topology), prometheusComponent(spec, topology, names), lokiComponent(spec, topology), grafanaComponent(spec, topology)];
+  const names: ComponentName[] = [topology.traceBackend, 'otel-collector', 'prometheus', 'loki', 'alertmanager', 'grafana'];
+  const components = [
+    trace,
+    collectorComponent(spec, topology),
+    prometheusComponent(spec, topology, names),
+    lokiComponent(spec, topology),
+    alertmanagerComponent(spec),
+    grafanaComponent(spec, topology),
+  ];
   const endpoints = otlpEndpoints(components, topology);
   const serviceEnvs = spec.services.map((s) => ({ service: s.name, env: renderOtelEnv(s, spec, endpoints) }));
   const files: RenderedFile[] = [

@@ -23,6 +23,7 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTar
     { job: 'grafana', address: `${topology.hostOf('grafana')}:${PORTS.grafana}` },
     { job: 'otel-collector', address: `${topology.hostOf('otel-collector')}:${PORTS.collectorMetrics}` },
     { job: 'loki', address: `${topology.hostOf('loki')}:${PORTS.loki}` },
+    { job: 'alertmanager', address: `${topology.hostOf('alertmanager')}:${PORTS.alertmanager}` },
   ];
   const services = spec.services
     .filter((s) => s.metrics)
@@ -60,7 +61,11 @@ export function prometheusComponent(spec: ResolvedSpec, topology: Topology, stac
   // relative to prometheus.yml (Prometheus resolves rule_files against the config file's folder),
   // so the live harness, which places files under a root of its own, finds them too
   const rulesGlob = `${posix.relative(posix.dirname(PROMETHEUS_CONFIG_PATH), PROMETHEUS_RULES_DIR)}/*.yml`;
-  const config = renderPrometheusConfig(spec, { targets: scrapeTargets(spec, topology), ruleFiles: [rulesGlob] });
+  const config = renderPrometheusConfig(spec, {
+    targets: scrapeTargets(spec, topology),
+    ruleFiles: [rulesGlob],
+    ...(stack.includes('alertmanager') ? { alertmanagers: [`${topology.hostOf('alertmanager')}:${PORTS.alertmanager}`] } : {}),
+  });
   return {
     name: 'prometheus',
     image: IMAGES.prometheus,
@@ -74,7 +79,7 @@ export function prometheusComponent(spec: ResolvedSpec, topology: Topology, stac
     volumes: [{ name: 'prometheus-data', mountPath: PROMETHEUS_DATA_DIR }],
     user: '65534',
     dependsOn: [],
-    flows: [{ to: 'grafana', what: 'metrics, exemplars' }],
+    flows: [{ to: 'grafana', what: 'metrics, exemplars' }, ...(stack.includes('alertmanager') ? [{ to: 'alertmanager' as const, what: 'firing alerts' }] : [])],
     resources: { cpu: 512, memoryMiB: 2048 },
   };
 }

@@ -1,4 +1,4 @@
-import type { Component } from '../components/component';
+import { Component, preludeEntrypoint } from '../components/component';
 import type { StackPlan } from '../components/plan';
 import { GENERATED_HEADER, toYaml } from './serialize';
 
@@ -31,6 +31,7 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
     const hc = c.healthcheck;
     services[c.name] = {
       image: `${c.image.repository}:${c.image.tag}`,
+      ...(c.prelude ? { entrypoint: preludeEntrypoint(c)!.map(escapeCompose) } : {}),
       ...(c.args.length > 0 ? { command: c.args.map(escapeCompose) } : {}),
       ...(c.user ? { user: c.user } : {}),
       restart: 'unless-stopped',

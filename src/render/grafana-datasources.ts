@@ -20,6 +20,8 @@ export interface GrafanaDatasourcesOptions {
   readonly spanMetrics?: SpanMetricsSchema;
   /** Loki's URL: a Loki datasource linking trace ids to the trace store, and traces → logs. @default - no logs */
   readonly lokiUrl?: string;
+  /** Alertmanager's URL: its alerts and silences in Grafana's alerting pages. @default - none */
+  readonly alertmanagerUrl?: string;
 }
 
 /**
@@ -150,5 +152,20 @@ export function renderGrafanaDatasources(opts: GrafanaDatasourcesOptions): Recor
           jsonData: { nodeGraph: { enabled: true }, ...(m ? { tracesToMetrics: metricsLinks.tracesToMetrics } : {}), ...logsLinks },
         };
   const loki = opts.lokiUrl !== undefined ? [lokiDatasource(opts.lokiUrl, traceUid, traceName)] : [];
-  return { apiVersion: 1, prune: true, datasources: [prometheus, trace, ...loki] };
+  const alertmanager =
+    opts.alertmanagerUrl !== undefined
+      ? [
+          {
+            name: 'Alertmanager',
+            type: 'alertmanager',
+            uid: DATASOURCE_UIDS.alertmanager,
+            access: 'proxy',
+            url: opts.alertmanagerUrl,
+            editable: false,
+            // Prometheus's Alertmanager, not Grafana's own alerting (which this stack does not use)
+            jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+          },
+        ]
+      : [];
+  return { apiVersion: 1, prune: true, datasources: [prometheus, trace, ...loki, ...alertmanager] };
 }

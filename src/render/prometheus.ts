@@ -32,6 +32,11 @@ export interface PrometheusRenderOptions {
    * @default - none
    */
   readonly ruleFiles?: readonly string[];
+  /**
+   * The Alertmanagers firing alerts are sent to (`host:port`).
+   * @default - none: alerts show in Prometheus and Grafana only
+   */
+  readonly alertmanagers?: readonly string[];
 }
 
 export const DEFAULT_MAX_EXEMPLARS = 100_000;
@@ -72,6 +77,7 @@ export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRende
     },
     storage: { exemplars: { max_exemplars: opts.maxExemplars ?? DEFAULT_MAX_EXEMPLARS } },
     otlp: { promote_resource_attributes: [...PROMOTED_RESOURCE_ATTRIBUTES] },
+    ...(opts.alertmanagers && opts.alertmanagers.length > 0 ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [...opts.alertmanagers] }] }] } } : {}),
     ...(opts.ruleFiles && opts.ruleFiles.length > 0 ? { rule_files: [...opts.ruleFiles] } : {}),
     scrape_configs: opts.targets.map((t) => ({
       job_name: t.job,

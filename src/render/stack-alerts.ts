@@ -1,5 +1,6 @@
 import type { ResolvedSpec } from '../spec/resolved';
 import type { ComponentName } from '../components/component';
+import { spanMetricsSource } from './span-metrics';
 
 export const STACK_ALERTS_FILE = 'prometheus/rules/stack.yml';
 
@@ -19,7 +20,8 @@ function rule(component: ComponentName, alert: string, expr: string, summary: st
  * `prometheus/rules/stack.yml`: the stack watching itself, for the components it runs: the
  * collector (refused or dropped data, send failures, queues filling, traces decided too early),
  * Prometheus (config reloads, rule evaluation, compactions, its receivers answering errors),
- * Tempo (discarded spans). Every metric here is one the component really exposes
+ * Tempo (discarded spans, blocklist polls, backend jobs, retention, its metrics-generator). Every
+ * metric here is one the component really exposes
  * (checked at synth against the same families as the dashboards).
  */
 export function renderStackAlerts(spec: ResolvedSpec, components: readonly ComponentName[]): Record<string, unknown> {
@@ -48,13 +50,57 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
         rule('prometheus', 'PrometheusRuleEvaluationFailures', `sum(rate(prometheus_rule_evaluation_failures_total${j}[5m])) > 0`, 'Prometheus fails to evaluate rules', 'Recording rules and alerts (SLOs included) are not evaluated: look at its log.'),
         rule('prometheus', 'PrometheusCompactionsFailing', `increase(prometheus_tsdb_compactions_failed_total${j}[3h]) > 0`, 'Prometheus TSDB compactions fail', 'The disk may be full or corrupt; retention cannot be applied.', { for: '0m' }),
         rule('prometheus', 'PrometheusReceiverErrors', `sum by (handler) (rate(prometheus_http_requests_total{job="prometheus", handler=~"/api/v1/write|/api/v1/otlp/v1/metrics", code=~"5.."}[5m])) > 0`, 'Prometheus answers {{ $labels.handler }} with server errors', "Span metrics (remote write) or the services' metrics (OTLP) are being lost."),
+        ...(components.includes('alertmanager')
+          ? [
+              rule('prometheus', 'PrometheusNotConnectedToAlertmanager', `max(prometheus_notifications_alertmanagers_discovered${j}) < 1`, 'Prometheus knows no Alertmanager', 'Alerts fire but reach nobody: check prometheus.yml alerting and that Alertmanager resolves and runs.', { for: '10m', severity: 'page' }),
+              rule('prometheus', 'PrometheusFailingToSendAlerts', `sum(rate(prometheus_notifications_errors_total${j}[5m])) / sum(rate(prometheus_notifications_sent_total${j}[5m])) > 0.01`, 'Prometheus fails to send alerts to Alertmanager', 'Alerts are delayed or lost: Alertmanager is down or unreachable from Prometheus.', { for: '15m', severity: 'page' }),
+            ]
+          : []),
+      ],
+    });
+  }
+  if (components.includes('alertmanager')) {
+    const j = job('alertmanager');
+    groups.push({
+      name: 'stack-alertmanager',
+      rules: [
+        rule('alertmanager', 'AlertmanagerConfigReloadFailed', `max(alertmanager_config_last_reload_successful${j}) == 0`, 'Alertmanager could not load its configuration', 'It keeps routing with the previous one: look at its log for the error.', { for: '10m' }),
+        // a page, sent to every receiver the route would use: a notification channel that fails
+        // is the one thing no other alert can tell anyone about
+        rule('alertmanager', 'AlertmanagerNotificationsFailing', `sum by (integration) (rate(alertmanager_notifications_failed_total${j}[5m])) > 0`, 'Alertmanager fails to notify {{ $labels.integration }}', "Check the receiver's secret (webhook URL, routing key) and that Alertmanager reaches it (egress to 443).", { for: '15m', severity: 'page' }),
       ],
     });
   }
   if (components.includes('tempo')) {
+    const j = job('tempo');
+    // the metrics-generator gets spans (and collects, and remote-writes) only where Tempo computes the span metrics
+    const generator = spanMetricsSource(spec, 'tempo') === 'tempo';
     groups.push({
       name: 'stack-tempo',
-      rules: [rule('tempo', 'TempoDiscardingSpans', `sum by (reason) (rate(tempo_discarded_spans_total${job('tempo')}[5m])) > 0`, 'Tempo discards spans ({{ $labels.reason }})', "Spans are refused by Tempo's limits (rate, trace size, live traces): raise the overrides or reduce the load.")],
+      rules: [
+        rule('tempo', 'TempoDiscardingSpans', `sum by (reason) (rate(tempo_discarded_spans_total${job('tempo')}[5m])) > 0`, 'Tempo discards spans ({{ $labels.reason }})', "Spans are refused by Tempo's limits (rate, trace size, live traces): raise the overrides or reduce the load."),
+        // the monolith's backend-worker polls every blocklist_poll (5 m, left at its default) and
+        // counts only a failure to list the tenants in the bucket: three in half an hour is a
+        // backend Tempo cannot read. Its blocklist then goes stale, and blocks the live-store has
+        // flushed and let go of can no longer be searched.
+        rule('tempo', 'TempoBlocklistPollsFailing', `sum(increase(tempodb_blocklist_poll_errors_total${j}[30m])) > 2`, 'Tempo cannot list the blocks in its trace storage', 'Traces older than what the live-store still holds stop being found, and compaction and retention work from a stale list: check the bucket (s3:ListBucket, the endpoint reachable from Tempo) or the local volume, and look at Tempo\'s log ("failed to poll blocklist").', { severity: 'page' }),
+        // 3.0 has no compactor: the backend-scheduler hands compaction and retention jobs to the
+        // backend-worker, both inside the monolith. A monolith gets a few jobs an hour, so the
+        // ratio is taken over an hour.
+        rule('tempo', 'TempoBackendJobsFailing', `sum by (job_type) (increase(tempo_backend_scheduler_jobs_failed_total${j}[1h])) / sum by (job_type) (increase(tempo_backend_scheduler_jobs_created_total${j}[1h])) > 0.1`, "Tempo's backend worker fails {{ $labels.job_type }} jobs", 'Blocks stay uncompacted: searches read more, slower, and storage grows. Look at Tempo\'s log ("job failed") for the cause, often the bucket (s3:GetObject, PutObject, DeleteObject) or a full disk.', { for: '15m' }),
+        // a retention job reports success even when blocks could not be marked or deleted: only
+        // this counter tells. Retention runs hourly; a 90-minute window held for 2 hours means
+        // two runs in a row failed.
+        rule('tempo', 'TempoRetentionFailing', `sum(increase(tempodb_retention_errors_total${j}[90m])) > 0`, 'Tempo fails to delete traces past their retention', 'Traces are kept longer than tracing.retentionHours and storage keeps growing: check that Tempo may delete in the bucket (s3:DeleteObject) or write to its volume, and look at its log.', { for: '2h' }),
+        ...(generator
+          ? [
+              rule('tempo', 'TempoGeneratorCollectionsFailing', `sum by (tenant) (rate(tempo_metrics_generator_registry_collections_failed_total${j}[5m])) / sum by (tenant) (rate(tempo_metrics_generator_registry_collections_total${j}[5m])) > 0.1`, "Tempo's metrics-generator fails to collect span metrics", 'Span metrics and the service graph get gaps, and the SLO alerts read them: the generator cannot write its WAL (disk full?) or its samples are refused. Look at Tempo\'s log ("collecting metrics failed").', { for: '10m' }),
+              // samples_total counts every send attempt, a retry included: failed (refused, lost)
+              // plus retried (Prometheus unreachable or answering 5xx) over it is the share not landing
+              rule('tempo', 'TempoGeneratorRemoteWriteFailing', `sum by (url) (rate(prometheus_remote_storage_samples_failed_total${j}[5m]) + rate(prometheus_remote_storage_samples_retried_total${j}[5m])) / sum by (url) (rate(prometheus_remote_storage_samples_total${j}[5m])) > 0.05`, "Tempo's metrics-generator cannot remote-write to {{ $labels.url }}", 'Span metrics and the service graph stop reaching Prometheus, so dashboards and SLO alerts go blind: check that Prometheus is up, reachable from Tempo and runs its remote-write receiver. Refused samples (out of order, too old) are lost.', { for: '15m' }),
+            ]
+          : []),
+      ],
     });
   }
   return { groups };

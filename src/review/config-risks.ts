@@ -18,6 +18,8 @@ export function configRisks(stack: string, pairs: ReadonlyMap<string, ConfigPair
       continue;
     }
     if (file.startsWith('prometheus/rules/')) out.push(...alertingRisks(stack, file, base, head));
+    if (file === 'alertmanager/alertmanager.yml') out.push(...alertDeliveryRisks(stack, base, head));
+    if (file === 'prometheus.yml' && base !== undefined && head !== undefined) out.push(...alertSendingRisks(stack, base, head));
     if (file === 'loki.yaml' && base !== undefined && head === undefined) {
       out.push(risk('logs-pipeline-removed', stack, 'logs pipeline removed: Loki is gone from the stack, with the logs it stored'));
       continue;
@@ -140,6 +142,60 @@ function alertingRisks(stack: string, file: string, base: Tree | undefined, head
     if (now !== undefined && now < before) out.push(risk('alerting-weakened', stack, `SLO objective lowered: ${key} ${round(before * 100)}% → ${round(now * 100)}%`));
   }
   return out;
+}
+
+const INTEGRATIONS = ['slack_configs', 'pagerduty_configs', 'webhook_configs', 'email_configs', 'opsgenie_configs'] as const;
+
+/**
+ * Alertmanager's routing: a receiver removed, a receiver that stops notifying one of its
+ * integrations (Slack, PagerDuty…), or a severity whose route now reaches a different receiver
+ * or none: each means someone is no longer told.
+ */
+function alertDeliveryRisks(stack: string, base: Tree | undefined, head: Tree | undefined): Risk[] {
+  const receivers = (config: Tree | undefined) =>
+    new Map(
+      (isObject(config) && Array.isArray(config.receivers) ? config.receivers : [])
+        .filter(isObject)
+        .map((r) => [String(r.name), INTEGRATIONS.filter((k) => Array.isArray(r[k]) && r[k].length > 0).map((k) => k.replace(/_configs$/, ''))] as const),
+    );
+  const routes = (config: Tree | undefined) => {
+    const route = isObject(config) && isObject(config.route) ? config.route : {};
+    const children = (Array.isArray(route.routes) ? route.routes : []).filter(isObject);
+    const bySeverity = new Map<string, string>();
+    for (const r of children) {
+      const m = (Array.isArray(r.matchers) ? r.matchers : []).map(String).map((x) => /^severity="([^"]+)"$/.exec(x)?.[1]).find(Boolean);
+      if (m && !bySeverity.has(m)) bySeverity.set(m, String(r.receiver));
+    }
+    return { bySeverity, fallback: route.receiver === undefined ? undefined : String(route.receiver) };
+  };
+  const out: Risk[] = [];
+  const [b, h] = [receivers(base), receivers(head)];
+  for (const [name, integrations] of b) {
+    const now = h.get(name);
+    if (now === undefined) out.push(risk('alerting-weakened', stack, `alert receiver removed: ${name}${integrations.length ? ` (${integrations.join(', ')})` : ''}`));
+    else for (const i of integrations.filter((x) => !now.includes(x))) out.push(risk('alerting-weakened', stack, `alert receiver ${name} no longer notifies ${i}`));
+  }
+  const [rb, rh] = [routes(base), routes(head)];
+  for (const severity of new Set([...rb.bySeverity.keys(), ...rh.bySeverity.keys()])) {
+    const was = rb.bySeverity.get(severity) ?? rb.fallback;
+    const now = head === undefined ? undefined : (rh.bySeverity.get(severity) ?? rh.fallback);
+    if (was !== now) out.push(risk('alerting-weakened', stack, `alerts with severity=${severity} now go to ${now ?? 'no Alertmanager'} (were ${was ?? 'none'})`));
+  }
+  return out;
+}
+
+/** prometheus.yml: fewer Alertmanagers to send to (none: alerts fire where nobody looks). */
+function alertSendingRisks(stack: string, base: Tree, head: Tree): Risk[] {
+  const targets = (config: Tree) => {
+    const alerting = isObject(config) && isObject(config.alerting) ? config.alerting : {};
+    return (Array.isArray(alerting.alertmanagers) ? alerting.alertmanagers : [])
+      .filter(isObject)
+      .flatMap((am) => (Array.isArray(am.static_configs) ? am.static_configs : []).filter(isObject).flatMap((sc) => (Array.isArray(sc.targets) ? sc.targets.map(String) : [])));
+  };
+  const kept = new Set(targets(head));
+  return targets(base)
+    .filter((t) => !kept.has(t))
+    .map((t) => risk('alerting-weakened', stack, `Prometheus no longer sends alerts to ${t}`));
 }
 
 function round(x: number): number {

@@ -18,6 +18,8 @@ export const DEFAULT_LOGS_RETENTION = '7d';
  * fit 28 days within 7 %.
  */
 export const DEFAULT_SLO_WINDOW = '28d';
+/** The receiver Alertmanager gives alerts no route sends anywhere (rendered, so a spec may not name one so). */
+export const UNROUTED_RECEIVER = 'unrouted';
 export const MIN_SLO_WINDOW_HOURS = 7 * 24;
 export const MAX_SLO_WINDOW_HOURS = 90 * 24;
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -90,6 +92,13 @@ export interface GoBuild {
    */
   readonly replace?: Readonly<Record<string, string>>;
   /**
+   * Files the upstream release generates before `go build` (a web UI embedded with `go:embed`)
+   * that the module zip lacks: the build compiles a copy of the module with these added, by path
+   * inside the module.
+   * @default - none: the module as the proxy serves it
+   */
+  readonly generatedFiles?: Readonly<Record<string, string>>;
+  /**
    * `-ldflags` the upstream release build sets (the version the binary reports).
    * @default - none
    */
@@ -143,6 +152,18 @@ export const VERSIONS = {
       replace: { 'github.com/Shopify/sarama': 'github.com/Shopify/sarama v1.33.0' },
     },
   },
+  alertmanager: {
+    repository: 'prom/alertmanager',
+    tag: 'v0.35.0',
+    build: {
+      module: 'github.com/prometheus/alertmanager',
+      version: 'v0.35.0',
+      packages: { 'cmd/alertmanager': 'alertmanager', 'cmd/amtool': 'amtool' },
+      ldflags: '-X github.com/prometheus/common/version.Version=0.35.0',
+      // the release embeds its web UI, built by npm before `go build`; the module zip lacks it
+      generatedFiles: { 'ui/app/dist/index.html': '<!doctype html><title>Alertmanager</title><p>Web UI not built (o11y-stack live tests); the API is /api/v2.</p>\n' },
+    },
+  },
   // the contrib image; the live tests build a collector of the same release with exactly the
   // components the rendered configs use (test/live/support/collector-build.ts)
   'otel-collector': { repository: 'otel/opentelemetry-collector-contrib', tag: '0.159.0' },
@@ -177,6 +198,7 @@ export const DATASOURCE_UIDS = {
   tempo: 'o11y-tempo',
   jaeger: 'o11y-jaeger',
   loki: 'o11y-loki',
+  alertmanager: 'o11y-alertmanager',
 } as const;
 
 /**
@@ -206,4 +228,5 @@ export const PORTS = {
   collectorMetrics: 8888,
   loki: 3100,
   lokiGrpc: 9095,
+  alertmanager: 9093,
 } as const;

@@ -69,6 +69,8 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
     },
     logs: { retentionHours: durationHours(logsRetention) },
     slo: { windowHours: durationHours(env.slo?.window ?? spec.slo?.window ?? DEFAULT_SLO_WINDOW) },
+    // an environment's alerting replaces the base spec's whole: receivers are per environment
+    alerting: { receivers: [...((env.alerting ?? spec.alerting)?.receivers ?? [])], route: { ...(env.alerting ?? spec.alerting)?.route } },
   };
   const where = (section: 'tracing' | 'metrics' | 'logs') => (env[section]?.retention ? `environments.${environment}.${section}.retention` : `${section}.retention`);
   const windowPath = env.slo?.window ? `environments.${environment}.slo.window` : 'slo.window';

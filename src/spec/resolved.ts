@@ -1,4 +1,4 @@
-import type { OtlpProtocol, Propagator, SloIndicator } from './types';
+import type { AlertReceiverSpec, AlertRouteSpec, OtlpProtocol, Propagator, SloIndicator } from './types';
 
 /** One SLO of one service. */
 export interface ResolvedSlo {
@@ -46,6 +46,11 @@ export interface ResolvedSpec {
   readonly slo: {
     /** The SLO window every objective's error budget is counted over. */
     readonly windowHours: number;
+  };
+  /** The environment's alerting block (its own, else the base spec's), receivers in spec order. */
+  readonly alerting: {
+    readonly receivers: readonly AlertReceiverSpec[];
+    readonly route: AlertRouteSpec;
   };
 }
 

@@ -1,9 +1,9 @@
 import { COMPONENT_NAMES } from '../components/component';
-import { MAX_DECISION_WAIT_SECONDS, MAX_EXPECTED_SPANS_PER_SECOND } from './defaults';
+import { MAX_DECISION_WAIT_SECONDS, MAX_EXPECTED_SPANS_PER_SECOND, UNROUTED_RECEIVER } from './defaults';
 import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, intervalSeconds, LATENCY_HINT, LATENCY_PATTERN } from './duration';
 import { issue, Issue } from './issues';
 import { bool, dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, required, Schema, str } from './schema-kit';
-import { ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS, SLO_INDICATORS } from './types';
+import { ALERT_SEVERITIES, ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS, SLO_INDICATORS } from './types';
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 export const NAME_HINT = "[a-z][a-z0-9-]* (a lowercase letter, then lowercase letters, digits or '-')";
@@ -72,6 +72,48 @@ const slos = refine(list(slo, { itemsHint: 'SLO' }), (v, path, issues) => {
   });
 });
 
+const secretName = str({ pattern: NAME_PATTERN, patternHint: `a secret name, ${NAME_HINT}`, minLength: 1, maxLength: 63 });
+const receiver = refine(
+  obj({
+    name: required(name(63)),
+    slack: optional(
+      obj({
+        channel: required(str({ pattern: /^[#@]?[a-z0-9][a-z0-9._-]{0,79}$/, patternHint: 'a Slack channel like #sre-alerts (lowercase letters, digits, ".", "_", "-")' })),
+        webhookUrlSecret: required(secretName),
+      }),
+    ),
+    pagerduty: optional(obj({ routingKeySecret: required(secretName) })),
+    webhook: optional(
+      refine(obj({ url: optional(str({ pattern: /^https?:\/\/[^\s'"`$\\]+$/, patternHint: 'an http:// or https:// URL without spaces, quotes or $', maxLength: 2048 })), urlSecret: optional(secretName) }), (v, path, issues) => {
+        if ((v.url === undefined) === (v.urlSecret === undefined)) issues.push(issue(path, 'needs exactly one of url and urlSecret (a URL that carries a token belongs in a secret)', v));
+      }),
+    ),
+  }),
+  (v, path, issues) => {
+    if (v.name === UNROUTED_RECEIVER) issues.push(issue(`${path}.name`, `is the receiver o11y-stack renders for alerts no route sends anywhere; choose another name`, v.name));
+    if (!v.slack && !v.pagerduty && !v.webhook) issues.push(issue(path, 'needs at least one of slack, pagerduty and webhook', v.name));
+  },
+);
+const alerting = refine(
+  obj({
+    receivers: optional(list(receiver, { itemsHint: 'receiver' })),
+    route: optional(obj({ page: optional(name(63)), ticket: optional(name(63)), default: optional(name(63)) })),
+  }),
+  (v, path, issues) => {
+    const names = new Map<string, number>();
+    (v.receivers ?? []).forEach((r, i) => {
+      if (names.has(r.name)) issues.push(issue(`${path}.receivers[${i}].name`, `duplicates receivers[${names.get(r.name)}].name`, r.name));
+      else names.set(r.name, i);
+    });
+    for (const key of [...ALERT_SEVERITIES, 'default'] as const) {
+      const target = v.route?.[key];
+      if (target !== undefined && !names.has(target)) {
+        issues.push(issue(`${path}.route.${key}`, `names no receiver of this alerting block (known: ${[...names.keys()].join(', ') || 'none'})`, target));
+      }
+    }
+  },
+);
+
 const service = obj({
   name: required(name(63)),
   version: optional(str({ minLength: 1, maxLength: 255 })),
@@ -96,6 +138,7 @@ const environment = obj({
   metrics: optional(metrics),
   logs: optional(logs),
   slo: optional(sloSettings),
+  alerting: optional(alerting),
   services: optional(dict(name(63), serviceOverride)),
 });
 
@@ -108,6 +151,7 @@ const baseSchema = obj({
   metrics: optional(metrics),
   logs: optional(logs),
   slo: optional(sloSettings),
+  alerting: optional(alerting),
   environments: optional(dict(name(32), environment)),
 });
 

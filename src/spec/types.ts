@@ -27,6 +27,12 @@ export interface ObservabilitySpec {
   /** SLO settings shared by every service's `slos`. */
   readonly slo?: SloSettingsSpec;
   /**
+   * Where Alertmanager sends the stack's alerts (the SLO burn-rate alerts and the stack's own):
+   * receivers, and which receiver gets each severity.
+   * @default - no receivers: alerts fire and show in Alertmanager and Grafana, nobody is notified
+   */
+  readonly alerting?: AlertingSpec;
+  /**
    * Per-environment overrides, keyed by stack name (`local`, `local-jaeger`, `staging`, `prod`).
    * An environment's values win over the base spec; see {@link EnvironmentOverride}.
    * @default {}
@@ -108,6 +114,86 @@ export interface SloSettingsSpec {
    * @default "28d"
    */
   readonly window?: string;
+}
+
+/** The severities the stack's alerts carry: `page` wakes someone, `ticket` can wait for working hours. */
+export type AlertSeverity = 'page' | 'ticket';
+export const ALERT_SEVERITIES = ['page', 'ticket'] as const;
+
+/**
+ * Alertmanager's receivers and routing. Secrets (webhook URLs, routing keys) are never written
+ * here: a receiver names a secret, and each target supplies its value (an environment variable
+ * for compose, a sensitive Terraform variable for the Docker stack, a Secrets Manager ARN on AWS).
+ *
+ * ```yaml
+ * alerting:
+ *   receivers:
+ *     - { name: oncall, pagerduty: { routingKeySecret: pagerduty-routing-key } }
+ *     - { name: sre, slack: { channel: "#sre-alerts", webhookUrlSecret: slack-webhook-url } }
+ *   route: { page: oncall, ticket: sre }
+ * ```
+ */
+export interface AlertingSpec {
+  /**
+   * Where alerts can go; names unique. `unrouted` is taken (the receiver of alerts no route sends anywhere).
+   * @default []
+   */
+  readonly receivers?: readonly AlertReceiverSpec[];
+  /**
+   * The receiver of each severity, by name.
+   * @default {} (every alert stays unrouted: visible in Alertmanager and Grafana only)
+   */
+  readonly route?: AlertRouteSpec;
+}
+
+export interface AlertRouteSpec {
+  /** @default - the `default` receiver */
+  readonly page?: string;
+  /** @default - the `default` receiver */
+  readonly ticket?: string;
+  /**
+   * Alerts of any other severity, and of a severity without its own route.
+   * @default - none: such alerts notify nobody
+   */
+  readonly default?: string;
+}
+
+/** One receiver: at least one of Slack, PagerDuty and a webhook (each gets every alert routed here). */
+export interface AlertReceiverSpec {
+  /** `[a-z][a-z0-9-]*`, unique. */
+  readonly name: string;
+  /** @default - no Slack message */
+  readonly slack?: SlackReceiverSpec;
+  /** @default - no PagerDuty event */
+  readonly pagerduty?: PagerDutyReceiverSpec;
+  /** @default - no webhook call */
+  readonly webhook?: WebhookReceiverSpec;
+}
+
+export interface SlackReceiverSpec {
+  /** The channel (`#sre-alerts`); the incoming webhook's own channel when it is that one. */
+  readonly channel: string;
+  /** The secret holding the Slack incoming-webhook URL. */
+  readonly webhookUrlSecret: string;
+}
+
+export interface PagerDutyReceiverSpec {
+  /** The secret holding the PagerDuty Events API v2 integration (routing) key. */
+  readonly routingKeySecret: string;
+}
+
+/** Alertmanager's webhook JSON (version 4) POSTed to a URL: exactly one of `url` and `urlSecret`. */
+export interface WebhookReceiverSpec {
+  /**
+   * The URL, when it holds no credential (an in-cluster relay).
+   * @default - none
+   */
+  readonly url?: string;
+  /**
+   * The secret holding the URL, when the URL is a credential itself.
+   * @default - none
+   */
+  readonly urlSecret?: string;
 }
 
 export interface SamplingSpec {
@@ -231,6 +317,12 @@ export interface EnvironmentOverride {
   readonly logs?: LogsSpec;
   /** @default - the base spec's SLO settings */
   readonly slo?: SloSettingsSpec;
+  /**
+   * This environment's alerting, replacing the base spec's as a whole (receivers differ per
+   * environment: staging pages nobody).
+   * @default - the base spec's alerting
+   */
+  readonly alerting?: AlertingSpec;
   /**
    * Per-service overrides in this environment, keyed by service name.
    * @default {}

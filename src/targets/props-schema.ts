@@ -45,6 +45,7 @@ const awsPropsSchema = obj({
   containerInsights: optional(bool()),
   protectData: optional(bool()),
   grafanaCertificateArn: optional(str()),
+  alertingSecretArns: optional(dict(str(), str())),
   grafanaDomainName: optional(str({ minLength: 1 })),
   grafanaHostedZoneId: optional(str({ minLength: 1 })),
   grafanaPlainHttp: optional(bool()),

@@ -37,7 +37,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   // the stack's own alert rules, loaded as the stack loads them: rule-evaluation series exist per rule group
   writeFileSync(join(dir, 'stack.yml'), renderedFile(examplePlan('staging'), STACK_ALERTS_FILE));
-  writeFileSync(join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s, evaluation_interval: 1s }\nrule_files: ['${join(dir, 'stack.yml')}']\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`);
+  // an Alertmanager to send to, as the stack's Prometheus has (nothing listens there: the per-Alertmanager series exist once it is discovered)
+  const alertmanager = `127.0.0.1:${await freePort()}`;
+  writeFileSync(join(dir, 'prometheus.yml'), `global: { scrape_interval: 1s, evaluation_interval: 1s }\nalerting: { alertmanagers: [{ static_configs: [{ targets: ['${alertmanager}'] }] }] }\nrule_files: ['${join(dir, 'stack.yml')}']\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`);
   prom = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, EXEMPLAR_STORAGE_FLAG, REMOTE_WRITE_RECEIVER_FLAG], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

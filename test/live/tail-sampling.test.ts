@@ -5,19 +5,44 @@
  * A Go service on the real SDK, configured by staging's checkout.env, sends N traces: k with
  * errors, j slow, the rest normal.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileContent } from '../../src/components/plan';
 import { PORTS } from '../../src/spec/defaults';
 import { pollUntil } from '../support/prometheus-harness';
-import { examplePlan } from '../support/plans';
+import { examplePlan, exampleSpec } from '../support/plans';
+import type { ObservabilitySpec } from '../../src/spec/types';
 import { runDashboardQueries, unexpectedlyAbsent, unexpectedlyEmpty } from './support/dashboards';
 import { LiveNetwork } from './support/netns';
 import { RunningService, startService } from './support/sdk-services';
 import { defaultBinaries, RunningStack, startStack } from './support/stack';
 
-const plan = examplePlan('staging');
+/**
+ * Staging as the example declares it, except its receivers: two webhooks whose URLs are secrets
+ * (as a Slack or PagerDuty URL would be), served by a receiver on the services' host, so a real
+ * Alertmanager's notifications can be read back.
+ */
+const WEBHOOK_PORT = 9099;
+const base = exampleSpec();
+const spec: ObservabilitySpec = {
+  ...base,
+  environments: {
+    ...base.environments,
+    staging: {
+      ...base.environments!.staging,
+      alerting: {
+        receivers: [
+          { name: 'oncall', webhook: { urlSecret: 'oncall-webhook-url' } },
+          { name: 'sre-channel', webhook: { urlSecret: 'tickets-webhook-url' } },
+        ],
+        route: { page: 'oncall', ticket: 'sre-channel' },
+      },
+    },
+  },
+};
+const plan = examplePlan('staging', spec);
+const receiverHost = plan.topology.serviceHost('checkout');
 const tail = plan.spec.tracing.tailSampling!;
 const MIX = { traces: 400, errors: 20, slow: 10, slowMs: tail.slowerThanMs + 200 };
 
@@ -26,6 +51,18 @@ let network: LiveNetwork;
 let stack: RunningStack;
 let service: RunningService;
 let kept: Set<string>;
+
+const notificationsFile = () => join(runDir, 'notifications.jsonl');
+
+interface Notification {
+  readonly path: string;
+  readonly body: { status: string; receiver: string; commonLabels: Record<string, string>; alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[] };
+}
+
+function notifications(): Notification[] {
+  if (!existsSync(notificationsFile())) return [];
+  return readFileSync(notificationsFile(), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Notification);
+}
 
 async function promQuery(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const url = `${stack.components.prometheus!.url(PORTS.prometheus)}/api/v1/query?query=${encodeURIComponent(query)}`;
@@ -40,7 +77,10 @@ async function stored(traceId: string): Promise<boolean> {
 beforeAll(async () => {
   runDir = mkdtempSync(join(tmpdir(), 'o11y-live-tail-'));
   network = new LiveNetwork(join(runDir, 'logs'));
-  stack = await startStack(plan, network, runDir, defaultBinaries());
+  stack = await startStack(plan, network, runDir, defaultBinaries(), {
+    secrets: { 'oncall-webhook-url': `http://${receiverHost}:${WEBHOOK_PORT}/oncall`, 'tickets-webhook-url': `http://${receiverHost}:${WEBHOOK_PORT}/tickets` },
+  });
+  network.spawn(stack.servicesHost, 'webhook-receiver', process.execPath, [join(__dirname, 'support', 'webhook-receiver.js'), String(WEBHOOK_PORT), notificationsFile()]);
   service = await startService(network, stack.servicesHost, 'go', fileContent(plan, 'otel/checkout.env')!, MIX);
   // decisions come decision_wait after a trace's first span; the last trace then needs one more
   const deadline = (tail.decisionWaitSeconds + 20) * 1000;
@@ -134,6 +174,33 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
     expect(firing).toEqual(['SLOBurnRatePage availability page', 'SLOBurnRateTicket availability ticket', 'SLOBurnRateTicket latency ticket']);
     expect(second.exportErrors()).toEqual([]);
   });
+
+  it('delivers the page to the on-call webhook and the latency ticket to the channel through a real Alertmanager; the page inhibits its own ticket', async () => {
+    const firedAt = Date.now();
+    const key = (n: Notification) => `${n.path} ${n.body.alerts.filter((a) => a.status === 'firing').map((a) => `${a.labels.alertname}/${a.labels.slo}/${a.labels.severity}`).sort().join(',')}`;
+    // group_wait (30s) after Prometheus sends, then the webhook call
+    const seen = await pollUntil('Alertmanager notifies both webhooks', 120_000, async () => {
+      const got = notifications().filter((n) => n.body.status === 'firing' && n.body.commonLabels.service === 'checkout');
+      const paths = new Set(got.map((n) => n.path));
+      return paths.has('/oncall') && paths.has('/tickets') ? { value: got, seen: got.map(key).join('; ') } : { seen: got.map(key).join('; ') || 'nothing yet' };
+    });
+    process.stdout.write(`alertmanager delivered within ${((Date.now() - firedAt) / 1000).toFixed(0)} s of the alerts firing: ${seen.map(key).join('; ')}\n`);
+    const page = seen.find((n) => n.path === '/oncall')!;
+    expect(page.body.receiver).toBe('oncall');
+    expect(page.body.alerts.map((a) => a.labels)).toEqual([expect.objectContaining({ alertname: 'SLOBurnRatePage', service: 'checkout', slo: 'availability', severity: 'page', environment: 'staging' })]);
+    expect(page.body.alerts[0].annotations).toEqual(expect.objectContaining({ runbook_url: expect.stringMatching(/^https:\/\//), traces: expect.stringContaining('var-service=checkout') }));
+    // the availability ticket fires in Prometheus too (see above), but its page inhibits it
+    const tickets = seen.filter((n) => n.path === '/tickets').flatMap((n) => n.body.alerts.map((a) => `${a.labels.alertname} ${a.labels.slo}`));
+    expect([...new Set(tickets)]).toEqual(['SLOBurnRateTicket latency']);
+    // Alertmanager counts what it sent: the alertmanagerSelf names of the metric table, scraped by Prometheus
+    const sent = await pollUntil('Prometheus scraped alertmanager_notifications_total{integration="webhook"}', 60_000, async () => {
+      const r = await promQuery('sum(alertmanager_notifications_total{job="alertmanager", integration="webhook"})');
+      const v = Number(r[0]?.value[1] ?? 0);
+      return v >= 2 ? { value: v, seen: String(v) } : { seen: String(v) };
+    });
+    expect(sent).toBeGreaterThanOrEqual(2);
+    expect(await promQuery('sum(alertmanager_notifications_failed_total{job="alertmanager"})')).toEqual([expect.objectContaining({ value: [expect.any(Number), '0'] })]);
+  }, 200_000);
 
   it('the SDK reported no export error', async () => {
     await network.stop(service.process);

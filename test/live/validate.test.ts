@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { fileContent } from '../../src/components/plan';
 import { VERSIONS } from '../../src/spec/defaults';
+import { ALERTMANAGER_CONFIG_FILE } from '../../src/render/alertmanager';
 import { EXAMPLE_STACKS, examplePlan } from '../support/plans';
 import { binary } from './support/binaries';
 import { COLLECTOR_KINDS, componentTypes } from './support/collector-build';
@@ -46,6 +47,12 @@ describe('the binaries are the deployed versions', () => {
     const want = VERSIONS.prometheus.tag.replace(/^v/, '');
     expect(await runTool(binary('prometheus', 'prometheus'), ['--version'])).toContain(`version ${want}`);
     expect(await runTool(binary('prometheus', 'promtool'), ['--version'])).toContain(`version ${want}`);
+  });
+
+  it('runs the Alertmanager and amtool of the pinned image', async () => {
+    const want = VERSIONS.alertmanager.tag.replace(/^v/, '');
+    expect(await runTool(binary('alertmanager', 'alertmanager'), ['--version'])).toContain(`version ${want}`);
+    expect(await runTool(binary('alertmanager', 'amtool'), ['--version'])).toContain(`version ${want}`);
   });
 
   it('runs a collector of the pinned contrib release', async () => {
@@ -91,6 +98,17 @@ describe('every rendered config passes the real binary', () => {
     await expect(runTool(binary('jaeger', 'jaeger'), ['validate', '--config', fileOf(`${stack}-broken`, 'jaeger.yaml', yaml.replace('max_traces', 'max_tracez'))])).rejects.toThrow(/max_tracez/);
     const prom = fileContent(examplePlan('staging'), 'prometheus.yml')!.replace('scrape_interval', 'scrape_intervall');
     await expect(runTool(binary('prometheus', 'promtool'), ['check', 'config', fileOf('broken', 'prometheus.yml', prom)])).rejects.toThrow(/scrape_intervall/);
+  });
+
+  it.each(EXAMPLE_STACKS.map((s) => [s]))('amtool check-config accepts the %s alertmanager.yml', async (stack) => {
+    const out = await runTool(binary('alertmanager', 'amtool'), ['check-config', fileOf(stack, 'alertmanager.yml', fileContent(examplePlan(stack), ALERTMANAGER_CONFIG_FILE)!)]);
+    expect(out).toMatch(/SUCCESS/);
+  });
+
+  it('amtool refuses a route to an unknown receiver and a misspelt key (the check can fail)', async () => {
+    const yaml = fileContent(examplePlan('prod'), ALERTMANAGER_CONFIG_FILE)!;
+    await expect(runTool(binary('alertmanager', 'amtool'), ['check-config', fileOf('broken-route', 'alertmanager.yml', yaml.replace('receiver: oncall', 'receiver: on-call'))])).rejects.toThrow(/on-call/);
+    await expect(runTool(binary('alertmanager', 'amtool'), ['check-config', fileOf('broken-key', 'alertmanager.yml', yaml.replace('routing_key_file', 'routing_key_fil'))])).rejects.toThrow(/routing_key_fil/);
   });
 
   it.each(EXAMPLE_STACKS.map((s) => [s]))('promtool check config accepts the %s prometheus.yml', async (stack) => {

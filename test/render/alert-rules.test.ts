@@ -234,3 +234,214 @@ describe("promtool test rules: the stack's own alerts", () => {
     expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 });
+
+describe('promtool test rules: the alert path itself (Prometheus → Alertmanager → receivers)', () => {
+  it('pages when Prometheus has discovered no Alertmanager for 10 minutes, and not while it has one', () => {
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      {
+        name: 'alertmanager gone',
+        series: [{ series: 'prometheus_notifications_alertmanagers_discovered{job="prometheus"}', values: '0x30' }],
+        alerts: [
+          { at: '5m', alertname: 'PrometheusNotConnectedToAlertmanager', firing: [] },
+          { at: '15m', alertname: 'PrometheusNotConnectedToAlertmanager', firing: [labelsOnly({ severity: 'page', component: 'prometheus' })] },
+        ],
+      },
+      { name: 'alertmanager there', series: [{ series: 'prometheus_notifications_alertmanagers_discovered{job="prometheus"}', values: '1x30' }], alerts: [{ at: '20m', alertname: 'PrometheusNotConnectedToAlertmanager', firing: [] }] },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('pages when 5 % of alerts fail to reach Alertmanager for 15 minutes, and not at 0.5 %', () => {
+    const am = 'alertmanager="http://alertmanager.shop-prod.o11y.internal:9093/api/v2/alerts"';
+    const scenario = (name: string, errorsPerMinute: number, firing: Firing[]): Scenario => ({
+      name,
+      series: [
+        { series: `prometheus_notifications_sent_total{job="prometheus", ${am}}`, values: grows(200, 40) },
+        { series: `prometheus_notifications_errors_total{job="prometheus", ${am}}`, values: grows(errorsPerMinute, 40) },
+      ],
+      alerts: [{ at: '25m', alertname: 'PrometheusFailingToSendAlerts', firing }],
+    });
+    const r = testRules('prod', STACK_ALERTS_FILE, [scenario('5 % errors', 10, [labelsOnly({ severity: 'page', component: 'prometheus' })]), scenario('0.5 % errors', 1, [])]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('pages per integration when Alertmanager fails to notify for 15 minutes, and not when it stops failing', () => {
+    const failed = (integration: string) => `alertmanager_notifications_failed_total{job="alertmanager", integration="${integration}", reason="clientError"}`;
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      {
+        name: 'slack refuses the webhook',
+        series: [
+          { series: failed('slack'), values: grows(2, 40) },
+          // failed for 10 minutes, then recovered: silent by the time the page would come
+          { series: failed('pagerduty'), values: `${grows(2, 10)} 20x30` },
+        ],
+        alerts: [
+          { at: '10m', alertname: 'AlertmanagerNotificationsFailing', firing: [] },
+          { at: '25m', alertname: 'AlertmanagerNotificationsFailing', firing: [labelsOnly({ severity: 'page', component: 'alertmanager', integration: 'slack' })] },
+        ],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('opens a ticket when Alertmanager cannot load its configuration for 10 minutes', () => {
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      {
+        name: 'bad config',
+        series: [{ series: 'alertmanager_config_last_reload_successful{job="alertmanager"}', values: '0x30' }],
+        alerts: [
+          { at: '5m', alertname: 'AlertmanagerConfigReloadFailed', firing: [] },
+          { at: '15m', alertname: 'AlertmanagerConfigReloadFailed', firing: [labelsOnly({ severity: 'ticket', component: 'alertmanager' })] },
+        ],
+      },
+      { name: 'good config', series: [{ series: 'alertmanager_config_last_reload_successful{job="alertmanager"}', values: '1x30' }], alerts: [{ at: '20m', alertname: 'AlertmanagerConfigReloadFailed', firing: [] }] },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+});
+
+/**
+ * Tempo 3.0.3 as a monolith, its series as its /metrics has them (grafana/tempo at v3.0.3): the
+ * backend-worker polls every 5 minutes and counts only a failed tenant listing, with tenant=""
+ * (so no tenant label); the backend-scheduler's job counters carry tenant and the proto enum
+ * name as job_type; without multi-tenancy the tenant is `single-tenant`. A CounterVec series
+ * appears at its first increment, at 1, as Tempo's does.
+ */
+describe("promtool test rules: Tempo's own alerts (the monolith's backend and metrics-generator)", () => {
+  const tempo = (name: string, labels = '') => `${name}{job="tempo", instance="tempo:3200"${labels ? `, ${labels}` : ''}}`;
+  /** A counter stepping up by one every `every` minutes, `count` times, from `from`. */
+  const stepsEvery = (every: number, count: number, from = 0) => Array.from({ length: count }, (_, i) => `${from + i}x${every - 1}`).join(' ');
+  const tenant = 'tenant="single-tenant"';
+
+  it('pages when three blocklist polls in a row fail, for 5 minutes, and not after two failed polls', () => {
+    const polls = tempo('tempodb_blocklist_poll_errors_total');
+    const r = testRules('local', STACK_ALERTS_FILE, [
+      {
+        // failures at 0, 5, 10 … min; the first one only makes the series appear, so the
+        // condition holds from the third, at 10 min, and the page comes 5 minutes later
+        name: 'the bucket cannot be listed',
+        series: [{ series: polls, values: stepsEvery(5, 12, 1) }],
+        alerts: [
+          { at: '13m', alertname: 'TempoBlocklistPollsFailing', firing: [] },
+          { at: '16m', alertname: 'TempoBlocklistPollsFailing', firing: [labelsOnly({ severity: 'page', component: 'tempo' })] },
+        ],
+      },
+      {
+        name: 'two failed polls, then the bucket answers again',
+        series: [{ series: polls, values: `${stepsEvery(5, 1, 1)} 2x55` }],
+        alerts: [
+          { at: '10m', alertname: 'TempoBlocklistPollsFailing', firing: [] },
+          { at: '30m', alertname: 'TempoBlocklistPollsFailing', firing: [] },
+        ],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('opens a ticket when compaction jobs keep failing for 15 minutes, and not at one job in twelve', () => {
+    const created = tempo('tempo_backend_scheduler_jobs_created_total', `${tenant}, job_type="JOB_TYPE_COMPACTION"`);
+    const failed = tempo('tempo_backend_scheduler_jobs_failed_total', `${tenant}, job_type="JOB_TYPE_COMPACTION"`);
+    const r = testRules('local', STACK_ALERTS_FILE, [
+      {
+        // a job every 5 minutes; from 60 min on, every one fails: the condition holds from the
+        // third failure (70 min), the ticket comes 15 minutes later
+        name: 'every compaction job fails',
+        series: [
+          { series: created, values: stepsEvery(5, 30) },
+          { series: failed, values: `_x60 ${stepsEvery(5, 18, 1)}` },
+        ],
+        alerts: [
+          { at: '83m', alertname: 'TempoBackendJobsFailing', firing: [] },
+          { at: '86m', alertname: 'TempoBackendJobsFailing', firing: [labelsOnly({ severity: 'ticket', component: 'tempo', job_type: 'JOB_TYPE_COMPACTION' })] },
+        ],
+      },
+      {
+        // 12 jobs an hour, one of them failing (8 %, under 10 %)
+        name: 'one compaction job an hour fails',
+        series: [
+          { series: created, values: stepsEvery(5, 36) },
+          { series: failed, values: `_x30 ${stepsEvery(60, 3, 1)}` },
+        ],
+        alerts: [
+          { at: '100m', alertname: 'TempoBackendJobsFailing', firing: [] },
+          { at: '170m', alertname: 'TempoBackendJobsFailing', firing: [] },
+        ],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('opens a ticket when two hourly retention runs in a row fail, and not for one', () => {
+    const errors = tempo('tempodb_retention_errors_total');
+    const r = testRules('local', STACK_ALERTS_FILE, [
+      {
+        // three blocks it cannot delete, at every run (30, 90, 150 … min): the condition holds
+        // from 30 min, the ticket comes 2 hours later
+        name: 'every run fails',
+        series: [{ series: errors, values: `0x29 3x59 6x59 9x59 12x30` }],
+        alerts: [
+          { at: '148m', alertname: 'TempoRetentionFailing', firing: [] },
+          { at: '151m', alertname: 'TempoRetentionFailing', firing: [labelsOnly({ severity: 'ticket', component: 'tempo' })] },
+        ],
+      },
+      {
+        name: 'one run fails, the next ones succeed',
+        series: [{ series: errors, values: `0x29 3x200` }],
+        alerts: [
+          { at: '110m', alertname: 'TempoRetentionFailing', firing: [] },
+          { at: '155m', alertname: 'TempoRetentionFailing', firing: [] },
+        ],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it("opens a ticket when a quarter of the generator's collections fail for 10 minutes, and not at one in sixteen", () => {
+    // a collection every 15 s: 4 a minute
+    const collections = { series: tempo('tempo_metrics_generator_registry_collections_total', tenant), values: grows(4, 60) };
+    const failed = tempo('tempo_metrics_generator_registry_collections_failed_total', `${tenant}, error_type="other"`);
+    const r = testRules('local', STACK_ALERTS_FILE, [
+      {
+        // failing from 10 min on (the series appears then): the condition holds from 12 min
+        name: 'one collection a minute fails (the WAL disk is full)',
+        series: [collections, { series: failed, values: `_x10 1+1x50` }],
+        alerts: [
+          { at: '20m', alertname: 'TempoGeneratorCollectionsFailing', firing: [] },
+          { at: '23m', alertname: 'TempoGeneratorCollectionsFailing', firing: [labelsOnly({ severity: 'ticket', component: 'tempo', tenant: 'single-tenant' })] },
+        ],
+      },
+      { name: 'one collection in sixteen fails', series: [collections, { series: failed, values: `_x10 ${stepsEvery(4, 12, 1)}` }], alerts: [{ at: '40m', alertname: 'TempoGeneratorCollectionsFailing', firing: [] }] },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it("opens a ticket when the generator's remote write keeps retrying (Prometheus unreachable) for 15 minutes, and not at 4 % refused samples", () => {
+    // the queue manager's own labels (remote_name: a hash of the config, as Prometheus names an unnamed remote write) and the tenant Tempo wraps it with
+    const url = 'http://prometheus:9090/api/v1/write';
+    const queue = (name: string) => tempo(name, `remote_name="5c4e2f", url="${url}", ${tenant}`);
+    const scenario = (name: string, retriedPerMinute: number, failedPerMinute: number, alerts: Scenario['alerts']): Scenario => ({
+      name,
+      series: [
+        { series: queue('prometheus_remote_storage_samples_total'), values: grows(1000, 40) },
+        { series: queue('prometheus_remote_storage_samples_retried_total'), values: grows(retriedPerMinute, 40) },
+        { series: queue('prometheus_remote_storage_samples_failed_total'), values: grows(failedPerMinute, 40) },
+      ],
+      alerts,
+    });
+    const r = testRules('local', STACK_ALERTS_FILE, [
+      // the condition holds from the second sample (1 min)
+      scenario('every attempt is retried', 1000, 0, [
+        { at: '14m', alertname: 'TempoGeneratorRemoteWriteFailing', firing: [] },
+        { at: '17m', alertname: 'TempoGeneratorRemoteWriteFailing', firing: [labelsOnly({ severity: 'ticket', component: 'tempo', url })] },
+      ]),
+      scenario('4 % refused (out of order)', 0, 40, [{ at: '30m', alertname: 'TempoGeneratorRemoteWriteFailing', firing: [] }]),
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('renders the generator alerts only where Tempo computes the span metrics (not behind tail sampling)', () => {
+    const alerts = (stack: 'local' | 'staging') => (parse(renderedFile(examplePlan(stack), STACK_ALERTS_FILE)) as RuleDoc).groups.flatMap((g) => g.rules.map((x) => x.alert)).filter((a) => a?.startsWith('Tempo'));
+    expect(alerts('local')).toEqual(['TempoDiscardingSpans', 'TempoBlocklistPollsFailing', 'TempoBackendJobsFailing', 'TempoRetentionFailing', 'TempoGeneratorCollectionsFailing', 'TempoGeneratorRemoteWriteFailing']);
+    expect(alerts('staging')).toEqual(['TempoDiscardingSpans', 'TempoBlocklistPollsFailing', 'TempoBackendJobsFailing', 'TempoRetentionFailing']);
+  });
+});

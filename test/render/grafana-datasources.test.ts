@@ -137,7 +137,7 @@ describe('datasource uids', () => {
     expect(a.map((d) => d.uid)).toEqual(['o11y-prometheus', 'o11y-tempo']);
     expect(b.map((d) => d.uid)).toEqual(['o11y-prometheus', 'o11y-tempo']);
     expect(datasources(jaegerOptions).map((d) => d.uid)).toEqual(['o11y-prometheus', 'o11y-jaeger']);
-    expect(DATASOURCE_UIDS).toEqual({ prometheus: 'o11y-prometheus', tempo: 'o11y-tempo', jaeger: 'o11y-jaeger', loki: 'o11y-loki' });
+    expect(DATASOURCE_UIDS).toEqual({ prometheus: 'o11y-prometheus', tempo: 'o11y-tempo', jaeger: 'o11y-jaeger', loki: 'o11y-loki', alertmanager: 'o11y-alertmanager' });
   });
 
   it('make Prometheus the one default datasource', () => {
@@ -289,6 +289,7 @@ describe('the Jaeger variant', () => {
       ['prometheus', 'o11y-prometheus'],
       ['jaeger', 'o11y-jaeger'],
       ['loki', 'o11y-loki'],
+      ['alertmanager', 'o11y-alertmanager'],
     ]);
     expect(byType(doc.datasources, 'jaeger').jsonData).not.toHaveProperty('serviceMap');
     // Jaeger links spans to their logs as Tempo does

@@ -93,6 +93,21 @@ describe('risk flags from changes to the spec', () => {
     ].sort());
   });
 
+  it("a removed receiver and a page routed elsewhere are flagged from Alertmanager's config", () => {
+    // prod drops PagerDuty: pages go to the Slack channel (the other environments have receivers of their own)
+    const head = synthExample({
+      spec: (s) => void ((s as { alerting: unknown }).alerting = { receivers: [{ name: 'sre-channel', slack: { channel: '#sre-alerts', webhookUrlSecret: 'slack-webhook-url' } }], route: { page: 'sre-channel', ticket: 'sre-channel' } }),
+    });
+    expect(risksOf(head)).toEqual(['prod: alert receiver removed: oncall (pagerduty)', 'prod: alerts with severity=page now go to sre-channel (were oncall)']);
+  });
+
+  it('a receiver that stops notifying one integration, and alerts left unrouted, are flagged', () => {
+    const head = synthExample({
+      spec: (s) => void ((s.environments!.staging as { alerting: unknown }).alerting = { receivers: [{ name: 'sre-channel', webhook: { url: 'https://relay.example/alerts' } }], route: { ticket: 'sre-channel' } }),
+    });
+    expect(risksOf(head)).toEqual(['staging: alert receiver sre-channel no longer notifies slack', 'staging: alerts with severity=page now go to unrouted (were sre-channel)']);
+  });
+
   it('a lengthened retention raises no retention flag', () => {
     const head = synthExample({ spec: (s) => void (s.metrics!.retention = '21d') });
     expect(risksOf(head)).toEqual([]);
@@ -135,8 +150,13 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
       // OTLP goes through the collector in both: only the UI is new on the host
       'local: port opened: component jaeger port 16686 (ui, audience humans)',
       'local: port opened: docker_container.jaeger publishes 127.0.0.1:16686/tcp',
-      // Tempo's own alert goes with Tempo
+      // Tempo's own alerts go with Tempo
+      'local: alert removed: prometheus/rules/stack.yml TempoBackendJobsFailing component=tempo severity=ticket',
+      'local: alert removed: prometheus/rules/stack.yml TempoBlocklistPollsFailing component=tempo severity=page',
       'local: alert removed: prometheus/rules/stack.yml TempoDiscardingSpans component=tempo severity=ticket',
+      'local: alert removed: prometheus/rules/stack.yml TempoGeneratorCollectionsFailing component=tempo severity=ticket',
+      'local: alert removed: prometheus/rules/stack.yml TempoGeneratorRemoteWriteFailing component=tempo severity=ticket',
+      'local: alert removed: prometheus/rules/stack.yml TempoRetentionFailing component=tempo severity=ticket',
       'local: exemplars turned off: grafana/datasources.yaml datasource Prometheus: exemplar link traceID removed',
     ]);
   });

@@ -60,6 +60,8 @@ describe('defaults', () => {
       logs: { retentionHours: 168 },
       // 28d
       slo: { windowHours: 672 },
+      // no receivers: alerts fire and stay in Alertmanager and Grafana
+      alerting: { receivers: [], route: {} },
     });
   });
 

@@ -10,7 +10,7 @@ import { specIssues, validateSpec } from '../../src/spec/validate';
 import { parse } from 'yaml';
 
 const NAME_RULE = "[a-z][a-z0-9-]* (a lowercase letter, then lowercase letters, digits or '-')";
-const TOP_KEYS = 'name, services, sampling, propagators, tracing, metrics, logs, slo, environments';
+const TOP_KEYS = 'name, services, sampling, propagators, tracing, metrics, logs, slo, alerting, environments';
 const PROPAGATOR_LIST = 'tracecontext, baggage, b3, b3multi, jaeger, xray, ottrace';
 const ATTRIBUTE_KEY_RULE = "an attribute key like team or app.tier (letters, digits, '_', '.', '-')";
 const RESERVED_MESSAGE = 'is set by o11y-stack itself (from the service name, version, namespace and environment); remove it';
@@ -184,7 +184,7 @@ describe('names', () => {
 
   it.each(['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector', 'loki'])('of services may not be %s, a stack component (its scrape job would clash)', (name) => {
     expect(problems(withService({ name }))).toEqual([
-      `services[0].name: is the name of a stack component (tempo, jaeger, prometheus, grafana, otel-collector, loki): its scrape job would clash with the component's; rename the service (got "${name}")`,
+      `services[0].name: is the name of a stack component (tempo, jaeger, prometheus, grafana, otel-collector, loki, alertmanager): its scrape job would clash with the component's; rename the service (got "${name}")`,
     ]);
   });
 

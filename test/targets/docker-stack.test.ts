@@ -103,7 +103,7 @@ describe('the local Docker stack (Tempo)', () => {
   });
 
   test('it runs Tempo, the collector, Prometheus, Loki and Grafana, one container each', () => {
-    expect(Object.keys(containers(localJson)).sort()).toEqual(['grafana', 'loki', 'otel-collector', 'prometheus', 'tempo']);
+    expect(Object.keys(containers(localJson)).sort()).toEqual(['alertmanager', 'grafana', 'loki', 'otel-collector', 'prometheus', 'tempo']);
   });
 
   test('every stateful component keeps its data directory on a named volume of its own', () => {
@@ -183,7 +183,7 @@ describe('the local Docker stack (Tempo)', () => {
     }
     const published = Object.values(containers(localJson)).flatMap((c) => (c.ports ?? []).map((p) => p.external));
     // OTLP in, the two UIs; Tempo's query port stays inside the network
-    expect(published.sort()).toEqual([3000, 4317, 4318, 9090]);
+    expect(published.sort()).toEqual([3000, 4317, 4318, 9090, 9093]);
   });
 
   test('Grafana refuses anonymous users, and its admin password is a Terraform reference, not a literal', () => {
@@ -283,9 +283,9 @@ describe('the local Docker stack (Tempo)', () => {
 
 describe('the local Docker stack with Jaeger', () => {
   test('it runs Jaeger instead of Tempo: no Tempo container, image or volume', () => {
-    expect(Object.keys(containers(jaegerJson)).sort()).toEqual(['grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus']);
+    expect(Object.keys(containers(jaegerJson)).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus']);
     const images = Object.values(resourcesOf(jaegerJson, 'docker_image')).map((i) => i.name as string);
-    expect(images.sort()).toEqual([IMAGES.grafana, IMAGES.jaeger, IMAGES.loki, IMAGES['otel-collector'], IMAGES.prometheus].map((i) => `${i.repository}:${i.tag}`).sort());
+    expect(images.sort()).toEqual([IMAGES.alertmanager, IMAGES.grafana, IMAGES.jaeger, IMAGES.loki, IMAGES['otel-collector'], IMAGES.prometheus].map((i) => `${i.repository}:${i.tag}`).sort());
     expect(images.some((i) => i.startsWith(`${IMAGES.tempo.repository}:`))).toBe(false);
     expect(Object.values(resourcesOf(jaegerJson, 'docker_volume')).some((v) => String(v.name).includes('tempo'))).toBe(false);
     expect(Testing.synth(jaeger)).toHaveResourceWithProperties(Container, {

@@ -208,6 +208,14 @@ export interface AwsObservabilityStackProps {
    * @default false
    */
   readonly grafanaPlainHttp?: boolean;
+  /**
+   * The Secrets Manager secret (ARN) holding each secret this environment's alert receivers name
+   * (`alerting.receivers[].slack.webhookUrlSecret`…), by secret name. ECS injects the values into
+   * Alertmanager's container; they never appear in the synthesized JSON or Terraform state.
+   * Every named secret needs one.
+   * @default {} (right for an environment whose receivers name no secret)
+   */
+  readonly alertingSecretArns?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
@@ -349,6 +357,11 @@ export class AwsObservabilityStack extends TerraformStack {
       const secretArns: Record<string, string> = {};
       const secretOutputs: Record<string, string> = {};
       for (const s of stackPlan.components.flatMap((c) => c.secrets)) {
+        if (s.source === 'provided') {
+          // validated: every provided secret has an ARN in alertingSecretArns
+          secretArns[s.name] = props.alertingSecretArns![s.name]!;
+          continue;
+        }
         const secret = new GrafanaSecret(this, s.name, { secretName: `o11y/${name}/${environment}/${s.name}`, description: `${s.description} (o11y-stack ${environment})` });
         secretArns[s.name] = secret.secret.arn;
         secretOutputs[s.name] = secret.secret.arn;
@@ -390,7 +403,8 @@ export class AwsObservabilityStack extends TerraformStack {
           // the stores must not have two writers; the collector holds only in-flight traces, and a
           // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
           // (Loki: one compactor may apply retention, and two single binaries would each run one)
-          singleWriter: c.name === 'tempo' || c.name === 'prometheus' || c.name === 'loki',
+          // (Alertmanager: two unclustered instances during a deploy would each notify)
+          singleWriter: c.name === 'tempo' || c.name === 'prometheus' || c.name === 'loki' || c.name === 'alertmanager',
           // behind its HTTPS balancer Grafana marks its cookies Secure and builds links to the https URL
           ...(c.name === 'grafana' && grafanaLb
             ? { loadBalancer: { targetGroupArn: grafanaLb.targetGroup.arn, containerPort: PORTS.grafana }, extraEnvironment: { GF_SECURITY_COOKIE_SECURE: 'true', GF_SERVER_ROOT_URL: `${grafanaLb.url}/` } }

@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition, EcsTaskDefinitionVolume, EcsTaskDefinitionVolumeEfsVolumeConfiguration } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { Construct } from 'constructs';
-import { Component, imageRef } from '../../components/component';
+import { Component, imageRef, preludeEntrypoint } from '../../components/component';
 import { CONFIG_CONTAINER, CONFIG_HASH_ENV, ConfigDelivery, HEALTH_PROBE_IMAGE, OwnedVolume } from './config-delivery';
 import { AccountContext, PolicyStatement, TaskRole } from './task-role';
 
@@ -127,6 +127,7 @@ export class ComponentService extends Construct {
       // a component that sizes itself from its cgroup limit (the collector's memory_limiter)
       // gets the task's memory as its container limit, not the microVM's
       ...(c.memoryLimitMiB !== undefined ? { memory: sizing.memoryMiB } : {}),
+      ...(c.prelude ? { entryPoint: preludeEntrypoint(c) } : {}),
       command: [...c.args],
       ...(c.user ? { user: c.user } : {}),
       portMappings: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'tcp' })),

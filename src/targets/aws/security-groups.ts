@@ -5,7 +5,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Exposure } from '../../checks';
 import type { ComponentName, PortPurpose } from '../../components/component';
-import { arr, exporterEndpoint, obj, renderedYaml, scrapeTargets } from '../../checks/config-tree';
+import { alertmanagerTargets, arr, exporterEndpoint, obj, renderedYaml, scrapeTargets } from '../../checks/config-tree';
 import { otlpEntry, StackPlan } from '../../components/plan';
 import { issue, Issue } from '../../spec/issues';
 import type { OtlpProtocol } from '../../spec/types';
@@ -58,6 +58,10 @@ export function componentLinks(plan: StackPlan): ComponentLink[] {
   for (const { job, target } of scrapeTargets(plan)) {
     const hp = hostPort(target);
     if (hp) add('prometheus', hp, `scrape job ${job}`);
+  }
+  for (const target of alertmanagerTargets(plan)) {
+    const hp = hostPort(target);
+    if (hp) add('prometheus', hp, 'firing alerts');
   }
   const tempo = renderedYaml(plan, 'tempo.yaml') ?? {};
   for (const rw of arr(obj(obj(tempo.metrics_generator).storage).remote_write).map(obj)) {

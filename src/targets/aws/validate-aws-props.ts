@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import type { ComponentName } from '../../components/component';
 import type { ResolvedSpec } from '../../spec/resolved';
+import { alertingSecrets } from '../../render/alertmanager';
 import { issue, Issue } from '../../spec/issues';
 import { OTLP_PROTOCOLS, OtlpProtocol } from '../../spec/types';
 import type { AwsObservabilityStackProps } from './aws-stack';
@@ -17,6 +18,8 @@ const SG_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 /** Only a key ARN can be granted to: IAM and KMS grants do not authorize through an alias or a bare key id. */
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** A Secrets Manager secret's full ARN (with its 6-character suffix): ECS resolves `valueFrom` by it. */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
 
 /** Problems with an S3 bucket name (general purpose buckets), as S3 would refuse it, or as TLS would break it. */
@@ -103,6 +106,19 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
       issues.push(issue('kmsKeyArn', "must be a key ARN (arn:aws:kms:<region>:<account>:key/<id>): an alias or key id cannot be granted to Tempo's task role, so Tempo could not read or write its blocks", props.kmsKeyArn));
     } else if (m[2] !== props.region) {
       issues.push(issue('kmsKeyArn', `must be a key in the stack's region (${props.region}): S3 encrypts with keys of the bucket's region only`, props.kmsKeyArn));
+    }
+  }
+
+  // alert receivers' secrets
+  if (ctx.spec) {
+    const needed = alertingSecrets(ctx.spec.alerting);
+    const given = props.alertingSecretArns ?? {};
+    for (const s of needed) {
+      if (given[s] === undefined) issues.push(issue(`alertingSecretArns.${s}`, `is missing: a receiver of environment '${ctx.spec.environment}' names secret ${s}; give the ARN of the Secrets Manager secret holding its value`));
+    }
+    for (const [s, arn] of Object.entries(given)) {
+      // an ARN no receiver uses is not injected (a misspelt name shows up as the missing one)
+      if (needed.includes(s) && !Token.isUnresolved(arn) && !SECRET_ARN.test(arn)) issues.push(issue(`alertingSecretArns.${s}`, 'must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)', arn));
     }
   }
 

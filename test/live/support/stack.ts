@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Component, ComponentName } from '../../../src/components/component';
+import { Component, ComponentName, preludeEntrypoint } from '../../../src/components/component';
 import { jaegerComponent } from '../../../src/components/jaeger';
 import type { StackPlan } from '../../../src/components/plan';
 import { pollUntil } from '../../support/prometheus-harness';
@@ -19,10 +19,18 @@ import type { Host, LiveNetwork, LiveProcess } from './netns';
 /** Components that run here, and the binary each runs. Tempo is stood in for, Grafana is not run. */
 export type Binaries = Partial<Record<ComponentName, string>>;
 
-/** Prometheus, Jaeger and the live collector build, which also stands in for Loki (see loki-stand-in.ts). */
+/** Prometheus, Jaeger, Alertmanager and the live collector build, which also stands in for Loki (see loki-stand-in.ts). */
 export function defaultBinaries(): Binaries {
   const collector = liveCollector().binary;
-  return { prometheus: binary('prometheus', 'prometheus'), jaeger: binary('jaeger', 'jaeger'), 'otel-collector': collector, loki: collector };
+  return { prometheus: binary('prometheus', 'prometheus'), jaeger: binary('jaeger', 'jaeger'), 'otel-collector': collector, loki: collector, alertmanager: binary('alertmanager', 'alertmanager') };
+}
+
+/**
+ * A value for every secret the plan's components ask to be given (the alert receivers'): where
+ * a test does not deliver anywhere, an address that cannot resolve (`.invalid`, RFC 2606).
+ */
+export function placeholderSecrets(plan: StackPlan): Record<string, string> {
+  return Object.fromEntries(plan.components.flatMap((c) => c.secrets.filter((s) => s.source === 'provided').map((s) => [s.name, `https://${s.name}.invalid/o11y-live-test`])));
 }
 
 /** Where the Loki stand-in of a stack started in `runDir` writes the log records it receives. */
@@ -91,7 +99,7 @@ export async function waitHealthy(r: RunningComponent, deadlineMs = 60_000): Pro
  * topology names it (and Tempo's name on a Jaeger stand-in when the plan has Tempo). Docker
  * stacks publish their non-internal ports on the services host's 127.0.0.1, as Docker does.
  */
-export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: string, binaries: Binaries): Promise<RunningStack> {
+export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: string, binaries: Binaries, opts: { readonly secrets?: Readonly<Record<string, string>> } = {}): Promise<RunningStack> {
   const t = plan.topology;
   const toRun: Component[] = [];
   for (const c of plan.components) {
@@ -113,7 +121,12 @@ export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: 
     const host = hosts.get(c.name)!;
     const bin = c.name === 'tempo' ? binaries.jaeger! : binaries[c.name]!;
     const args = placeComponent(c, join(runDir, c.name));
-    const process = network.spawn(host, c.name, bin, args);
+    // the provided secrets arrive as the targets pass them (environment variables), and the
+    // component's own prelude turns them into the files its config reads
+    const secrets = opts.secrets ?? placeholderSecrets(plan);
+    const env = Object.fromEntries(c.secrets.filter((s) => s.source === 'provided').map((s) => [s.env, secrets[s.name] ?? '']));
+    const entry = preludeEntrypoint(c, bin);
+    const process = entry ? network.spawn(host, c.name, entry[0], [...entry.slice(1), ...args], env) : network.spawn(host, c.name, bin, args);
     components[c.name] = { component: c, host, process, url: (port) => `http://${host.ip}:${port}` };
   }
   if (t.target === 'docker') {

@@ -89,10 +89,10 @@ describe('the security groups', () => {
     expect(byGroup('tempo')).toEqual([[443, '0.0.0.0/0']]);
     expect(byGroup('loki')).toEqual([[443, '0.0.0.0/0']]);
     expect(byGroup('otel-collector')).toEqual([[4317, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], [9090, sg(prod.json, 'prometheus')], [3100, sg(prod.json, 'loki')]].sort());
-    expect(byGroup('grafana')).toEqual([[3200, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], [9090, sg(prod.json, 'prometheus')], [3100, sg(prod.json, 'loki')]].sort());
+    expect(byGroup('grafana')).toEqual([[3200, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], [9090, sg(prod.json, 'prometheus')], [3100, sg(prod.json, 'loki')], [9093, sg(prod.json, 'alertmanager')]].sort());
     const metricsPorts = prod.stack.plan.spec.services.flatMap((s) => (s.metrics ? [s.metrics.port] : []));
     expect(byGroup('prometheus')).toEqual(
-      [[2049, sg(prod.json, 'prometheus-storage')], [3000, sg(prod.json, 'grafana')], [3200, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], [8888, sg(prod.json, 'otel-collector')], [3100, sg(prod.json, 'loki')], ...metricsPorts.map((p) => [p, '${data.aws_vpc.vpc.cidr_block}'])].sort(),
+      [[2049, sg(prod.json, 'prometheus-storage')], [3000, sg(prod.json, 'grafana')], [3200, sg(prod.json, 'tempo')], [443, '0.0.0.0/0'], [8888, sg(prod.json, 'otel-collector')], [3100, sg(prod.json, 'loki')], [9093, sg(prod.json, 'alertmanager')], ...metricsPorts.map((p) => [p, '${data.aws_vpc.vpc.cidr_block}'])].sort(),
     );
   });
 

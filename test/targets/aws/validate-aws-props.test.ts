@@ -115,7 +115,7 @@ describe('validation of the AWS inputs', () => {
   test('task sizes must be Fargate sizes, and log retention a CloudWatch value', () => {
     expect(problems({ sizing: { tempo: { cpu: 1000 } } })).toEqual(['sizing.tempo.cpu: must be a Fargate CPU value (256, 512, 1024, 2048, 4096, 8192, 16384) (got 1000)']);
     expect(problems({ sizing: { grafana: { memoryMiB: 4096 } } })).toEqual(["sizing.grafana.memoryMiB: must be one of Fargate's memory sizes for 256 CPU units (512..2048 in steps of 512) (got 4096)"]);
-    expect(problems({ sizing: { jaeger: { cpu: 256 } } })).toEqual(['sizing.jaeger: is not a component of this stack (tempo, otel-collector, prometheus, loki, grafana) (got {"cpu":256})']);
+    expect(problems({ sizing: { jaeger: { cpu: 256 } } })).toEqual(['sizing.jaeger: is not a component of this stack (tempo, otel-collector, prometheus, loki, alertmanager, grafana) (got {"cpu":256})']);
     expect(problems({ logRetentionDays: 10 })).toEqual([
       'logRetentionDays: must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653) (got 10)',
     ]);
