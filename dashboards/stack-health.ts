@@ -24,7 +24,7 @@ export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): das
     timeseriesPanel('Scrape duration', [promTarget('A', 'scrape_duration_seconds', { legend: '{{job}}' })], { unit: 's', width: 8, min: 0 }),
     timeseriesPanel('Samples per scrape', [promTarget('A', 'scrape_samples_scraped', { legend: '{{job}}' })], { unit: 'none', width: 8, min: 0 }),
   ]);
-  d = collectorRows(d, spec.tracing.tailSampling !== undefined);
+  d = collectorRows(d, spec.tracing.tailSampling !== undefined, (spec.tracing.tailSampling?.samplers ?? 1) > 1);
   if (facts.traceBackend === 'tempo') {
     const generator = facts.spanMetrics?.source === 'tempo';
     d = withRow(d, new dashboard.RowBuilder('Tempo ingestion'), [
@@ -124,8 +124,10 @@ export function stackHealthDashboard(spec: ResolvedSpec, facts: StackFacts): das
 }
 
 /** The collector, the stack's OTLP entry point: spans, metric points and log records in and out; with tail sampling, its buffer and decisions. */
-function collectorRows(d: dashboard.DashboardBuilder, tail: boolean): dashboard.DashboardBuilder {
+function collectorRows(d: dashboard.DashboardBuilder, tail: boolean, scaledOut: boolean): dashboard.DashboardBuilder {
   const job = '{job="otel-collector"}';
+  // behind a load-balancing tier the samplers send traces and decide: summed over every sampler
+  const traces = scaledOut ? '{job="otel-sampler"}' : job;
   const entry = [
     timeseriesPanel(
       'Spans received',
@@ -138,8 +140,8 @@ function collectorRows(d: dashboard.DashboardBuilder, tail: boolean): dashboard.
     timeseriesPanel(
       'Spans sent to the trace store',
       [
-        promTarget('A', `sum(${rate(`otelcol_exporter_sent_spans_total${job}`)})`, { legend: tail ? 'sent (kept by tail sampling)' : 'sent' }),
-        promTarget('B', `sum(${rate(`otelcol_exporter_send_failed_spans_total${job}`)})`, { legend: 'failed' }),
+        promTarget('A', `sum(${rate(`otelcol_exporter_sent_spans_total${traces}`)})`, { legend: tail ? 'sent (kept by tail sampling)' : 'sent' }),
+        promTarget('B', `sum(${rate(`otelcol_exporter_send_failed_spans_total${traces}`)})`, { legend: 'failed' }),
       ],
       { unit: 'cps', width: 8, min: 0, description: tail ? 'Sent ÷ accepted is the share of spans tail sampling keeps.' : 'Every accepted span is forwarded.' },
     ),
@@ -162,21 +164,21 @@ function collectorRows(d: dashboard.DashboardBuilder, tail: boolean): dashboard.
     ),
   ];
   if (!tail) return withRow(d, new dashboard.RowBuilder('Collector: the OTLP entry point'), entry);
-  return withRow(d, new dashboard.RowBuilder('Collector: tail sampling and span metrics'), [
+  return withRow(d, new dashboard.RowBuilder(scaledOut ? 'Collectors: load-balancing tier and samplers' : 'Collector: tail sampling and span metrics'), [
     ...entry,
     timeseriesPanel(
       'Traces decided too early',
-      [promTarget('A', `sum(${rate(`otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total${job}`)})`, { legend: 'evicted before their decision' })],
+      [promTarget('A', `sum(${rate(`otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total${traces}`)})`, { legend: 'evicted before their decision' })],
       { unit: 'cps', width: 8, min: 0, description: 'Traces evicted from the buffer (num_traces) before decision_wait ended: raise tracing.tailSampling.expectedSpansPerSecond.' },
     ),
     timeseriesPanel(
       'Traces waiting for a decision',
-      [promTarget('A', `sum(otelcol_processor_tail_sampling_sampling_traces_on_memory${job})`, { legend: 'in memory' })],
+      [promTarget('A', `sum(otelcol_processor_tail_sampling_sampling_traces_on_memory${traces})`, { legend: 'in memory' })],
       { unit: 'none', width: 8, min: 0, description: 'Undecided traces held in memory: about new traces/s × decision_wait.' },
     ),
     timeseriesPanel(
       'Decision time (p95)',
-      [promTarget('A', `histogram_quantile(0.95, sum by (le) (${rate(`otelcol_processor_tail_sampling_sampling_decision_timer_latency_milliseconds_bucket${job}`)}))`, { legend: 'p95 per decision tick', exemplar: true })],
+      [promTarget('A', `histogram_quantile(0.95, sum by (le) (${rate(`otelcol_processor_tail_sampling_sampling_decision_timer_latency_milliseconds_bucket${traces}`)}))`, { legend: 'p95 per decision tick', exemplar: true })],
       { unit: 'ms', width: 8, min: 0, description: 'Time to evaluate the policies of one tick of traces; near 1 s, decisions fall behind decision_wait.' },
     ),
   ]);

@@ -20,6 +20,8 @@ import { warningsOf } from './targets/warnings';
 import { ParsedArgs, parseCommandArgs, UsageError } from './cli/args';
 import { commandHelp, CommandSpec, DEFAULT_SPEC, DEFAULT_STACKS, findCommand, overview, TOP_LEVEL } from './cli/commands';
 import { packageVersion } from './cli/version';
+import { initRepository } from './init/scaffold';
+import { nextSteps } from './init/next-steps';
 
 interface Io {
   out(s: string): void;
@@ -75,7 +77,7 @@ const ACTIONS: Record<string, Action> = {
       return warningsOf(app);
     });
     for (const [path, message] of warnings) io.err(`o11y: warning: ${path}: ${message}\n`);
-    io.out(`${file}: valid (${spec.services.length} services${envs.length ? `; environments: ${envs.join(', ')}` : ''})\n`);
+    io.out(`${file}: valid (${spec.services.length} service${spec.services.length === 1 ? '' : 's'}${envs.length ? `; environments: ${envs.join(', ')}` : ''})\n`);
     return 0;
   },
 
@@ -113,6 +115,18 @@ const ACTIONS: Record<string, Action> = {
     const fromPlans = [...plans].flatMap(([stack, file]) => planRisks(file, stack));
     if (plans.size) found = { ...found, changed: found.changed || fromPlans.length > 0, risks: sortRisks([...found.risks, ...fromPlans]) };
     io.out(args.value('format') === 'json' ? renderJson(found) : renderMarkdown(found));
+    return 0;
+  },
+
+  init(args, io) {
+    const result = initRepository({
+      dir: args.positionals[0] ?? '.',
+      name: args.value('name'),
+      service: args.value('service'),
+      environment: args.value('env'),
+      force: args.flag('force'),
+    });
+    io.out(nextSteps(result));
     return 0;
   },
 

@@ -17,6 +17,7 @@ export type { Issue } from './spec/issues';
 // the stacks, and what their props and `plan` name
 export { DockerObservabilityStack, type DockerObservabilityStackProps } from './targets/docker/docker-stack';
 export { AwsObservabilityStack, type AwsObservabilityStackProps, type AwsStateBackendProps } from './targets/aws/aws-stack';
+export { awsEnvironments, type AwsEnvironmentInputs } from './targets/aws/aws-environments';
 export type { ComponentSizing } from './targets/aws/component-service';
 export type { StackPlan, RenderedFile, ServiceEnv } from './components/plan';
 export type { Topology, TraceBackend } from './components/topology';
@@ -32,6 +33,8 @@ export {
   type ComponentFlow,
   type Prelude,
 } from './components/component';
+export type { ImageReference } from './components/image-reference';
+export type { StackImagesProps } from './components/stack-images';
 export type { TempoStorage } from './render/tempo';
 export type { LokiStorage } from './render/loki';
 

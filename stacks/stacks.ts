@@ -5,7 +5,7 @@
  */
 import type { App } from 'cdktf';
 import type { ObservabilitySpec } from '../src/spec/types';
-import { AwsObservabilityStack, AwsObservabilityStackProps } from '../src/targets/aws/aws-stack';
+import { awsEnvironments, type AwsEnvironmentInputs } from '../src/targets/aws/aws-environments';
 import { DockerObservabilityStack } from '../src/targets/docker/docker-stack';
 
 export function defineStacks(app: App, spec: ObservabilitySpec): void {
@@ -14,17 +14,17 @@ export function defineStacks(app: App, spec: ObservabilitySpec): void {
   // the light dev stack: Jaeger v2 all-in-one instead of Tempo
   new DockerObservabilityStack(app, 'local-jaeger', { spec, traceBackend: 'jaeger' });
 
-  // AWS environments: the ids, ranges and names below are examples; replace them with yours
-  new AwsObservabilityStack(app, 'staging', { spec, ...EXAMPLE_AWS_INPUTS.staging });
-  new AwsObservabilityStack(app, 'prod', { spec, ...EXAMPLE_AWS_INPUTS.prod });
+  // AWS environments: one stack per entry below, named by its key (README, "Add an environment")
+  awsEnvironments(app, spec, EXAMPLE_AWS_INPUTS);
 }
 
 /**
  * What each AWS environment needs beyond the spec: an existing VPC with private subnets (one per
  * Availability Zone, with a NAT or VPC endpoints), the Terraform state bucket, who may send OTLP
- * and who may open Grafana. Every value here is an example: replace with yours.
+ * and who may open Grafana. The key is the stack's id and its environment name (`environments.<key>`
+ * in o11y.yaml); a new entry is a new stack. Every value here is an example: replace with yours.
  */
-export const EXAMPLE_AWS_INPUTS: Record<'staging' | 'prod', Omit<AwsObservabilityStackProps, 'spec'>> = {
+export const EXAMPLE_AWS_INPUTS: Record<string, AwsEnvironmentInputs> = {
   staging: {
     region: 'eu-west-1',
     state: { bucket: 'shop-terraform-state' }, // replace with yours

@@ -3,7 +3,7 @@ import { leLabel } from '../render/slo-rules';
 import { COLLECTOR_NAMES } from '../render/otel-collector';
 import { durationMs } from '../review/duration-ms';
 import { issue, Issue } from '../spec/issues';
-import { arr, obj, renderedYaml } from './config-tree';
+import { arr, obj, renderedYaml, tracesCollectorFile } from './config-tree';
 import { emittedMetrics, promqlMetricNames } from './dashboard-metrics';
 
 /**
@@ -43,7 +43,7 @@ export function checkAlertRules(plan: StackPlan): Issue[] {
 
 /** The latency buckets of whichever component computes span metrics, as label values. */
 function deployedBuckets(plan: StackPlan): string[] | undefined {
-  const collector = obj(obj(renderedYaml(plan, 'otel-collector.yaml')?.connectors)[COLLECTOR_NAMES.spanMetrics]);
+  const collector = obj(obj(renderedYaml(plan, tracesCollectorFile(plan))?.connectors)[COLLECTOR_NAMES.spanMetrics]);
   const fromCollector = arr(obj(obj(collector.histogram).explicit).buckets);
   // the connector's buckets are Go durations (`0.3s`); the same reader the review uses for them
   if (fromCollector.length > 0) return fromCollector.map((b) => leLabel((durationMs(String(b)) ?? NaN) / 1000));

@@ -34,6 +34,14 @@ export function scrapeTargets(plan: StackPlan): { job: string; target: string }[
     ]);
 }
 
+/**
+ * The collector config that samples and counts spans: the samplers' where the stack scales out
+ * (the collector in front only routes by trace id), else the one collector's.
+ */
+export function tracesCollectorFile(plan: StackPlan): 'otel-sampler.yaml' | 'otel-collector.yaml' {
+  return plan.files.some((f) => f.output === 'otel-sampler.yaml') ? 'otel-sampler.yaml' : 'otel-collector.yaml';
+}
+
 /** The Alertmanagers Prometheus sends firing alerts to (`host:port`), as prometheus.yml says. */
 export function alertmanagerTargets(plan: StackPlan): string[] {
   const cfg = renderedYaml(plan, 'prometheus.yml') ?? {};

@@ -301,17 +301,22 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
     }
   }
   if (component(plan, 'jaeger') && targets.has(`${plan.topology.hostOf('jaeger')}:${PORTS.jaegerMetrics}`)) out.push('jaegerSelf');
-  if (component(plan, 'otel-collector')) {
-    if (targets.has(`${plan.topology.hostOf('otel-collector')}:${PORTS.collectorMetrics}`)) out.push('collectorSelf');
-    const cfg = renderedYaml(plan, 'otel-collector.yaml') ?? {};
-    // a connector's metrics reach Prometheus only through a metrics pipeline that exports by remote write
+  // the collector, and the samplers behind it where the stack scales out: each counts when
+  // Prometheus scrapes it, and its connectors' metrics when a pipeline remote-writes them
+  const collectors = (['otel-collector', 'otel-sampler'] as const).filter((c) => component(plan, c));
+  const collectorFamilies = new Set<MetricFamilyName>();
+  for (const c of collectors) {
+    const replicas = component(plan, c)?.replicas ?? 1;
+    if (plan.topology.replicaHosts(c, replicas).some((h) => targets.has(`${h}:${PORTS.collectorMetrics}`))) collectorFamilies.add('collectorSelf');
+    const cfg = renderedYaml(plan, `${c}.yaml`) ?? {};
     const pipelines = Object.values(obj(obj(cfg.service).pipelines)).map(obj);
     const exported = (connector: string) =>
       pipelines.some((p) => arr(p.receivers).includes(connector) && arr(p.exporters).some((e) => REMOTE_WRITE_EXPORTER_TYPES.includes(componentType(e))));
-    if (exported(COLLECTOR_NAMES.spanMetrics)) out.push('collectorSpanMetrics');
-    if (exported(COLLECTOR_NAMES.serviceGraph)) out.push('collectorServiceGraph');
-    if (pipelines.some((p) => arr(p.processors).some((x) => componentType(x) === COLLECTOR_NAMES.tailSampling))) out.push('collectorTailSampling');
+    if (exported(COLLECTOR_NAMES.spanMetrics)) collectorFamilies.add('collectorSpanMetrics');
+    if (exported(COLLECTOR_NAMES.serviceGraph)) collectorFamilies.add('collectorServiceGraph');
+    if (pipelines.some((p) => arr(p.processors).some((x) => componentType(x) === COLLECTOR_NAMES.tailSampling))) collectorFamilies.add('collectorTailSampling');
   }
+  out.push(...(['collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph', 'collectorTailSampling'] as const).filter((f) => collectorFamilies.has(f)));
   return out;
 }
 

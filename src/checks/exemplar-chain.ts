@@ -4,7 +4,7 @@ import { spanMetricsSource } from '../render/span-metrics';
 import { EXEMPLAR_STORAGE_FLAG, REMOTE_WRITE_RECEIVER_FLAG } from '../render/prometheus';
 import { OTEL_SDK_EXEMPLAR_LABEL, PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
-import { arr, exporterEndpoint, Json, obj, renderedYaml } from './config-tree';
+import { arr, exporterEndpoint, Json, obj, renderedYaml, tracesCollectorFile } from './config-tree';
 
 /** Tempo's fallback when `trace_id_label_name` is empty (modules/generator/registry, Tempo 3.0). */
 export const TEMPO_DEFAULT_TRACE_ID_LABEL = 'traceID';
@@ -30,14 +30,15 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
   // hop 1: the span-metrics source writes exemplars, and under which label
   const required: { label: string; from: string }[] = [];
   const tempo = renderedYaml(plan, 'tempo.yaml');
-  const collector = renderedYaml(plan, 'otel-collector.yaml');
+  const collectorFile = tracesCollectorFile(plan);
+  const collector = renderedYaml(plan, collectorFile);
   let remoteWriters = 0;
   // the collector computes span metrics where it has the connectors (tail sampling, or a trace
   // store without a generator); otherwise it only forwards, and Tempo's generator computes them
   const collectorComputes = collector !== undefined && (Object.keys(obj(collector.connectors)).length > 0 || spanMetricsSource(plan.spec, plan.topology.traceBackend) === 'otel-collector');
   if (collectorComputes) {
     remoteWriters++;
-    issues.push(...collectorHop(plan, collector!));
+    issues.push(...collectorHop(plan, collector!, collectorFile));
     required.push({ label: OTEL_SDK_EXEMPLAR_LABEL, from: "the collector's span_metrics connector (prometheus_remote_write)" });
     const processors = arr(obj(obj(obj(tempo?.overrides).defaults).metrics_generator).processors);
     if (processors.length > 0) {
@@ -102,10 +103,9 @@ export function checkExemplarChain(plan: StackPlan): Issue[] {
  * feeds the connector receives OTLP and samples nothing), exemplars on, and the metrics
  * pipeline remote-writing to this stack's Prometheus.
  */
-function collectorHop(plan: StackPlan, cfg: Json): Issue[] {
+function collectorHop(plan: StackPlan, cfg: Json, f: string): Issue[] {
   const issues: Issue[] = [];
   const n = COLLECTOR_NAMES;
-  const f = 'otel-collector.yaml';
   const spanmetrics = obj(obj(cfg.connectors)[n.spanMetrics]);
   if (obj(spanmetrics.exemplars).enabled !== true) {
     issues.push(issue(`${f}: connectors.${n.spanMetrics}.exemplars.enabled`, 'must be true, or the span metrics carry no trace links', obj(spanmetrics.exemplars).enabled));

@@ -4,6 +4,8 @@
  * cannot drift from what is accepted. What each command does is in ../cli.ts.
  */
 import { ENV_FORMATS } from '../render/otel-env';
+import { DEFAULT_ENVIRONMENT, DEFAULT_SERVICE } from '../init/scaffold-options';
+import { PLACEHOLDER } from '../targets/placeholders';
 
 export const DEFAULT_SPEC = 'stacks/o11y.yaml';
 export const DEFAULT_STACKS = 'stacks/stacks.ts';
@@ -132,6 +134,21 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: "Terraform's own deletes and replaces in that stack, from `terraform show -json` of its plan; one per stack",
         multiple: true,
       },
+    ],
+  },
+  {
+    name: 'init',
+    summary: 'a new infrastructure repository: spec, stacks, package.json, cdktf.json and the review workflow',
+    details:
+      'Writes into an empty or new directory (a .git folder may be there already) and never through a symbolic link.\n' +
+      `Its AWS environment's inputs are placeholders (${PLACEHOLDER}) that synth refuses, naming each, until you replace them.\n` +
+      'Exit 0 when written (the next commands are printed), 1 when refused; then nothing is written.',
+    args: [{ name: 'dir', description: 'where the repository goes', optional: true, default: '.' }],
+    options: [
+      { name: 'name', value: '<name>', description: "the spec's name, which prefixes every resource name (default: the directory's name, lowercased)" },
+      { name: 'service', value: '<name>', description: "the spec's first service", default: DEFAULT_SERVICE },
+      { name: 'env', value: '<name>', description: 'the AWS environment beside the local (Docker) stack', default: DEFAULT_ENVIRONMENT },
+      { name: 'force', description: 'write into a non-empty directory, over the files of the same names (others are left alone)' },
     ],
   },
   {

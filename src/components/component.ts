@@ -4,9 +4,10 @@
  * cannot drift apart.
  */
 import type { OtlpSignal } from '../render/otel-env';
+import { formatImageReference, ImageReference } from './image-reference';
 
 /** Every component a stack may run; a new component is added here first. */
-export const COMPONENT_NAMES = ['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector', 'loki', 'alertmanager'] as const;
+export const COMPONENT_NAMES = ['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector', 'otel-sampler', 'loki', 'alertmanager'] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
 /** What a listening port is for; the endpoint check matches OTLP protocols against these. */
@@ -78,7 +79,8 @@ export interface ComponentFlow {
 
 export interface Component {
   readonly name: ComponentName;
-  readonly image: { readonly repository: string; readonly tag: string };
+  /** The pinned image, or the one the stack's `images` prop chose (a mirror registry, an override). */
+  readonly image: ImageReference;
   /** Arguments after the image entrypoint. */
   readonly args: readonly string[];
   /**
@@ -127,12 +129,25 @@ export interface Component {
    * @default - no limit
    */
   readonly memoryLimitMiB?: number;
+  /**
+   * Identical instances the target runs: Docker as `<name>-0…<name>-<n-1>`, each also answering
+   * to `<name>` (one DNS name for all), ECS as the service's desired count in Cloud Map.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * A stateless component targets may scale on CPU between `min` and `max` instances (ECS
+   * service auto scaling); Docker runs one.
+   * @default - a fixed count (`replicas`)
+   */
+  readonly autoscale?: { readonly min: number; readonly max: number; readonly targetCpuPercent: number };
   /** Sizing hints for targets that need them (Fargate). */
   readonly resources: { readonly cpu: number; readonly memoryMiB: number };
 }
 
+/** `repository[:tag][@digest]`, what Docker, compose and ECS pull. */
 export function imageRef(c: Component): string {
-  return `${c.image.repository}:${c.image.tag}`;
+  return formatImageReference(c.image);
 }
 
 /**

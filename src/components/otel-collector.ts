@@ -42,10 +42,12 @@ export interface CollectorSizing {
  * - then the smallest Fargate size with both (Docker gets the same memory as a hard limit).
  */
 export function collectorSizing(t: ResolvedTailSampling): CollectorSizing {
-  const bufferedSpans = Math.ceil(t.expectedSpansPerSecond * t.decisionWaitSeconds);
+  // each sampler holds its share: the load-balancing tier spreads traces evenly by trace id
+  const spansPerSecond = t.expectedSpansPerSecond / t.samplers;
+  const bufferedSpans = Math.ceil(spansPerSecond * t.decisionWaitSeconds);
   const numTraces = Math.max(MIN_NUM_TRACES, 2 * bufferedSpans);
   const memoryMiB = Math.ceil((COLLECTOR_BASE_MIB + (bufferedSpans * COLLECTOR_BYTES_PER_BUFFERED_SPAN) / 2 ** 20) / COLLECTOR_MEMORY_SOFT_SHARE);
-  const cpu = Math.max(512, Math.ceil((t.expectedSpansPerSecond / COLLECTOR_SPANS_PER_SECOND_PER_VCPU) * 1024));
+  const cpu = Math.max(512, Math.ceil((spansPerSecond / COLLECTOR_SPANS_PER_SECOND_PER_VCPU) * 1024));
   return { numTraces, bufferedSpans, ...fargateSizeAtLeast(cpu, memoryMiB) };
 }
 
@@ -63,32 +65,66 @@ export function forwardingCollectorSizing(): CollectorSizing {
  * Prometheus's OTLP receiver and logs to Loki, and computes span metrics and the service graph
  * from every span where the trace store does not.
  */
+/**
+ * A load-balancing collector holds no traces: one vCPU and 2 GiB a task (its queues to the
+ * samplers), scaled out on CPU rather than up.
+ */
+export const GATEWAY_SIZING: CollectorSizing = { numTraces: 0, bufferedSpans: 0, cpu: 1024, memoryMiB: 2048 };
+
+/** Two or more tail-sampling collectors: a load-balancing tier goes in front of them. */
+export function isScaledOut(spec: ResolvedSpec): boolean {
+  return (spec.tracing.tailSampling?.samplers ?? 1) > 1;
+}
+
+function collectorRenderInputs(spec: ResolvedSpec, topology: Topology) {
+  const store: ComponentName = topology.traceBackend;
+  return {
+    store,
+    spanMetrics: spanMetricsSource(spec, topology.traceBackend) === 'otel-collector',
+    options: {
+      traceEndpoint: `${topology.hostOf(store)}:${PORTS.otlpGrpc}`,
+      remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}${PROMETHEUS_REMOTE_WRITE_PATH}`,
+      metricsOtlpUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}${PROMETHEUS_OTLP_PATH}`,
+      logsOtlpUrl: `http://${topology.hostOf('loki')}:${PORTS.loki}${LOKI_OTLP_PATH}`,
+      flushIntervalSeconds: spec.metrics.scrapeIntervalSeconds,
+      latencyBucketsSeconds: spanMetricsBuckets(spec),
+    },
+  };
+}
+
+const COLLECTOR_PORTS: Component['ports'] = [
+  { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'services' },
+  { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: 'services' },
+  { name: 'health', port: PORTS.collectorHealth, purpose: 'health', audience: 'internal' },
+  { name: 'metrics', port: PORTS.collectorMetrics, purpose: 'metrics', audience: 'internal' },
+];
+
+/**
+ * The OpenTelemetry Collector (contrib): the stack's one OTLP entry point for traces, metrics
+ * and logs, in every stack. Services send all three signals to it; it forwards traces to the
+ * trace store (tail-sampling them where the environment says so), the services' metrics to
+ * Prometheus's OTLP receiver and logs to Loki, and computes span metrics and the service graph
+ * from every span where the trace store does not. With several samplers it is their stateless
+ * load-balancing tier instead: every span of a trace goes to one sampler, chosen by trace id.
+ */
 export function collectorComponent(spec: ResolvedSpec, topology: Topology): Component {
   const tail = spec.tracing.tailSampling;
-  const sizing = tail ? collectorSizing(tail) : forwardingCollectorSizing();
-  const store: ComponentName = topology.traceBackend;
-  const spanMetrics = spanMetricsSource(spec, topology.traceBackend) === 'otel-collector';
+  const gateway = isScaledOut(spec);
+  // the gateway holds no traces: sized like a forwarding collector for its share of the load
+  const sizing = tail && !gateway ? collectorSizing(tail) : gateway ? GATEWAY_SIZING : forwardingCollectorSizing();
+  const { store, spanMetrics, options } = collectorRenderInputs(spec, topology);
   const config = renderCollectorConfig({
+    ...options,
+    ...(gateway ? { role: 'gateway' as const, samplers: { hostname: topology.hostOf('otel-sampler'), port: PORTS.otlpGrpc } } : {}),
     ...(tail ? { tailSampling: tail } : {}),
     spanMetrics,
-    traceEndpoint: `${topology.hostOf(store)}:${PORTS.otlpGrpc}`,
-    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}${PROMETHEUS_REMOTE_WRITE_PATH}`,
-    metricsOtlpUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}${PROMETHEUS_OTLP_PATH}`,
-    logsOtlpUrl: `http://${topology.hostOf('loki')}:${PORTS.loki}${LOKI_OTLP_PATH}`,
     numTraces: sizing.numTraces,
-    flushIntervalSeconds: spec.metrics.scrapeIntervalSeconds,
-    latencyBucketsSeconds: spanMetricsBuckets(spec),
   });
   return {
     name: 'otel-collector',
     image: IMAGES['otel-collector'],
     args: [`--config=${COLLECTOR_CONFIG_PATH}`],
-    ports: [
-      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'services' },
-      { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: 'services' },
-      { name: 'health', port: PORTS.collectorHealth, purpose: 'health', audience: 'internal' },
-      { name: 'metrics', port: PORTS.collectorMetrics, purpose: 'metrics', audience: 'internal' },
-    ],
+    ports: COLLECTOR_PORTS,
     files: [{ output: 'otel-collector.yaml', mountPath: COLLECTOR_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
     env: {},
     secrets: [],
@@ -97,14 +133,56 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
     healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },
     volumes: [],
     user: '10001',
-    dependsOn: [store, 'prometheus', 'loki'],
+    dependsOn: gateway ? ['otel-sampler', 'prometheus', 'loki'] : [store, 'prometheus', 'loki'],
     flows: [
-      { to: store, what: tail ? 'traces kept by tail sampling' : 'traces' },
-      ...(spanMetrics ? [{ to: 'prometheus', what: 'span metrics, service graph from all spans (remote write)' } as const] : []),
+      ...(gateway ? [{ to: 'otel-sampler' as const, what: 'traces, every span of a trace to one sampler (by trace id)' }] : [{ to: store, what: tail ? 'traces kept by tail sampling' : 'traces' }]),
+      ...(spanMetrics && !gateway ? [{ to: 'prometheus', what: 'span metrics, service graph from all spans (remote write)' } as const] : []),
       { to: 'prometheus', what: "services' metrics (OTLP)" },
       { to: 'loki', what: 'logs with trace ids (OTLP)' },
     ],
     otlpSignals: ['traces', 'metrics', 'logs'],
+    // stateless in front of samplers: at least two (a deploy or a crash never cuts ingestion),
+    // and as many 1-vCPU tasks as the peak needs at the per-vCPU figure of the full pipeline
+    ...(gateway ? { autoscale: { min: 2, max: Math.max(2, Math.ceil(tail!.expectedSpansPerSecond / COLLECTOR_SPANS_PER_SECOND_PER_VCPU)), targetCpuPercent: 60 } } : {}),
+    memoryLimitMiB: sizing.memoryMiB,
+    resources: { cpu: sizing.cpu, memoryMiB: sizing.memoryMiB },
+  };
+}
+
+export const SAMPLER_CONFIG_PATH = COLLECTOR_CONFIG_PATH;
+
+/**
+ * The tail-sampling collectors behind the load-balancing tier (`samplers` of them): each gets
+ * every span of the traces routed to it, so it computes span metrics and the service graph from
+ * all their spans before it samples, and decides on whole traces. Sized for its share.
+ */
+export function samplerComponent(spec: ResolvedSpec, topology: Topology): Component {
+  const tail = spec.tracing.tailSampling!;
+  const sizing = collectorSizing(tail);
+  const { store, options } = collectorRenderInputs(spec, topology);
+  const config = renderCollectorConfig({ ...options, role: 'sampler', tailSampling: tail, spanMetrics: true, numTraces: sizing.numTraces });
+  return {
+    name: 'otel-sampler',
+    image: IMAGES['otel-collector'],
+    args: [`--config=${SAMPLER_CONFIG_PATH}`],
+    // only the gateway calls it (OTLP/gRPC); Prometheus scrapes each replica
+    ports: [
+      { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'internal' },
+      { name: 'health', port: PORTS.collectorHealth, purpose: 'health', audience: 'internal' },
+      { name: 'metrics', port: PORTS.collectorMetrics, purpose: 'metrics', audience: 'internal' },
+    ],
+    files: [{ output: 'otel-sampler.yaml', mountPath: SAMPLER_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
+    env: {},
+    secrets: [],
+    healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },
+    volumes: [],
+    user: '10001',
+    dependsOn: [store, 'prometheus'],
+    flows: [
+      { to: store, what: 'traces kept by tail sampling' },
+      { to: 'prometheus', what: 'span metrics, service graph from all spans (remote write)' },
+    ],
+    replicas: tail.samplers,
     memoryLimitMiB: sizing.memoryMiB,
     resources: { cpu: sizing.cpu, memoryMiB: sizing.memoryMiB },
   };

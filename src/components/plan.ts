@@ -2,13 +2,14 @@ import { formatEnv, OtlpEndpoints, renderOtelEnv } from '../render/otel-env';
 import type { ResolvedSpec } from '../spec/resolved';
 import { Component, ComponentName, portOf } from './component';
 import { alertmanagerComponent } from './alertmanager';
-import { collectorComponent } from './otel-collector';
+import { collectorComponent, isScaledOut, samplerComponent } from './otel-collector';
 import { grafanaComponent } from './grafana';
 import { jaegerComponent } from './jaeger';
 import { lokiComponent } from './loki';
 import { prometheusComponent } from './prometheus';
 import { tempoComponent } from './tempo';
 import { renderStackManifest, STACK_MANIFEST_FILE } from './stack-manifest';
+import { StackImagesProps, withStackImages } from './stack-images';
 import type { Topology } from './topology';
 import { toJson } from '../render/serialize';
 
@@ -56,18 +57,23 @@ export function otlpUrls(components: readonly Component[], topology: Topology): 
   return { grpc: e.grpc, 'http/protobuf': e['http/protobuf'] };
 }
 
-export function planStack(spec: ResolvedSpec, topology: Topology): StackPlan {
+/** `images`: where the components' images come from (the stacks' `images` prop); the pinned images when not given. */
+export function planStack(spec: ResolvedSpec, topology: Topology, images?: StackImagesProps): StackPlan {
   // every stack: one collector takes all three signals (README "One OTLP entry point")
   const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent();
-  const names: ComponentName[] = [topology.traceBackend, 'otel-collector', 'prometheus', 'loki', 'alertmanager', 'grafana'];
-  const components = [
+  const scaled = isScaledOut(spec);
+  const names: ComponentName[] = [topology.traceBackend, 'otel-collector', ...(scaled ? ['otel-sampler' as const] : []), 'prometheus', 'loki', 'alertmanager', 'grafana'];
+  const pinned = [
     trace,
     collectorComponent(spec, topology),
+    // several samplers behind the collector, which becomes their load-balancing tier
+    ...(scaled ? [samplerComponent(spec, topology)] : []),
     prometheusComponent(spec, topology, names),
     lokiComponent(spec, topology),
     alertmanagerComponent(spec),
     grafanaComponent(spec, topology),
   ];
+  const components = withStackImages(pinned, images);
   const endpoints = otlpEndpoints(components, topology);
   const serviceEnvs = spec.services.map((s) => ({ service: s.name, env: renderOtelEnv(s, spec, endpoints) }));
   const files: RenderedFile[] = [

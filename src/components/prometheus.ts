@@ -14,7 +14,7 @@ export const PROMETHEUS_CONFIG_PATH = '/etc/prometheus/prometheus.yml';
 export const PROMETHEUS_DATA_DIR = '/prometheus';
 
 /** What Prometheus scrapes: itself, the stack's components, and every service that exposes metrics. */
-export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTarget[] {
+export function scrapeTargets(spec: ResolvedSpec, topology: Topology, components: readonly ComponentName[] = []): ScrapeTarget[] {
   const stack: ScrapeTarget[] = [
     { job: 'prometheus', address: `localhost:${PORTS.prometheus}` },
     topology.traceBackend === 'tempo'
@@ -24,6 +24,7 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTar
     { job: 'otel-collector', address: `${topology.hostOf('otel-collector')}:${PORTS.collectorMetrics}` },
     { job: 'loki', address: `${topology.hostOf('loki')}:${PORTS.loki}` },
     { job: 'alertmanager', address: `${topology.hostOf('alertmanager')}:${PORTS.alertmanager}` },
+    ...(components.includes('otel-sampler') ? [samplerTarget(spec, topology)] : []),
   ];
   const services = spec.services
     .filter((s) => s.metrics)
@@ -37,6 +38,12 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology): ScrapeTar
       discovery: topology.target === 'aws' ? ('dns' as const) : ('static' as const),
     }));
   return [...stack, ...services];
+}
+
+/** Every sampler, each its own `instance`: by name on Docker, every task behind the Cloud Map name on AWS. */
+function samplerTarget(spec: ResolvedSpec, topology: Topology): ScrapeTarget {
+  const [first, ...more] = topology.replicaHosts('otel-sampler', spec.tracing.tailSampling?.samplers ?? 1).map((h) => `${h}:${PORTS.collectorMetrics}`);
+  return { job: 'otel-sampler', address: first, moreAddresses: more, discovery: topology.target === 'aws' ? 'dns' : 'static' };
 }
 
 /** The rule files Prometheus loads (`rule_files` globs this folder). */
@@ -62,7 +69,7 @@ export function prometheusComponent(spec: ResolvedSpec, topology: Topology, stac
   // so the live harness, which places files under a root of its own, finds them too
   const rulesGlob = `${posix.relative(posix.dirname(PROMETHEUS_CONFIG_PATH), PROMETHEUS_RULES_DIR)}/*.yml`;
   const config = renderPrometheusConfig(spec, {
-    targets: scrapeTargets(spec, topology),
+    targets: scrapeTargets(spec, topology, stack),
     ruleFiles: [rulesGlob],
     ...(stack.includes('alertmanager') ? { alertmanagers: [`${topology.hostOf('alertmanager')}:${PORTS.alertmanager}`] } : {}),
   });

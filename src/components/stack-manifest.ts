@@ -29,6 +29,8 @@ export interface StackManifest {
     readonly name: ComponentName;
     readonly image: string;
     readonly ports: readonly ComponentPort[];
+    /** Instances, where more than one (the samplers). */
+    readonly replicas?: number;
   }[];
   readonly services: readonly {
     readonly name: string;
@@ -78,7 +80,7 @@ export function renderStackManifest(input: ManifestInput): StackManifest {
     environment: spec.environment,
     target: topology.target,
     traceBackend: topology.traceBackend,
-    components: components.map((c) => ({ name: c.name, image: imageRef(c), ports: c.ports })),
+    components: components.map((c) => ({ name: c.name, image: imageRef(c), ports: c.ports, ...((c.replicas ?? 1) > 1 ? { replicas: c.replicas } : {}) })),
     services,
     flows,
   };

@@ -11,8 +11,13 @@ export type TraceBackend = 'tempo' | 'jaeger';
 export interface Topology {
   readonly target: 'docker' | 'aws';
   readonly traceBackend: TraceBackend;
-  /** The host name other components use for `c`. */
+  /** The host name other components use for `c` (with replicas: every replica's address). */
   hostOf(c: ComponentName): string;
+  /**
+   * The name of each of `n` replicas of `c`, where the target names them apart (Docker); on AWS
+   * one Cloud Map name answers with every task, so it is `[hostOf(c)]`.
+   */
+  replicaHosts(c: ComponentName, n: number): string[];
   /** The host the services' SDKs use to reach `entry`, the stack's OTLP entry point. */
   otlpHost(entry: ComponentName): string;
   /** The host Prometheus scrapes a service's metrics endpoint on. */
@@ -33,6 +38,7 @@ export function dockerTopology(traceBackend: TraceBackend): Topology {
     target: 'docker',
     traceBackend,
     hostOf: (c) => c,
+    replicaHosts: (c, n) => (n <= 1 ? [c] : Array.from({ length: n }, (_, i) => `${c}-${i}`)),
     otlpHost: () => 'localhost',
     serviceHost: () => 'host.docker.internal',
     tempoStorage: { kind: 'local', path: '/var/tempo/blocks' },
@@ -61,6 +67,7 @@ export function awsTopology(props: AwsTopologyProps): Topology {
     target: 'aws',
     traceBackend: 'tempo',
     hostOf: (c) => `${c}.${props.discoveryDomain}`,
+    replicaHosts: (c) => [`${c}.${props.discoveryDomain}`],
     otlpHost: (c) => `${c}.${props.discoveryDomain}`,
     serviceHost: (s) => `${s}.${props.discoveryDomain}`,
     tempoStorage: { kind: 's3', bucket: props.tracesBucket, region: props.region, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },

@@ -1,4 +1,4 @@
-import { Component, preludeEntrypoint } from '../components/component';
+import { Component, imageRef, preludeEntrypoint } from '../components/component';
 import type { StackPlan } from '../components/plan';
 import { GENERATED_HEADER, toYaml } from './serialize';
 
@@ -29,8 +29,8 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
       env[s.env] = `\${${variable}:?set ${variable} (${s.description}) before docker compose up}`;
     }
     const hc = c.healthcheck;
-    services[c.name] = {
-      image: `${c.image.repository}:${c.image.tag}`,
+    const service: Record<string, unknown> = {
+      image: imageRef(c),
       ...(c.prelude ? { entrypoint: preludeEntrypoint(c)!.map(escapeCompose) } : {}),
       ...(c.args.length > 0 ? { command: c.args.map(escapeCompose) } : {}),
       ...(c.user ? { user: c.user } : {}),
@@ -54,8 +54,24 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
         : {}),
       ...(c.memoryLimitMiB !== undefined ? { mem_limit: `${c.memoryLimitMiB}m` } : {}),
       ...(c.name === 'prometheus' ? { extra_hosts: ['host.docker.internal:host-gateway'] } : {}),
-      ...(c.dependsOn.length > 0 ? { depends_on: Object.fromEntries(c.dependsOn.map((d) => [d, { condition: plan.components.find((x) => x.name === d)?.healthcheck ? 'service_healthy' : 'service_started' }])) } : {}),
+      ...(c.dependsOn.length > 0
+        ? {
+            depends_on: Object.fromEntries(
+              c.dependsOn.flatMap((d) => {
+                const dep = plan.components.find((x) => x.name === d);
+                const condition = dep?.healthcheck ? 'service_healthy' : 'service_started';
+                return plan.topology.replicaHosts(d, dep?.replicas ?? 1).map((name) => [name, { condition }]);
+              }),
+            ),
+          }
+        : {}),
     };
+    // replicas are services of their own (`otel-sampler-0`…), each also answering to the
+    // component's name: one DNS name for all of them, as the gateway's resolver expects
+    const replicas = c.replicas ?? 1;
+    for (const host of plan.topology.replicaHosts(c.name, replicas)) {
+      services[replicas > 1 ? host : c.name] = replicas > 1 ? { ...service, hostname: host, networks: { default: { aliases: [c.name] } } } : service;
+    }
   }
   return toYaml({ name: projectName, services, volumes, configs }, `${GENERATED_HEADER}\nStart: docker compose -f <this file> up -d`);
 }

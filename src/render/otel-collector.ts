@@ -34,6 +34,8 @@ export const COLLECTOR_NAMES = {
   metricsPipeline: 'metrics/spans',
   appMetricsPipeline: 'metrics',
   logsPipeline: 'logs',
+  loadBalancer: 'load_balancing',
+  samplerInstance: 'resource/sampler-instance',
 } as const;
 
 /**
@@ -55,7 +57,26 @@ export function componentType(id: unknown): string {
   return String(id).split('/')[0];
 }
 
+/**
+ * What one collector does in the stack: `all` (the one collector: entry point, sampling,
+ * connectors), `gateway` (the stateless load-balancing tier in front of samplers: OTLP in, every
+ * trace's spans to one sampler by trace id, metrics and logs on to their stores) or `sampler`
+ * (behind the gateway: traces only; span metrics, service graph and tail sampling).
+ */
+export type CollectorRole = 'all' | 'gateway' | 'sampler';
+
+/** The environment variable a sampler names its series by (Docker and Fargate both set it per container/task). */
+export const SAMPLER_INSTANCE_ENV = 'HOSTNAME';
+
 export interface CollectorRenderOptions {
+  /** @default "all" */
+  readonly role?: CollectorRole;
+  /**
+   * `gateway`: the samplers' DNS name (every sampler's address) and OTLP/gRPC port. The
+   * load_balancing exporter re-resolves it every 5 s, so a sampler that stops is dropped.
+   * @default - none (required for a gateway)
+   */
+  readonly samplers?: { readonly hostname: string; readonly port: number };
   /**
    * Tail sampling: on, a second trace pipeline samples while the first feeds the connectors.
    * @default - off: every span is forwarded
@@ -99,9 +120,12 @@ export interface CollectorRenderOptions {
  * instead of the `batch` processor; the remote-write exporter batches in its own queue.
  */
 export function renderCollectorConfig(opts: CollectorRenderOptions): Record<string, unknown> {
-  const t = opts.tailSampling;
+  const role = opts.role ?? 'all';
+  // a gateway neither samples nor counts: it never sees all spans of a trace in one place
+  const t = role === 'gateway' ? undefined : opts.tailSampling;
   const n = COLLECTOR_NAMES;
-  const connectors = opts.spanMetrics || t !== undefined;
+  const connectors = role !== 'gateway' && (opts.spanMetrics || t !== undefined);
+  if (role === 'gateway' && !opts.samplers) throw new Error('a gateway collector needs the samplers to route to');
   const flush = `${opts.flushIntervalSeconds}s`;
   const buckets = (opts.latencyBucketsSeconds ?? SPAN_METRICS_BUCKETS_SECONDS).map((b) => `${b}s`);
   const processors: Record<string, unknown> = {
@@ -110,15 +134,24 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
   };
   if (t) processors[n.tailSampling] = tailSamplingProcessor(t, opts.numTraces);
   const pipelines: Record<string, unknown> = {};
-  if (t) {
+  if (role === 'gateway') {
+    pipelines[n.tracesPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.loadBalancer] };
+  } else if (t) {
     pipelines[n.allSpansPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.spanMetrics, n.serviceGraph] };
     pipelines[n.sampledPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter, n.tailSampling], exporters: [n.traceExporter] };
   } else {
     pipelines[n.tracesPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [...(connectors ? [n.spanMetrics, n.serviceGraph] : []), n.traceExporter] };
   }
-  if (connectors) pipelines[n.metricsPipeline] = { receivers: [n.spanMetrics, n.serviceGraph], exporters: [n.metricsExporter] };
-  pipelines[n.appMetricsPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.appMetricsExporter] };
-  pipelines[n.logsPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.logsExporter] };
+  if (role === 'sampler') {
+    // every sampler writes the same series for the same service: its own instance label keeps
+    // them apart in Prometheus (dashboards and rules sum over it), or all but one would be lost
+    processors[n.samplerInstance] = { attributes: [{ key: 'service.instance.id', value: `\${env:${SAMPLER_INSTANCE_ENV}}`, action: 'upsert' }] };
+  }
+  if (connectors) pipelines[n.metricsPipeline] = { receivers: [n.spanMetrics, n.serviceGraph], ...(role === 'sampler' ? { processors: [n.samplerInstance] } : {}), exporters: [n.metricsExporter] };
+  if (role !== 'sampler') {
+    pipelines[n.appMetricsPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.appMetricsExporter] };
+    pipelines[n.logsPipeline] = { receivers: ['otlp'], processors: [n.memoryLimiter], exporters: [n.logsExporter] };
+  }
   return {
     extensions: {
       // listens on localhost unless told otherwise
@@ -129,7 +162,8 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
         protocols: {
           // the OTLP receiver listens on localhost unless told otherwise (since 0.104)
           grpc: { endpoint: `0.0.0.0:${PORTS.otlpGrpc}` },
-          http: { endpoint: `0.0.0.0:${PORTS.otlpHttp}` },
+          // a sampler hears only the gateway, which sends OTLP/gRPC
+          ...(role === 'sampler' ? {} : { http: { endpoint: `0.0.0.0:${PORTS.otlpHttp}` } }),
         },
       },
     },
@@ -159,7 +193,16 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
         }
       : {}),
     exporters: {
-      [n.traceExporter]: { endpoint: opts.traceEndpoint, tls: { insecure: true }, sending_queue: { batch: {} } },
+      ...(role === 'gateway'
+        ? {
+            [n.loadBalancer]: {
+              // every span of a trace to the same sampler, so it decides on the whole trace
+              routing_key: 'traceID',
+              protocol: { otlp: { tls: { insecure: true } } },
+              resolver: { dns: { hostname: opts.samplers!.hostname, port: String(opts.samplers!.port), interval: '5s', timeout: '1s' } },
+            },
+          }
+        : { [n.traceExporter]: { endpoint: opts.traceEndpoint, tls: { insecure: true }, sending_queue: { batch: {} } } }),
       ...(connectors
         ? {
             [n.metricsExporter]: {
@@ -169,11 +212,15 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
             },
           }
         : {}),
-      // Prometheus's OTLP receiver takes cumulative metrics with their exemplars; which resource
-      // attributes become labels is Prometheus's choice (prometheus.yml `otlp:`)
-      [n.appMetricsExporter]: { endpoint: opts.metricsOtlpUrl, tls: { insecure: true }, sending_queue: { batch: {} } },
-      // Loki keeps trace_id/span_id of each record as structured metadata, service.name as a label
-      [n.logsExporter]: { endpoint: opts.logsOtlpUrl, tls: { insecure: true }, sending_queue: { batch: {} } },
+      ...(role === 'sampler'
+        ? {}
+        : {
+            // Prometheus's OTLP receiver takes cumulative metrics with their exemplars; which resource
+            // attributes become labels is Prometheus's choice (prometheus.yml `otlp:`)
+            [n.appMetricsExporter]: { endpoint: opts.metricsOtlpUrl, tls: { insecure: true }, sending_queue: { batch: {} } },
+            // Loki keeps trace_id/span_id of each record as structured metadata, service.name as a label
+            [n.logsExporter]: { endpoint: opts.logsOtlpUrl, tls: { insecure: true }, sending_queue: { batch: {} } },
+          }),
     },
     service: {
       extensions: ['health_check'],

@@ -7,6 +7,11 @@ export interface ScrapeTarget {
   readonly job: string;
   /** `host:port`. */
   readonly address: string;
+  /**
+   * More `host:port`s of the same job (replicas named apart, on Docker).
+   * @default []
+   */
+  readonly moreAddresses?: readonly string[];
   /** @default "/metrics" */
   readonly path?: string;
   /** Extra target labels. @default {} */
@@ -82,7 +87,7 @@ export function renderPrometheusConfig(spec: ResolvedSpec, opts: PrometheusRende
     scrape_configs: opts.targets.map((t) => ({
       job_name: t.job,
       ...(t.path && t.path !== '/metrics' ? { metrics_path: t.path } : {}),
-      ...(t.discovery === 'dns' ? dnsDiscovery(t) : { static_configs: [{ targets: [t.address], ...(hasLabels(t) ? { labels: { ...t.labels } } : {}) }] }),
+      ...(t.discovery === 'dns' ? dnsDiscovery(t) : { static_configs: [{ targets: [t.address, ...(t.moreAddresses ?? [])], ...(hasLabels(t) ? { labels: { ...t.labels } } : {}) }] }),
     })),
   };
 }

@@ -28,7 +28,9 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
   const groups: { name: string; rules: AlertRule[] }[] = [];
   const job = (c: string) => `{job="${c}"}`;
   if (components.includes('otel-collector')) {
-    const j = job('otel-collector');
+    // with samplers behind it, the same collector alerts cover both tiers, per job
+    const scaled = components.includes('otel-sampler');
+    const j = scaled ? '{job=~"otel-collector|otel-sampler"}' : job('otel-collector');
     const rules = [
       rule('otel-collector', 'CollectorRefusingSpans', `sum(rate(otelcol_receiver_refused_spans_total${j}[5m])) > 0`, 'The collector refuses spans: it is at its memory limit', 'The services lose these spans. Raise the collector task size (sizing, or tracing.tailSampling.expectedSpansPerSecond) or shed load.'),
       ...(['spans', 'metric_points', 'log_records'] as const).map((what) =>
@@ -37,7 +39,12 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
       rule('otel-collector', 'CollectorQueueNearlyFull', `max by (exporter) (otelcol_exporter_queue_size${j} / otelcol_exporter_queue_capacity${j}) > 0.8`, "The collector's {{ $labels.exporter }} queue is more than 80 % full", 'Its store is slow or down; once full, new data is dropped.'),
     ];
     if (spec.tracing.tailSampling) {
-      rules.push(rule('otel-collector', 'CollectorTracesDecidedTooEarly', `sum(rate(otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total${j}[5m])) > 0`, 'Tail sampling evicts traces before their decision', 'num_traces is too small for the span rate: raise tracing.tailSampling.expectedSpansPerSecond.'));
+      rules.push(rule(scaled ? 'otel-sampler' : 'otel-collector', 'CollectorTracesDecidedTooEarly', `sum(rate(otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total${scaled ? job('otel-sampler') : j}[5m])) > 0`, 'Tail sampling evicts traces before their decision', 'num_traces is too small for the span rate: raise tracing.tailSampling.expectedSpansPerSecond.'));
+    }
+    if (scaled) {
+      // the gateway's resolver drops a sampler that stops answering; its traces in flight are lost,
+      // and the others take its share until it is back
+      rules.push(rule('otel-sampler', 'CollectorSamplerDown', `count(up${job('otel-sampler')} == 0) > 0`, '{{ $value }} tail-sampling collector(s) down', 'The load-balancing tier routes their traces to the others, which now carry more: check the sampler tasks (memory, restarts).'));
     }
     groups.push({ name: 'stack-otel-collector', rules });
   }

@@ -26,10 +26,24 @@ export function configRisks(stack: string, pairs: ReadonlyMap<string, ConfigPair
     }
     if (base === undefined || head === undefined) continue;
     if (service !== undefined) out.push(...samplingRisks(stack, service, base, head));
-    out.push(...treeRisks(stack, file, base, head), ...tailSamplingRisks(stack, file, base, head), ...exemplarLinkRisks(stack, file, base, head), ...logsPipelineRisks(stack, file, base, head));
-    if (file === 'o11y-stack.json') out.push(...componentPortRisks(stack, base, head));
+    out.push(...treeRisks(stack, file, base, head), ...(movedTailSampling(pairs) ? [] : tailSamplingRisks(stack, file, base, head)), ...exemplarLinkRisks(stack, file, base, head), ...logsPipelineRisks(stack, file, base, head));
+    if (file === 'o11y-stack.json') out.push(...componentPortRisks(stack, base, head), ...samplerCountRisks(stack, base, head));
   }
+  // scaling out (or in) moves tail sampling between the collector and the samplers: compare the
+  // policies where they were with where they are, not each file on its own
+  const moved = movedTailSampling(pairs);
+  if (moved) out.push(...tailSamplingRisks(stack, moved.file, moved.base, moved.head));
   return out;
+}
+
+/** Tail sampling that moved between otel-collector.yaml and otel-sampler.yaml (the samplers appeared or went). */
+function movedTailSampling(pairs: ReadonlyMap<string, ConfigPair>): { file: string; base: Tree; head: Tree } | undefined {
+  const sampler = pairs.get('otel-sampler.yaml');
+  const collector = pairs.get('otel-collector.yaml');
+  if (!sampler || !collector || collector.base === undefined || collector.head === undefined) return undefined;
+  if (sampler.base === undefined && sampler.head !== undefined) return { file: 'otel-sampler.yaml', base: collector.base, head: sampler.head };
+  if (sampler.base !== undefined && sampler.head === undefined) return { file: 'otel-collector.yaml', base: sampler.base, head: collector.head };
+  return undefined;
 }
 
 function samplingRisks(stack: string, service: string, base: Tree, head: Tree): Risk[] {
@@ -248,6 +262,22 @@ function exemplarLinkRisks(stack: string, file: string, base: Tree, head: Tree):
  * `config/o11y-stack.json`: a component listening, for services or humans, on a port it did
  * not before. Ports only the stack's own components reach (`audience: internal`) are left out.
  */
+/**
+ * The number of tail-sampling collectors behind the load-balancing tier: a change re-maps trace
+ * ids to samplers, so for about one decision wait a trace's later spans reach a sampler that did
+ * not see its earlier ones, and each decides on part of it.
+ */
+function samplerCountRisks(stack: string, base: Tree, head: Tree): Risk[] {
+  const samplers = (manifest: Tree): number => {
+    const components = isObject(manifest) && Array.isArray(manifest.components) ? manifest.components.filter(isObject) : [];
+    const s = components.find((c) => c.name === 'otel-sampler');
+    return s === undefined ? 1 : Number(s.replicas ?? 1);
+  };
+  const [b, h] = [samplers(base), samplers(head)];
+  if (b === h) return [];
+  return [risk('sampling-changed', stack, `tail-sampling collectors ${b} → ${h}: trace ids are re-mapped to samplers, so traces in flight during the deploy are decided in parts (about one decision wait)`)];
+}
+
 function componentPortRisks(stack: string, base: Tree, head: Tree): Risk[] {
   const ports = (manifest: Tree): Map<string, string> => {
     const out = new Map<string, string>();

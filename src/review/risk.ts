@@ -14,6 +14,7 @@ export const RISK_KINDS = [
   'encryption-changed',
   'tls-turned-off',
   'port-opened',
+  'image-source-changed',
   'retention-shortened',
   'logs-pipeline-removed',
   'alerting-weakened',

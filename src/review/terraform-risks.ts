@@ -5,6 +5,7 @@ import { FORCES_NEW, STATEFUL_TYPES } from './forces-new';
 import { Risk, risk } from './risk';
 import type { ResourceDiff, TerraformEntry } from './terraform-diff';
 import { diffTrees, formatPath, formatValue, isObject, Tree } from './tree-diff';
+import { imageSourceChange } from './image-source';
 
 type Entries = ReadonlyMap<string, TerraformEntry>;
 
@@ -182,7 +183,14 @@ function containerRisks(stack: string, base: readonly RunContainer[], head: read
   for (const h of head) {
     const b = byLabel.get(h.label);
     if (!b) continue;
-    if (b.image !== h.image) out.push(risk('image-changed', stack, `image changed: ${h.label}: ${b.image} → ${h.image}`));
+    if (b.image !== h.image) {
+      const source = imageSourceChange(b.image, h.image);
+      out.push(
+        source
+          ? risk('image-source-changed', stack, `image source changed: ${h.label}: ${b.image} → ${h.image} (${source})`)
+          : risk('image-changed', stack, `image changed: ${h.label}: ${b.image} → ${h.image}`),
+      );
+    }
     const [ro, rn] = [flagValue(b.command, RETENTION_FLAG), flagValue(h.command, RETENTION_FLAG)];
     if (ro !== undefined && ro !== rn) {
       const [o, n] = [durationMs(ro), durationMs(rn)];

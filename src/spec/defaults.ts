@@ -50,6 +50,16 @@ export const FARGATE_MAX_MEMORY_MIB = 122_880;
  * load-balancing tier in front of several collectors is needed (not built here).
  */
 export const MAX_EXPECTED_SPANS_PER_SECOND = (FARGATE_MAX_CPU_UNITS / 1024) * COLLECTOR_SPANS_PER_SECOND_PER_VCPU;
+/**
+ * Above this rate the spec's default is several tail-sampling collectors behind a load-balancing
+ * tier, one per this many spans/s: a 4-vCPU sampler at the measured per-vCPU figure. Many mid-size
+ * samplers deploy faster and lose less on a crash (its undecided traces) than one giant task.
+ */
+export const SAMPLER_SPANS_PER_SECOND = 4 * COLLECTOR_SPANS_PER_SECOND_PER_VCPU;
+/** The most samplers a spec may ask for (each is a task; a change of N reshuffles traces in flight). */
+export const MAX_SAMPLERS = 64;
+/** The most spans/s a spec may expect: every sampler at one collector's maximum. */
+export const MAX_TOTAL_SPANS_PER_SECOND = MAX_SAMPLERS * MAX_EXPECTED_SPANS_PER_SECOND;
 /** Spans one collector can hold while traces wait for a decision (spans/s × decisionWait), on the largest task. */
 export const MAX_BUFFERED_SPANS = Math.floor(((FARGATE_MAX_MEMORY_MIB * COLLECTOR_MEMORY_SOFT_SHARE - COLLECTOR_BASE_MIB) * 2 ** 20) / COLLECTOR_BYTES_PER_BUFFERED_SPAN);
 

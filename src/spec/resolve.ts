@@ -15,6 +15,8 @@ import {
   DEFAULT_SLOWER_THAN,
   DEFAULT_TRACING_RETENTION,
   MAX_BUFFERED_SPANS,
+  MAX_EXPECTED_SPANS_PER_SECOND,
+  SAMPLER_SPANS_PER_SECOND,
   MIN_LOGS_RETENTION_HOURS,
   MAX_RETENTION_HOURS,
   MIN_METRICS_RETENTION_HOURS,
@@ -81,12 +83,14 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
 /** The environment's fields win one by one over the base spec's; absent or `enabled: false` is off. */
 function resolveTailSampling(t: TailSamplingSpec, present: boolean, slowerThanMs: number): ResolvedTailSampling | undefined {
   if (!present || t.enabled === false) return undefined;
+  const spans = t.expectedSpansPerSecond ?? DEFAULT_EXPECTED_SPANS_PER_SECOND;
   return {
     keepErrors: t.keepErrors ?? true,
     slowerThanMs: t.slowerThan !== undefined ? latencyMs(t.slowerThan) : slowerThanMs,
     ratio: t.ratio ?? DEFAULT_TAIL_SAMPLING_RATIO,
     decisionWaitSeconds: intervalSeconds(t.decisionWait ?? DEFAULT_DECISION_WAIT),
-    expectedSpansPerSecond: t.expectedSpansPerSecond ?? DEFAULT_EXPECTED_SPANS_PER_SECOND,
+    expectedSpansPerSecond: spans,
+    samplers: t.samplers ?? Math.max(1, Math.ceil(spans / SAMPLER_SPANS_PER_SECOND)),
   };
 }
 
@@ -112,12 +116,22 @@ function resolvedRules(r: ResolvedSpec, tracingPath: string, metricsPath: string
     issues.push(issue(logsPath, `must be at least ${MIN_LOGS_RETENTION_HOURS}h: Loki keeps its index in daily tables and refuses a shorter retention_period`, humanDuration(r.logs.retentionHours)));
   }
   const t = r.tracing.tailSampling;
-  if (t && t.expectedSpansPerSecond * t.decisionWaitSeconds > MAX_BUFFERED_SPANS) {
+  // each sampler holds its share of the traces: the spans/s of one collector and its buffer
+  if (t && (t.expectedSpansPerSecond / t.samplers) * t.decisionWaitSeconds > MAX_BUFFERED_SPANS) {
     issues.push(
       issue(
         `tracing.tailSampling (environment '${r.environment}')`,
-        `expectedSpansPerSecond × decisionWait must be at most ${MAX_BUFFERED_SPANS} spans: that is what one collector can hold on the largest Fargate task (120 GiB); shorten decisionWait`,
-        `${t.expectedSpansPerSecond} × ${t.decisionWaitSeconds}s`,
+        `expectedSpansPerSecond ÷ samplers × decisionWait must be at most ${MAX_BUFFERED_SPANS} spans: that is what one collector can hold on the largest Fargate task (120 GiB); shorten decisionWait or add samplers`,
+        `${t.expectedSpansPerSecond} ÷ ${t.samplers} × ${t.decisionWaitSeconds}s`,
+      ),
+    );
+  }
+  if (t && t.expectedSpansPerSecond / t.samplers > MAX_EXPECTED_SPANS_PER_SECOND) {
+    issues.push(
+      issue(
+        `tracing.tailSampling.samplers (environment '${r.environment}')`,
+        `must be at least ${Math.ceil(t.expectedSpansPerSecond / MAX_EXPECTED_SPANS_PER_SECOND)} for ${t.expectedSpansPerSecond} spans/s: one collector carries at most ${MAX_EXPECTED_SPANS_PER_SECOND} spans/s on the largest Fargate task`,
+        t.samplers,
       ),
     );
   }

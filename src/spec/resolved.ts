@@ -61,4 +61,6 @@ export interface ResolvedTailSampling {
   readonly ratio: number;
   readonly decisionWaitSeconds: number;
   readonly expectedSpansPerSecond: number;
+  /** Tail-sampling collectors; 2 or more puts a load-balancing tier in front of them. */
+  readonly samplers: number;
 }

@@ -4,15 +4,79 @@ import { Issue, issue } from './issues';
  * A tiny schema kit: each schema checks an unknown value, records every problem it
  * finds (it never stops at the first) and carries its TypeScript type, so that the
  * YAML/JSON loader and the `ObservabilitySpec` type cannot drift apart
- * (see `spec-schema.ts`, which asserts both directions at compile time).
+ * (see `spec-schema.ts`, which asserts both directions at compile time). Each schema also
+ * describes itself as JSON Schema, so editors check the same file format (`npm run schema`).
+ *
+ * Why not zod 4 (`z.toJSONSchema`) or TypeBox: both would need an error map rewriting every
+ * message the tests pin (a "did you mean" per unknown key, `must be a map, not a list`), null
+ * treated as absent on every optional field, and cross-field rules that still run on an invalid
+ * spec; and either would become a runtime dependency of the package, for ~100 lines saved.
  */
 export interface Schema<T> {
   /** Human description used in type errors: "a string", "a list" … */
   readonly expected: string;
   /** Checks `value`; pushes problems into `issues`; returns true when valid. */
   check(value: unknown, path: string, issues: Issue[]): boolean;
+  /**
+   * This schema as JSON Schema (draft 2020-12, using only keywords that mean the same in
+   * draft-07, which editors implement), with the annotations `docs` supplies. A rule JSON Schema
+   * cannot state (a `refine`) becomes a `$comment`, never an approximation.
+   */
+  toJsonSchema(docs?: JsonSchemaDocs): JsonSchema;
   /** Phantom: the TypeScript type this schema accepts. */
   readonly _type?: T;
+}
+
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+/** A JSON Schema object: keywords in the order they are written out. */
+export type JsonSchema = { [keyword: string]: JsonValue };
+
+/**
+ * Annotations for a schema and its children, supplied by whoever generates the JSON Schema
+ * (scripts/json-schema.ts reads them from the JSDoc of src/spec/types.ts): the kit places
+ * them, it does not hold documentation of its own.
+ */
+export interface JsonSchemaDocs {
+  /** Keywords for this node (`title`, `description`, `default`), written before the others. */
+  readonly annotations: JsonSchema;
+  /** The docs of an object's field. */
+  field(key: string): JsonSchemaDocs | undefined;
+  /** The docs of a list's items. */
+  item(): JsonSchemaDocs | undefined;
+  /** The docs of a map's values. */
+  value(): JsonSchemaDocs | undefined;
+}
+
+/** The JSON Schema keywords a schema may emit: each means the same in draft-07 and 2020-12. */
+export const JSON_SCHEMA_KEYWORDS = [
+  '$schema', '$comment', 'title', 'description', 'default',
+  'type', 'enum', 'minLength', 'maxLength', 'pattern', 'patternErrorMessage', 'minimum', 'maximum',
+  'items', 'minItems', 'properties', 'required', 'additionalProperties', 'propertyNames', 'anyOf',
+] as const;
+
+/**
+ * A field the loader treats as absent when it is null (YAML `key:` without a value) must
+ * accept null in JSON Schema too.
+ */
+function nullable(s: JsonSchema): JsonSchema {
+  if (typeof s.type === 'string' || Array.isArray(s.type)) {
+    const out: JsonSchema = { ...s, type: [...(Array.isArray(s.type) ? s.type : [s.type]), 'null'] };
+    if (Array.isArray(s.enum)) out.enum = [...s.enum, null];
+    return out;
+  }
+  if (Array.isArray(s.enum)) return { ...s, enum: [...s.enum, null] };
+  return { anyOf: [s, { type: 'null' }] };
+}
+
+/** `refine` rules, in words, as `$comment`s (several rules on one node are joined). */
+function withComment(s: JsonSchema, note: string): JsonSchema {
+  return { ...s, $comment: typeof s.$comment === 'string' ? `${s.$comment} ${note}` : note };
+}
+
+/** A pattern as JSON Schema says it: ECMA-262 source, no flags (validators add `u`). */
+function patternSource(re: RegExp): string {
+  if (re.flags !== '') throw new Error(`/${re.source}/${re.flags}: JSON Schema patterns take no flags; write the pattern without them`);
+  return re.source;
 }
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
@@ -40,6 +104,13 @@ export interface StringRule {
 export function str(rule: StringRule = {}): Schema<string> {
   return {
     expected: 'a string',
+    toJsonSchema: (docs) => ({
+      ...docs?.annotations,
+      type: 'string',
+      ...(rule.minLength !== undefined && { minLength: rule.minLength }),
+      ...(rule.maxLength !== undefined && { maxLength: rule.maxLength }),
+      ...(rule.pattern && { pattern: patternSource(rule.pattern), patternErrorMessage: `must match ${rule.patternHint ?? rule.pattern.source}` }),
+    }),
     check(v, path, issues) {
       if (typeof v !== 'string') return wrongType('a string', v, path, issues);
       if (rule.minLength !== undefined && v.length < rule.minLength) {
@@ -68,6 +139,12 @@ export interface NumberRule {
 export function num(rule: NumberRule = {}): Schema<number> {
   return {
     expected: 'a number',
+    toJsonSchema: (docs) => ({
+      ...docs?.annotations,
+      type: rule.integer ? 'integer' : 'number',
+      ...(rule.min !== undefined && { minimum: rule.min }),
+      ...(rule.max !== undefined && { maximum: rule.max }),
+    }),
     check(v, path, issues) {
       if (typeof v !== 'number') return wrongType(rule.integer ? 'an integer' : 'a number', v, path, issues);
       if (Number.isNaN(v)) {
@@ -93,6 +170,7 @@ export function num(rule: NumberRule = {}): Schema<number> {
 export function bool(): Schema<boolean> {
   return {
     expected: 'true or false',
+    toJsonSchema: (docs) => ({ ...docs?.annotations, type: 'boolean' }),
     check(v, path, issues) {
       return typeof v === 'boolean' ? true : wrongType('true or false', v, path, issues);
     },
@@ -102,6 +180,7 @@ export function bool(): Schema<boolean> {
 export function oneOf<const T extends readonly string[]>(values: T): Schema<T[number]> {
   return {
     expected: `one of ${values.join(', ')}`,
+    toJsonSchema: (docs) => ({ ...docs?.annotations, enum: [...values] }),
     check(v, path, issues) {
       if (typeof v === 'string' && (values as readonly string[]).includes(v)) return true;
       issues.push(issue(path, `must be one of ${values.join(', ')}`, v));
@@ -113,6 +192,12 @@ export function oneOf<const T extends readonly string[]>(values: T): Schema<T[nu
 export function list<T>(item: Schema<T>, rule: { minItems?: number; itemsHint?: string } = {}): Schema<readonly T[]> {
   return {
     expected: 'a list',
+    toJsonSchema: (docs) => ({
+      ...docs?.annotations,
+      type: 'array',
+      items: item.toJsonSchema(docs?.item()),
+      ...(rule.minItems !== undefined && { minItems: rule.minItems }),
+    }),
     check(v, path, issues) {
       if (!Array.isArray(v)) return wrongType('a list', v, path, issues);
       let ok = true;
@@ -132,6 +217,7 @@ export function list<T>(item: Schema<T>, rule: { minItems?: number; itemsHint?: 
 export function dict<T>(key: Schema<string>, value: Schema<T>): Schema<Readonly<Record<string, T>>> {
   return {
     expected: 'a map',
+    toJsonSchema: (docs) => ({ ...docs?.annotations, type: 'object', propertyNames: key.toJsonSchema(), additionalProperties: value.toJsonSchema(docs?.value()) }),
     check(v, path, issues) {
       if (!isPlainObject(v)) return wrongType('a map', v, path, issues);
       let ok = true;
@@ -171,6 +257,15 @@ export function obj<F extends Fields>(fields: F): Schema<ObjectOf<F>> {
   const known = Object.keys(fields);
   return {
     expected: 'a map',
+    toJsonSchema(docs) {
+      const properties: JsonSchema = {};
+      for (const [k, f] of Object.entries(fields)) {
+        const s = f.schema.toJsonSchema(docs?.field(k));
+        properties[k] = f.required ? s : nullable(s);
+      }
+      const req = known.filter((k) => fields[k].required);
+      return { ...docs?.annotations, type: 'object', properties, ...(req.length > 0 && { required: req }), additionalProperties: false };
+    },
     check(v, path, issues) {
       if (!isPlainObject(v)) return wrongType('a map', v, path, issues);
       let ok = true;
@@ -197,15 +292,38 @@ export function obj<F extends Fields>(fields: F): Schema<ObjectOf<F>> {
   };
 }
 
-/** Adds a rule that runs only when the base schema accepted the value. */
-export function refine<T>(base: Schema<T>, rule: (v: T, path: string, issues: Issue[]) => void): Schema<T> {
+/**
+ * Adds a rule that runs only when the base schema accepted the value. `note` says the rule in
+ * words; the JSON Schema carries it as a `$comment` (and lists it at the top), since JSON
+ * Schema cannot state such rules faithfully.
+ */
+export function refine<T>(base: Schema<T>, rule: (v: T, path: string, issues: Issue[]) => void, note: string): Schema<T> {
   return {
     expected: base.expected,
+    toJsonSchema: (docs) => withComment(base.toJsonSchema(docs), note),
     check(v, path, issues) {
       if (!base.check(v, path, issues)) return false;
       const before = issues.length;
       rule(v as T, path, issues);
       return issues.length === before;
+    },
+  };
+}
+
+/**
+ * Like {@link refine}, but the rule sees the raw value and runs even when the base schema
+ * rejected it, so that cross-field problems (duplicate names) come in the same run as shape
+ * problems.
+ */
+export function refineRaw<T>(base: Schema<T>, rule: (v: unknown, path: string, issues: Issue[]) => void, note: string): Schema<T> {
+  return {
+    expected: base.expected,
+    toJsonSchema: (docs) => withComment(base.toJsonSchema(docs), note),
+    check(v, path, issues) {
+      const ok = base.check(v, path, issues);
+      const before = issues.length;
+      rule(v, path, issues);
+      return ok && issues.length === before;
     },
   };
 }

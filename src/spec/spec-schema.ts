@@ -1,8 +1,8 @@
 import { COMPONENT_NAMES } from '../components/component';
-import { MAX_DECISION_WAIT_SECONDS, MAX_EXPECTED_SPANS_PER_SECOND, UNROUTED_RECEIVER } from './defaults';
+import { MAX_DECISION_WAIT_SECONDS, MAX_SAMPLERS, MAX_TOTAL_SPANS_PER_SECOND, UNROUTED_RECEIVER } from './defaults';
 import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, intervalSeconds, LATENCY_HINT, LATENCY_PATTERN } from './duration';
 import { issue, Issue } from './issues';
-import { bool, dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, required, Schema, str } from './schema-kit';
+import { bool, dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, refineRaw, required, Schema, str } from './schema-kit';
 import { ALERT_SEVERITIES, ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS, SLO_INDICATORS } from './types';
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -24,7 +24,7 @@ const attributes = refine(dict(attributeKey, str({ maxLength: 255 })), (attrs, p
       issues.push(issue(`${path}.${k}`, 'is set by o11y-stack itself (from the service name, version, namespace and environment); remove it', attrs[k]));
     }
   }
-});
+}, `The stack sets ${RESERVED_ATTRIBUTES.join(', ')} itself: no key may be one of them.`);
 const latency = str({ pattern: LATENCY_PATTERN, patternHint: LATENCY_HINT });
 const tailSampling = obj({
   enabled: optional(bool()),
@@ -35,9 +35,10 @@ const tailSampling = obj({
     refine(str({ pattern: INTERVAL_PATTERN, patternHint: INTERVAL_HINT }), (v, path, issues) => {
       const s = intervalSeconds(v);
       if (s > MAX_DECISION_WAIT_SECONDS) issues.push(issue(path, `must be at most ${MAX_DECISION_WAIT_SECONDS / 60}m: the collector holds every trace in memory that long`, v));
-    }),
+    }, `At most ${MAX_DECISION_WAIT_SECONDS / 60}m.`),
   ),
-  expectedSpansPerSecond: optional(num({ integer: true, min: 1, max: MAX_EXPECTED_SPANS_PER_SECOND })),
+  expectedSpansPerSecond: optional(num({ integer: true, min: 1, max: MAX_TOTAL_SPANS_PER_SECOND })),
+  samplers: optional(num({ integer: true, min: 1, max: MAX_SAMPLERS })),
 });
 const tracing = obj({
   retention: optional(duration),
@@ -63,6 +64,7 @@ const slo = refine(
     if (v.name === 'latency' && v.threshold === undefined) issues.push(issue(`${path}.threshold`, 'is required for a latency SLO: the longest a good request may take, like 300ms'));
     if (v.name === 'availability' && v.threshold !== undefined) issues.push(issue(`${path}.threshold`, 'applies to latency SLOs only', v.threshold));
   },
+  'A latency SLO needs a threshold; an availability SLO has none.',
 );
 const slos = refine(list(slo, { itemsHint: 'SLO' }), (v, path, issues) => {
   const seen = new Set<string>();
@@ -70,7 +72,7 @@ const slos = refine(list(slo, { itemsHint: 'SLO' }), (v, path, issues) => {
     if (seen.has(x.name)) issues.push(issue(`${path}[${i}].name`, `duplicates another ${x.name} SLO of this service: one per indicator`, x.name));
     seen.add(x.name);
   });
-});
+}, 'At most one SLO per indicator (name).');
 
 const secretName = str({ pattern: NAME_PATTERN, patternHint: `a secret name, ${NAME_HINT}`, minLength: 1, maxLength: 63 });
 const receiver = refine(
@@ -86,13 +88,14 @@ const receiver = refine(
     webhook: optional(
       refine(obj({ url: optional(str({ pattern: /^https?:\/\/[^\s'"`$\\]+$/, patternHint: 'an http:// or https:// URL without spaces, quotes or $', maxLength: 2048 })), urlSecret: optional(secretName) }), (v, path, issues) => {
         if ((v.url === undefined) === (v.urlSecret === undefined)) issues.push(issue(path, 'needs exactly one of url and urlSecret (a URL that carries a token belongs in a secret)', v));
-      }),
+      }, 'Exactly one of url and urlSecret.'),
     ),
   }),
   (v, path, issues) => {
     if (v.name === UNROUTED_RECEIVER) issues.push(issue(`${path}.name`, `is the receiver o11y-stack renders for alerts no route sends anywhere; choose another name`, v.name));
     if (!v.slack && !v.pagerduty && !v.webhook) issues.push(issue(path, 'needs at least one of slack, pagerduty and webhook', v.name));
   },
+  `At least one of slack, pagerduty and webhook; the name ${UNROUTED_RECEIVER} is taken.`,
 );
 const alerting = refine(
   obj({
@@ -112,6 +115,7 @@ const alerting = refine(
       }
     }
   },
+  'Receiver names are unique; each route names a receiver of this alerting block.',
 );
 
 const service = obj({
@@ -160,15 +164,11 @@ const baseSchema = obj({
  * services) run on the raw value even when other parts are invalid, so one run reports
  * every problem.
  */
-export const specSchema: Schema<Infer<typeof baseSchema>> = {
-  expected: baseSchema.expected,
-  check(v, path, issues) {
-    const ok = baseSchema.check(v, path, issues);
-    const before = issues.length;
-    crossFieldRules(v, path, issues);
-    return ok && issues.length === before;
-  },
-};
+export const specSchema: Schema<Infer<typeof baseSchema>> = refineRaw(
+  baseSchema,
+  crossFieldRules,
+  `Service names are unique and none is a stack component's (${COMPONENT_NAMES.join(', ')}); each key of environments.*.services names a service in services.`,
+);
 
 function crossFieldRules(v: unknown, path: string, issues: Issue[]): void {
   const at = (p: string) => joinPath(path, p);

@@ -15,6 +15,8 @@ import type { DockerObservabilityStackProps } from './docker/docker-stack';
 
 const strings = () => list(str());
 const wholeNumber = () => num({ integer: true });
+// shapes only: the registry and reference grammar is stackImagesIssues' (components/stack-images.ts)
+const imagesSchema = () => obj({ registry: optional(str({ minLength: 1 })), components: optional(dict(oneOf(COMPONENT_NAMES), str({ minLength: 1 }))) });
 
 const awsPropsSchema = obj({
   spec: required(specSchema),
@@ -49,6 +51,7 @@ const awsPropsSchema = obj({
   grafanaDomainName: optional(str({ minLength: 1 })),
   grafanaHostedZoneId: optional(str({ minLength: 1 })),
   grafanaPlainHttp: optional(bool()),
+  images: optional(imagesSchema()),
 });
 
 const dockerPropsSchema = obj({
@@ -56,6 +59,7 @@ const dockerPropsSchema = obj({
   traceBackend: optional(oneOf(['tempo', 'jaeger'] as const)),
   environment: optional(str({ minLength: 1 })),
   statePath: optional(str({ minLength: 1 })),
+  images: optional(imagesSchema()),
 });
 
 // every prop of the TypeScript interfaces has its run-time check, and no more

@@ -137,7 +137,7 @@ describe('o11y --version', () => {
 describe('o11y help', () => {
   it('prints the overview naming every command for no arguments, help, --help and -h', () => {
     const overview = cli().out;
-    for (const name of ['validate', 'env', 'compose', 'review', 'help']) expect(overview).toContain(`\n  o11y ${name} `);
+    for (const name of ['validate', 'env', 'compose', 'review', 'init', 'help']) expect(overview).toContain(`\n  o11y ${name} `);
     expect(overview).toContain('\n  o11y --version\n');
     for (const argv of [['help'], ['--help'], ['-h']]) expect(cli(...argv)).toEqual({ code: 0, out: overview, err: '' });
   });
@@ -147,6 +147,7 @@ describe('o11y help', () => {
     ['env', ['<service>', '--stack <stack>', '--format dotenv|json|shell', 'default: dotenv', '--spec <file>', 'default: stacks/o11y.yaml', '--stacks <module>', 'default: stacks/stacks.ts']],
     ['compose', ['--stack <stack>', '--spec <file>', 'default: stacks/o11y.yaml', '--stacks <module>', 'default: stacks/stacks.ts']],
     ['review', ['<base-synth-dir>', '<head-synth-dir>', '--format markdown|json', 'default: markdown', '--plan <stack>=<plan.json>', 'repeatable']],
+    ['init', ['[dir]', 'default: .', '--name <name>', '--service <name>', 'default: my-service', '--env <name>', 'default: prod', '--force', 'REPLACE-ME']],
     ['help', ['[command]']],
   ])('o11y %s --help exits 0 and lists each argument and option with its default', (name, mentions) => {
     const r = cli(name, '--help');

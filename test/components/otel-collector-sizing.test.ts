@@ -8,7 +8,7 @@
  */
 import { collectorSizing } from '../../src/components/otel-collector';
 import { FARGATE_MEMORY_BY_CPU, fargateSizeAtLeast } from '../../src/components/task-sizes';
-import { MAX_DECISION_WAIT_SECONDS, MAX_EXPECTED_SPANS_PER_SECOND } from '../../src/spec/defaults';
+import { MAX_DECISION_WAIT_SECONDS, MAX_EXPECTED_SPANS_PER_SECOND, MAX_TOTAL_SPANS_PER_SECOND, SAMPLER_SPANS_PER_SECOND } from '../../src/spec/defaults';
 import { O11yValidationError } from '../../src/spec/issues';
 import { resolveSpec } from '../../src/spec/resolve';
 import type { ResolvedTailSampling } from '../../src/spec/resolved';
@@ -37,7 +37,7 @@ const AWS_FARGATE = awsFargateTable();
 const isFargatePair = (cpu: number, memoryMiB: number) => (AWS_FARGATE[cpu] ?? []).includes(memoryMiB);
 
 function tail(expectedSpansPerSecond: number, decisionWaitSeconds: number): ResolvedTailSampling {
-  return { keepErrors: true, slowerThanMs: 1000, ratio: 0.1, decisionWaitSeconds, expectedSpansPerSecond };
+  return { keepErrors: true, slowerThanMs: 1000, ratio: 0.1, decisionWaitSeconds, expectedSpansPerSecond, samplers: 1 };
 }
 
 /** The spec a user would write for these figures (in seconds, as `decisionWait: <n>s`). */
@@ -63,6 +63,11 @@ function sizes(expectedSpansPerSecond: number, decisionWaitSeconds: number): boo
   } catch {
     return false;
   }
+}
+
+function sizesAsResolved(expectedSpansPerSecond: number, decisionWaitSeconds: number): boolean {
+  const s = collectorSizing(resolveSpec(specWith(expectedSpansPerSecond, decisionWaitSeconds), 'prod').tracing.tailSampling!);
+  return isFargatePair(s.cpu, s.memoryMiB);
 }
 
 describe('the Fargate table the sizing picks from', () => {
@@ -113,21 +118,29 @@ describe('collectorSizing', () => {
 });
 
 /** spans/s values across the whole range, with the tier edges of the CPU formula (20 000 per vCPU) and of the memory limit. */
-const SPANS_GRID = [...new Set([1, 2, 10, 100, 999, 1000, 5000, 10_000, 10_001, 20_000, 20_001, 31_429, 31_430, 40_000, 40_001, 50_000, 80_000, 80_001, 100_000, 160_000, 160_001, 200_000, 320_000, 320_001, MAX_EXPECTED_SPANS_PER_SECOND])].sort((a, b) => a - b);
+const SPANS_GRID = [...new Set([1, 2, 10, 100, 999, 1000, 5000, 10_000, 10_001, 20_000, 20_001, 31_429, 31_430, 40_000, 40_001, 50_000, 80_000, 80_001, 100_000, 160_000, 160_001, 200_000, 320_000, 320_001, 600_000, MAX_EXPECTED_SPANS_PER_SECOND, MAX_TOTAL_SPANS_PER_SECOND])].sort((a, b) => a - b);
 const WAIT_GRID = Array.from({ length: MAX_DECISION_WAIT_SECONDS }, (_, i) => i + 1);
 
 describe('every combination the spec accepts gets a Fargate task size', () => {
-  it('covers the spec limits: 1..MAX_EXPECTED_SPANS_PER_SECOND spans/s and 1s..5m of decision wait', () => {
+  it('covers the spec limits: 1..MAX_TOTAL_SPANS_PER_SECOND spans/s (spread over samplers) and 1s..5m of decision wait', () => {
     expect(MAX_DECISION_WAIT_SECONDS).toBe(300);
     expect(refused(1, 1)).toBe(false);
     expect(refused(1, MAX_DECISION_WAIT_SECONDS + 1)).toBe(true);
-    expect(refused(MAX_EXPECTED_SPANS_PER_SECOND + 1, 1)).toBe(true);
+    expect(refused(MAX_EXPECTED_SPANS_PER_SECOND + 1, 1)).toBe(false);
+    expect(refused(MAX_TOTAL_SPANS_PER_SECOND + 1, 1)).toBe(true);
+  });
+
+  it('sizes each sampler for its share of the spans: 600 000 spans/s over the default 8 samplers is 75 000 each', () => {
+    const t: ResolvedTailSampling = { keepErrors: true, slowerThanMs: 1000, ratio: 0.1, decisionWaitSeconds: 10, expectedSpansPerSecond: 600_000, samplers: Math.ceil(600_000 / SAMPLER_SPANS_PER_SECOND) };
+    expect(t.samplers).toBe(8);
+    expect(collectorSizing(t)).toEqual(collectorSizing({ ...t, expectedSpansPerSecond: 75_000, samplers: 1 }));
   });
 
   it('sizes small and medium collectors (up to 31 429 spans/s) for every decision wait the spec allows', () => {
     const failing: string[] = [];
     for (const s of SPANS_GRID.filter((x) => x <= 31_429)) {
-      for (const w of WAIT_GRID) if (!refused(s, w) && !sizes(s, w)) failing.push(`${s}/s × ${w}s`);
+      // each sampler is sized for its share (the default sampler count for that rate)
+      for (const w of WAIT_GRID) if (!refused(s, w) && !sizesAsResolved(s, w)) failing.push(`${s}/s × ${w}s`);
     }
     expect(failing).toEqual([]);
   });
@@ -140,7 +153,8 @@ describe('every combination the spec accepts gets a Fargate task size', () => {
   it('sizes every combination the spec accepts, or validation refuses it first (whole grid)', () => {
     const failing: string[] = [];
     for (const s of SPANS_GRID) {
-      for (const w of WAIT_GRID) if (!refused(s, w) && !sizes(s, w)) failing.push(`${s}/s × ${w}s`);
+      // each sampler is sized for its share (the default sampler count for that rate)
+      for (const w of WAIT_GRID) if (!refused(s, w) && !sizesAsResolved(s, w)) failing.push(`${s}/s × ${w}s`);
     }
     expect(failing).toEqual([]);
   });

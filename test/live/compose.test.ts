@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { run } from '../../src/cli';
 import { composeCheck } from './support/tools';
+import { renderCompose } from '../../src/render/compose';
+import type { ObservabilitySpec } from '../../src/spec/types';
+import { examplePlan, exampleSpec } from '../support/plans';
 
 const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'o11y-compose-'));
@@ -35,7 +38,20 @@ async function check(file: string, env: Record<string, string>): Promise<{ ok: b
 describe('the compose export', () => {
   it.each([['local'], ['local-jaeger']])('of %s is valid Compose for the Compose project\'s own loader', async (stack) => {
     const r = await check(exported(stack), { GRAFANA_ADMIN_PASSWORD: 'not-a-secret' });
-    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(5 services\)\n$/) });
+    // the trace store, the collector, Prometheus, Loki, Alertmanager and Grafana
+    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(6 services\)\n$/) });
+  });
+
+  it('of a laptop stack with three samplers and a receiver secret is valid too: replicas by name with a shared alias, the prelude escaped', async () => {
+    const spec = exampleSpec() as unknown as { environments: Record<string, Record<string, unknown>> };
+    spec.environments.local.tracing = { retention: '2d', tailSampling: { samplers: 3 } };
+    spec.environments.local.alerting = { receivers: [{ name: 'sre', slack: { channel: '#sre', webhookUrlSecret: 'slack-webhook-url' } }], route: { page: 'sre' } };
+    const file = join(dir, 'scaled.yml');
+    writeFileSync(file, renderCompose(examplePlan('local', spec as unknown as ObservabilitySpec), 'shop-local'));
+    const r = await check(file, { GRAFANA_ADMIN_PASSWORD: 'x', SLACK_WEBHOOK_URL: 'https://hooks.slack.invalid/x' });
+    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(9 services\)\n$/) });
+    const without = await check(file, { GRAFANA_ADMIN_PASSWORD: 'x' });
+    expect(without.text).toContain('required variable SLACK_WEBHOOK_URL is missing a value');
   });
 
   it('refuses to run without the Grafana admin password in the environment', async () => {

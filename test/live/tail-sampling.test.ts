@@ -153,14 +153,16 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
     expect(withData.length).toBeGreaterThan(10);
   });
 
-  it("fires checkout's SLO alerts in the real Prometheus from the collector's span metrics: 5 % errors page (99.9 %), 3 % slow only ticket (99 % under 300 ms)", async () => {
+  it("fires checkout's SLO alerts in the real Prometheus from the collector's span metrics: 5 % errors page (99.9 %), 6 % slow only ticket (99 % under 300 ms)", async () => {
     // rate() sees increases between samples: the first burst was counted before the series'
-    // first sample, so a second one (5 errors and 3 slow of 100) follows a flush later, as
+    // first sample, so a second one (5 errors and 6 slow of 100) follows a flush later, as
     // continuous traffic would
     await new Promise((r) => setTimeout(r, (plan.spec.metrics.scrapeIntervalSeconds + 5) * 1000));
-    // a second instance of checkout: its own metrics port is taken by the first, and only its spans matter here
+    // a second instance of checkout: its own metrics port is taken by the first, and only its spans matter here.
+    // Its 6 slow requests of 100 are what the latency histogram counts (a new series misses the
+    // first burst): about 2 % slow over the windows, twice the 1 % budget and far below a page
     const env = fileContent(plan, 'otel/checkout.env')!.replace(/^OTEL_METRICS_EXPORTER=.*$/m, 'OTEL_METRICS_EXPORTER=none');
-    const second = await startService(network, stack.servicesHost, 'go', env, { traces: 100, errors: 5, slow: 3, slowMs: MIX.slowMs });
+    const second = await startService(network, stack.servicesHost, 'go', env, { traces: 100, errors: 5, slow: 6, slowMs: MIX.slowMs });
     type Alert = { labels: Record<string, string>; state: string };
     const firing = await pollUntil('the page and the latency ticket fire', 120_000, async () => {
       const res = (await (await fetch(`${stack.components.prometheus!.url(PORTS.prometheus)}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } };

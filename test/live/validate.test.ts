@@ -32,9 +32,9 @@ function fileOf(stack: string, output: string, content: string): string {
   return path;
 }
 
-async function runTool(cmd: string, args: string[]): Promise<string> {
+async function runTool(cmd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   try {
-    const { stdout, stderr } = await exec(cmd, args, { encoding: 'utf8' });
+    const { stdout, stderr } = await exec(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env } });
     return stdout + stderr;
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
@@ -64,10 +64,18 @@ describe('every rendered config passes the real binary', () => {
   const collectors = collectorConfigs();
 
   it('has collector configs to check: every stack runs one', () => {
-    expect(collectors.map((c) => c.stack)).toEqual(['local', 'local-jaeger', 'staging', 'prod']);
+    // and the scaled-out laptop stack of the scale-out test: its load-balancing collector and its samplers
+    expect(collectors.map((c) => `${c.stack} ${c.file}`)).toEqual([
+      'local otel-collector.yaml',
+      'local-jaeger otel-collector.yaml',
+      'staging otel-collector.yaml',
+      'prod otel-collector.yaml',
+      'local-samplers-3 otel-collector.yaml',
+      'local-samplers-3 otel-sampler.yaml',
+    ]);
   });
 
-  it.each(collectors.map((c) => [c.stack, c.yaml]))('the collector built for the stacks has every component %s names', async (_stack, yaml) => {
+  it.each(collectors.map((c) => [`${c.stack} ${c.file}`, c.yaml]))('the collector built for the stacks has every component %s names', async (_stack, yaml) => {
     const built = parse(await runTool(liveCollector().binary, ['components'])) as Record<string, { name: string }[]>;
     const types = componentTypes(yaml);
     for (const kind of COLLECTOR_KINDS) {
@@ -76,8 +84,8 @@ describe('every rendered config passes the real binary', () => {
     }
   });
 
-  it.each(collectors.map((c) => [c.stack, c.yaml]))('otelcol validate accepts the %s otel-collector.yaml', async (stack, yaml) => {
-    await runTool(liveCollector().binary, ['validate', `--config=${fileOf(stack, 'otel-collector.yaml', yaml)}`]);
+  it.each(collectors.map((c) => [c.stack, c.file, c.yaml]))('otelcol validate accepts the %s %s', async (stack, file, yaml) => {
+    await runTool(liveCollector().binary, ['validate', `--config=${fileOf(stack, file, yaml)}`], { HOSTNAME: `${stack}-sampler-0` });
   });
 
   it('otelcol validate refuses a config that names a component the build lacks (the check can fail)', async () => {

@@ -2,13 +2,15 @@
  * o11y-stack as a consumer gets it: `npm pack`, installed into a project outside the repository
  * with its peer dependencies at the versions this repository pins (from the npm cache where it
  * has them), used only through `import … from 'o11y-stack'` and the `o11y` bin.
- * `npm run test:package`; CI runs it after `npm test`. About a minute, most of it npm and tsc.
+ * It also scaffolds a repository with the packed bin (`o11y init`), installs and synthesizes it.
+ * `npm run test:package`; CI runs it after `npm test`. About a minute and a half, most of it npm and tsc.
  * O11Y_KEEP_PACKAGE_TEST=1 keeps the consumer project (its path is printed).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { placeholderProblems, replacePlaceholders } from '../support/scaffold';
 import { unexportedTypes } from './public-api';
 
 const REPO = join(__dirname, '..', '..');
@@ -53,6 +55,7 @@ let work: string;
 let consumer: string;
 let installed: string;
 let packedFiles: string[];
+let tarball: string;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'o11y-package-'));
@@ -61,6 +64,7 @@ beforeAll(() => {
   // prepack builds dist/ from the working tree
   const [pack] = JSON.parse(ok('npm', ['pack', '--json', '--pack-destination', work], REPO, 150_000).stdout) as { filename: string; files: { path: string }[] }[];
   packedFiles = pack.files.map((f) => f.path);
+  tarball = join(work, pack.filename);
   cpSync(FIXTURE, consumer, { recursive: true });
   // typescript and @types/node are the consumer's own; @swc/core comes later (see the last test)
   npmInstall(consumer, [join(work, pack.filename), ...REQUIRED_PEERS.map(pinned), pinned('typescript'), pinned('@types/node')]);
@@ -73,9 +77,11 @@ afterAll(() => {
 });
 
 describe('the packed o11y-stack', () => {
-  it('ships the compiled library, its declarations and the bin, and no TypeScript sources, tests or example stacks', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/o11y.js', 'bin/register.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli.js']));
-    expect(packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/[^/]+\.js|dist\/(src|dashboards)\/.+\.(js|d\.ts))$/.test(f))).toEqual([]);
+  it("ships the compiled library, its declarations, the bin and the spec's JSON Schema, and no TypeScript sources, tests or example stacks", () => {
+    expect(packedFiles).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'bin/o11y.js', 'bin/register.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli.js', 'schema/o11y.schema.json']),
+    );
+    expect(packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/[^/]+\.js|dist\/(src|dashboards)\/.+\.(js|d\.ts)|schema\/o11y\.schema\.json)$/.test(f))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(pkg.private).toBeUndefined();
     const exportTargets = Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
@@ -96,11 +102,12 @@ describe('the packed o11y-stack', () => {
     expect(unexportedTypes(join(installed, 'dist', 'src', 'index.d.ts'), installed).filter((t) => !t.startsWith('Io ('))).toEqual([]);
   });
 
-  it('refuses deep imports: only the root, ./register and ./package.json are exported', () => {
+  it('refuses deep imports: only the root, ./register, ./schema.json and ./package.json are exported', () => {
     const r = run(process.execPath, ['-e', "require('o11y-stack/dist/src/render/tempo')"], consumer);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
     expect(ok(process.execPath, ['-p', "require('o11y-stack/package.json').version"], consumer).stdout.trim()).toBe(repoPackage.version);
+    expect(ok(process.execPath, ['-p', "require('o11y-stack/schema.json').$schema"], consumer).stdout.trim()).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 
   it('type-checks a consumer under strict settings, with the cdktf template and with Node16 resolution', () => {
@@ -135,5 +142,35 @@ describe('the packed o11y-stack', () => {
     const o11y = join(consumer, 'node_modules', '.bin', 'o11y');
     expect(ok(o11y, ['validate'], consumer).stdout).toBe('stacks/o11y.yaml: valid (2 services; environments: local, prod)\n');
     expect(ok(o11y, ['compose', '--stack', 'local-jaeger'], consumer).stdout).toMatch(/^name: acme-local-jaeger$/m);
+  });
+
+  it('scaffolds a repository with its bin (o11y init) whose synth names every placeholder, and synthesizes local and prod once they are replaced', () => {
+    // outside the consumer, so nothing resolves from the consumer's node_modules
+    const o11y = join(consumer, 'node_modules', '.bin', 'o11y');
+    expect(ok(o11y, ['init', 'scaffold', '--service', 'checkout'], work).stdout).toMatch(/^o11y init: wrote 8 files into scaffold:\n/);
+    const scaffold = join(work, 'scaffold');
+    // o11y-stack is not on the registry: the scaffold installs this tarball, the rest from npm's cache (the consumer filled it)
+    const pkg = JSON.parse(readFileSync(join(scaffold, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies['o11y-stack']).toBe(repoPackage.version);
+    pkg.dependencies['o11y-stack'] = `file:${tarball}`;
+    writeFileSync(join(scaffold, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+    ok('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-update-notifier'], scaffold, 150_000);
+
+    const refused = run('npm', ['run', '--silent', 'synth'], scaffold);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(`o11y: ${placeholderProblems('prod')}\n`);
+    // nothing synthesized, not even the local stack
+    expect(existsSync(join(scaffold, 'cdktf.out', 'manifest.json'))).toBe(false);
+    expect(existsSync(join(scaffold, 'cdktf.out', 'stacks', 'local'))).toBe(false);
+
+    const stacksFile = join(scaffold, 'stacks', 'stacks.ts');
+    writeFileSync(stacksFile, replacePlaceholders(readFileSync(stacksFile, 'utf8')));
+    const synth = ok('npm', ['run', '--silent', 'synth'], scaffold);
+    expect(synth.stderr).toBe('');
+    expect(readdirSync(join(scaffold, 'cdktf.out', 'stacks')).sort()).toEqual(['local', 'prod']);
+    for (const file of ['cdk.tf.json', 'config/tempo.yaml', 'config/otel/checkout.env']) expect(existsSync(join(scaffold, 'cdktf.out', 'stacks', 'prod', file))).toBe(true);
+    // validate says the same, without a warning; the scaffold type-checks against the shipped declarations
+    expect(ok('npm', ['run', '--silent', 'validate'], scaffold)).toMatchObject({ stdout: 'stacks/o11y.yaml: valid (1 service; environments: local, prod)\n', stderr: '' });
+    ok('npm', ['run', '--silent', 'typecheck'], scaffold);
   });
 });

@@ -1,4 +1,5 @@
 import { configRisks } from '../../src/review/config-risks';
+import { imageSourceChange } from '../../src/review/image-source';
 import { IMAGES } from '../../src/spec/defaults';
 import { removeTempDirs } from '../support/synth';
 import { editedCopy, editFile, editTerraform, exampleStacksWith, resourceNamed, reviewDirs, riskLines, synthExample } from './support';
@@ -19,6 +20,8 @@ afterAll(removeTempDirs);
 
 const risksOf = (head: string, from = base): string[] => riskLines(reviewDirs(from, head));
 
+const ECR_CACHE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub';
+const digest = (hex: string): string => `sha256:${hex.repeat(64)}`;
 const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-11bb-22cc-33dd-444455556666';
 
 describe('risk flags from changes to the spec', () => {
@@ -117,6 +120,25 @@ describe('risk flags from changes to the spec', () => {
     const head = synthExample({ spec: (s) => void (s.environments!.prod.tracing!.tailSampling!.ratio = 0.05) });
     expect(risksOf(head)).toEqual(['prod: tail sampling percentage changed: otel-collector.yaml policy keep-ratio: 10% → 5%']);
   });
+
+  it('a changed number of samplers is flagged: trace ids are re-mapped, traces in flight decided in parts', () => {
+    const head = synthExample({ spec: (s) => void ((s.environments!.prod.tracing!.tailSampling as { samplers?: number }).samplers = 3) });
+    // scaling out: the samplers' new roles and paths, tail sampling moved (same 10 %, no flag), its alert now the samplers'
+    expect(risksOf(head)).toEqual([
+      'prod: IAM widened: aws_iam_role.otel-sampler_execution-role_66837FCC (new): actions + sts:AssumeRole; principals + Service:ecs-tasks.amazonaws.com',
+      'prod: IAM widened: aws_iam_role.otel-sampler_task-role_DEE870E5 (new): actions + sts:AssumeRole; principals + Service:ecs-tasks.amazonaws.com',
+      'prod: IAM widened: aws_iam_role_policy.otel-sampler_execution-role_policy_1B33AF96 (new): actions + logs:CreateLogStream, logs:PutLogEvents; resources + ${aws_cloudwatch_log_group.otel-sampler_logs_7FD45280.arn}:*',
+      'prod: IAM widened: aws_iam_role_policy.otel-sampler_task-role_policy_E6730F44 (new): actions + s3:GetObject, s3:GetObjectVersion; resources + ${aws_s3_bucket.config_bucket_492FA8B0.arn}/otel-sampler.yaml',
+      'prod: port opened: aws_vpc_security_group_ingress_rule.security-groups_otel-sampler-ingress-4317-otel-collector_A6EA320A allows tcp 4317 from aws_security_group.security-groups_otel-collector_0C43A7BB',
+      'prod: port opened: aws_vpc_security_group_ingress_rule.security-groups_otel-sampler-ingress-8888-prometheus_F15F5A65 allows tcp 8888 from aws_security_group.security-groups_prometheus_2768D6C6',
+      'prod: port opened: aws_vpc_security_group_ingress_rule.security-groups_prometheus-ingress-9090-otel-sampler_BD83C3A1 allows tcp 9090 from aws_security_group.security-groups_otel-sampler_4FBBC6B6',
+      'prod: port opened: aws_vpc_security_group_ingress_rule.security-groups_tempo-ingress-4317-otel-sampler_6DD7F3DA allows tcp 4317 from aws_security_group.security-groups_otel-sampler_4FBBC6B6',
+      'prod: alert removed: prometheus/rules/stack.yml CollectorTracesDecidedTooEarly component=otel-collector severity=ticket',
+      'prod: tail-sampling collectors 1 → 3: trace ids are re-mapped to samplers, so traces in flight during the deploy are decided in parts (about one decision wait)',
+    ]);
+    const more = synthExample({ spec: (s) => void ((s.environments!.prod.tracing!.tailSampling as { samplers?: number }).samplers = 4) });
+    expect(risksOf(more, head)).toEqual(['prod: tail-sampling collectors 3 → 4: trace ids are re-mapped to samplers, so traces in flight during the deploy are decided in parts (about one decision wait)']);
+  });
 });
 
 describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () => {
@@ -183,6 +205,67 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
       'prod: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
       'staging: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
     ]);
+  });
+
+  it("an ECR pull-through cache for staging's images is an image source change per container, not a version bump, and each execution role may pull exactly its images", () => {
+    const head = synthExample({ define: exampleStacksWith({ staging: { images: { registry: ECR_CACHE } } }) });
+    const repo = (path: string): string => `arn:aws:ecr:eu-west-1:123456789012:repository/docker-hub/${path}`;
+    const pull = (role: string, ...paths: string[]): string =>
+      `staging: IAM widened: aws_iam_role_policy.${role}: actions + ecr:BatchGetImage, ecr:GetAuthorizationToken, ecr:GetDownloadUrlForLayer; resources + *, ${paths.map(repo).join(', ')}`;
+    const moved = (task: string, container: string, from: string, dockerHub: string): string =>
+      `staging: image source changed: aws_ecs_task_definition.${task} container ${container}: ${from} → ${ECR_CACHE}/${dockerHub} (registry and repository changed)`;
+    const cli = (task: string): string => moved(task, 'config', 'public.ecr.aws/aws-cli/aws-cli:2.31.39', 'amazon/aws-cli:2.31.39');
+    expect(risksOf(head)).toEqual([
+      // the token has no resource-level permission; the layers only from each task's own repositories
+      pull('alertmanager_execution-role_policy_856FF30B', 'amazon/aws-cli', 'prom/alertmanager'),
+      pull('grafana_execution-role_policy_192C1828', 'amazon/aws-cli', 'grafana/grafana'),
+      pull('loki_execution-role_policy_979826D7', 'amazon/aws-cli', 'grafana/loki'),
+      pull('otel-collector_execution-role_policy_2E2C55B7', 'amazon/aws-cli', 'library/busybox', 'otel/opentelemetry-collector-contrib'),
+      pull('prometheus_execution-role_policy_92D320ED', 'amazon/aws-cli', 'prom/prometheus'),
+      pull('tempo_execution-role_policy_6275BB60', 'amazon/aws-cli', 'grafana/tempo'),
+      moved('alertmanager_task_3E32F40C', 'alertmanager', 'prom/alertmanager:v0.35.0', 'prom/alertmanager:v0.35.0'),
+      cli('alertmanager_task_3E32F40C'),
+      cli('grafana_task_40091CF1'),
+      moved('grafana_task_40091CF1', 'grafana', 'grafana/grafana:13.2.3', 'grafana/grafana:13.2.3'),
+      cli('loki_task_8DA64B70'),
+      moved('loki_task_8DA64B70', 'loki', 'grafana/loki:3.7.6', 'grafana/loki:3.7.6'),
+      cli('otel-collector_task_E879863E'),
+      // the health probe is ECR Public's copy of Docker Hub's official busybox: library/ behind the cache
+      moved('otel-collector_task_E879863E', 'otel-collector-health', 'public.ecr.aws/docker/library/busybox:1.37.0', 'library/busybox:1.37.0'),
+      moved('otel-collector_task_E879863E', 'otel-collector', 'otel/opentelemetry-collector-contrib:0.159.0', 'otel/opentelemetry-collector-contrib:0.159.0'),
+      cli('prometheus_task_A942EAE0'),
+      moved('prometheus_task_A942EAE0', 'prometheus', 'prom/prometheus:v3.16.0', 'prom/prometheus:v3.16.0'),
+      cli('tempo_task_EDECD3E8'),
+      moved('tempo_task_EDECD3E8', 'tempo', 'grafana/tempo:3.0.3', 'grafana/tempo:3.0.3'),
+    ]);
+  });
+
+  it('a digest replaced under the same tag and a dropped digest are image source changes; a new tag with its new digest is a version bump', () => {
+    const pinned = synthExample({
+      define: exampleStacksWith({
+        local: { images: { components: { grafana: `grafana/grafana:13.2.3@${digest('1')}`, prometheus: `prom/prometheus:v3.16.0@${digest('2')}`, loki: `grafana/loki:3.7.6@${digest('3')}` } } },
+      }),
+    });
+    const head = synthExample({
+      define: exampleStacksWith({
+        local: { images: { components: { grafana: `grafana/grafana:13.2.3@${digest('4')}`, prometheus: 'prom/prometheus:v3.16.0', loki: `grafana/loki:3.7.7@${digest('5')}` } } },
+      }),
+    });
+    expect(risksOf(head, pinned)).toEqual([
+      `local: image source changed: docker_container.grafana: grafana/grafana:13.2.3@${digest('1')} → grafana/grafana:13.2.3@${digest('4')} (digest replaced, same tag 13.2.3)`,
+      `local: image source changed: docker_container.prometheus: prom/prometheus:v3.16.0@${digest('2')} → prom/prometheus:v3.16.0 (digest dropped)`,
+      `local: image changed: docker_container.loki: grafana/loki:3.7.6@${digest('3')} → grafana/loki:3.7.7@${digest('5')}`,
+    ]);
+  });
+
+  it('an image source change is told from a version bump by registry, repository and digest (the rule on its own)', () => {
+    expect(imageSourceChange('prom/prometheus:v3.16.0', 'prom/prometheus:v3.17.0')).toBeUndefined();
+    expect(imageSourceChange('prom/prometheus:v3.16.0', `prom/prometheus:v3.16.0@${digest('a')}`)).toBeUndefined();
+    expect(imageSourceChange('prom/prometheus:v3.16.0', 'docker.io/prom/prometheus:v3.16.0')).toBeUndefined();
+    expect(imageSourceChange(`${ECR_CACHE}/prom/prometheus:v3.16.0`, 'harbor.example.com/docker-hub/prom/prometheus:v3.16.0')).toBe('registry changed');
+    expect(imageSourceChange('prom/prometheus:v3.16.0', 'bitnami/prometheus:v3.16.0')).toBe('repository changed');
+    expect(imageSourceChange(`prom/prometheus@${digest('a')}`, `prom/prometheus@${digest('b')}`)).toBe('digest replaced');
+    expect(imageSourceChange(`prom/prometheus:v3.16.0@${digest('a')}`, 'registry.example.com/prom/prometheus:v3.16.0')).toBe('registry changed, digest dropped');
   });
 });
 

@@ -12,7 +12,7 @@ import { reviewDirs, Review } from '../../src/review/review';
 import { loadSpec } from '../../src/spec/load';
 import type { ObservabilitySpec } from '../../src/spec/types';
 import { AwsObservabilityStack, AwsObservabilityStackProps } from '../../src/targets/aws/aws-stack';
-import { DockerObservabilityStack } from '../../src/targets/docker/docker-stack';
+import { DockerObservabilityStack, DockerObservabilityStackProps } from '../../src/targets/docker/docker-stack';
 import { defineStacks, EXAMPLE_AWS_INPUTS } from '../../stacks/stacks';
 import { EXAMPLE_SPEC, makeTempDir } from '../support/synth';
 
@@ -51,6 +51,8 @@ export function typicalChange(spec: MutableSpec): void {
 export interface StackChanges {
   /** The trace backend of the `local` stack. @default "tempo" */
   readonly localTraceBackend?: 'tempo' | 'jaeger';
+  /** Inputs of the `local` stack besides its spec and trace backend. */
+  readonly local?: Partial<Omit<DockerObservabilityStackProps, 'spec' | 'traceBackend'>>;
   /** Inputs of the `staging` stack replaced over EXAMPLE_AWS_INPUTS.staging. */
   readonly staging?: Partial<Omit<AwsObservabilityStackProps, 'spec'>>;
   /** Stacks left out. */
@@ -65,7 +67,7 @@ export interface StackChanges {
 export function exampleStacksWith(changes: StackChanges): (app: App, spec: ObservabilitySpec) => void {
   return (app, spec) => {
     const keep = (id: string): boolean => !changes.without?.includes(id);
-    if (keep('local')) new DockerObservabilityStack(app, 'local', { spec, traceBackend: changes.localTraceBackend ?? 'tempo' });
+    if (keep('local')) new DockerObservabilityStack(app, 'local', { spec, traceBackend: changes.localTraceBackend ?? 'tempo', ...changes.local });
     if (keep('local-jaeger')) new DockerObservabilityStack(app, 'local-jaeger', { spec, traceBackend: 'jaeger' });
     if (keep('staging')) new AwsObservabilityStack(app, 'staging', { spec, ...EXAMPLE_AWS_INPUTS.staging, ...changes.staging });
     if (keep('prod')) new AwsObservabilityStack(app, 'prod', { spec, ...EXAMPLE_AWS_INPUTS.prod });

@@ -14,7 +14,7 @@ import { specIssues } from '../../src/spec/validate';
 import { exampleSpec } from '../support/plans';
 
 const TYPES_FILE = join(__dirname, '..', '..', 'src', 'spec', 'types.ts');
-const KNOWN_KEYS = 'enabled, keepErrors, slowerThan, ratio, decisionWait, expectedSpansPerSecond';
+const KNOWN_KEYS = 'enabled, keepErrors, slowerThan, ratio, decisionWait, expectedSpansPerSecond, samplers';
 
 type Json = Record<string, unknown>;
 
@@ -30,7 +30,7 @@ function tailOf(s: ObservabilitySpec, env: string): ResolvedTailSampling | undef
 }
 
 /** The resolved defaults, by hand: keep errors, slower than tracing.slowerThan (1s), 10 %, 10 s, 1000 spans/s. */
-const DEFAULTS: ResolvedTailSampling = { keepErrors: true, slowerThanMs: 1000, ratio: 0.1, decisionWaitSeconds: 10, expectedSpansPerSecond: 1000 };
+const DEFAULTS: ResolvedTailSampling = { keepErrors: true, slowerThanMs: 1000, ratio: 0.1, decisionWaitSeconds: 10, expectedSpansPerSecond: 1000, samplers: 1 };
 
 describe('validation of tracing.tailSampling', () => {
   it('accepts an empty block, every field at its bounds, and minutes or seconds for decisionWait', () => {
@@ -58,14 +58,28 @@ describe('validation of tracing.tailSampling', () => {
     expect(tailProblems({ decisionWait: bad })).toEqual([`tracing.tailSampling.decisionWait: must match an interval like 15s or 1m (got ${JSON.stringify(bad)})`]);
   });
 
+  it('refuses a sampler count outside 1..64, and too few samplers for the span rate', () => {
+    expect(tailProblems({ samplers: 0 })).toEqual(['tracing.tailSampling.samplers: must be between 1 and 64 (got 0)']);
+    expect(tailProblems({ samplers: 2.5 })).toEqual(['tracing.tailSampling.samplers: must be an integer (got 2.5)']);
+    const spec: ObservabilitySpec = { name: 'shop', services: [{ name: 'checkout' }], tracing: { tailSampling: { expectedSpansPerSecond: 600_000, samplers: 1 } } };
+    expect(() => resolveSpec(spec, 'prod')).toThrow(
+      "tracing.tailSampling.samplers (environment 'prod'): must be at least 2 for 600000 spans/s: one collector carries at most 320000 spans/s on the largest Fargate task (got 1)",
+    );
+  });
+
+  it('defaults to one sampler up to 80 000 spans/s and one more per 80 000 above', () => {
+    const samplers = (expectedSpansPerSecond: number) => resolveSpec({ name: 'shop', services: [{ name: 'checkout' }], tracing: { tailSampling: { expectedSpansPerSecond } } }, 'prod').tracing.tailSampling!.samplers;
+    expect([1, 80_000, 80_001, 160_000, 600_000].map(samplers)).toEqual([1, 1, 2, 2, 8]);
+  });
+
   it.each(['1m', '0ms', '1.5s', '2 s', '1000'])('refuses the slowerThan %p: not a latency like 500ms or 2s', (bad) => {
     expect(tailProblems({ slowerThan: bad })).toEqual([`tracing.tailSampling.slowerThan: must match a latency like 500ms or 2s (got ${JSON.stringify(bad)})`]);
   });
 
-  it('refuses an expectedSpansPerSecond that is not a whole number from 1 to 320 000', () => {
+  it('refuses an expectedSpansPerSecond that is not a whole number from 1 to 20 480 000 (64 samplers of 320 000)', () => {
     expect(tailProblems({ expectedSpansPerSecond: 1.5 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be an integer (got 1.5)']);
-    expect(tailProblems({ expectedSpansPerSecond: 320_001 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be between 1 and 320000 (got 320001)']);
-    expect(tailProblems({ expectedSpansPerSecond: 0 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be between 1 and 320000 (got 0)']);
+    expect(tailProblems({ expectedSpansPerSecond: 20_480_001 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be between 1 and 20480000 (got 20480001)']);
+    expect(tailProblems({ expectedSpansPerSecond: 0 })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be between 1 and 20480000 (got 0)']);
     expect(tailProblems({ expectedSpansPerSecond: '1000' })).toEqual(['tracing.tailSampling.expectedSpansPerSecond: must be an integer, not string (got "1000")']);
   });
 
@@ -132,7 +146,7 @@ describe('resolution of tracing.tailSampling', () => {
       resolveSpec(over, 'prod');
     } catch (e) {
       expect((e as O11yValidationError).issues.map(formatIssue)).toEqual([
-        "tracing.tailSampling (environment 'prod'): expectedSpansPerSecond × decisionWait must be at most 9428992 spans: that is what one collector can hold on the largest Fargate task (120 GiB); shorten decisionWait (got \"31430 × 300s\")",
+        "tracing.tailSampling (environment 'prod'): expectedSpansPerSecond ÷ samplers × decisionWait must be at most 9428992 spans: that is what one collector can hold on the largest Fargate task (120 GiB); shorten decisionWait or add samplers (got \"31430 ÷ 1 × 300s\")",
       ]);
     }
     // the base alone (10 s of wait) is fine, and so is the largest load that fits
@@ -158,6 +172,7 @@ describe('resolution of tracing.tailSampling', () => {
       ratio: '0.1',
       decisionWait: '"10s"',
       expectedSpansPerSecond: '1000',
+      samplers: '- 1 up to 80 000 spans/s, else one per 80 000 spans/s (a 4-vCPU sampler each)',
     });
     expect(DEFAULTS).toEqual({
       keepErrors: JSON.parse(docs.get('keepErrors')!),
@@ -165,6 +180,7 @@ describe('resolution of tracing.tailSampling', () => {
       ratio: JSON.parse(docs.get('ratio')!),
       decisionWaitSeconds: Number(/^"(\d+)s"$/.exec(docs.get('decisionWait')!)![1]),
       expectedSpansPerSecond: JSON.parse(docs.get('expectedSpansPerSecond')!),
+      samplers: 1,
     });
   });
 
@@ -184,8 +200,8 @@ describe('resolution of tracing.tailSampling', () => {
   it('lets an environment change one field and keeps the base block for the others', () => {
     const base: TailSamplingSpec = { keepErrors: false, slowerThan: '500ms', ratio: 0.2, decisionWait: '30s', expectedSpansPerSecond: 2000 };
     const s = withTracing({ tailSampling: base }, { prod: { tracing: { tailSampling: { ratio: 0.05 } } } });
-    expect(tailOf(s, 'prod')).toEqual({ keepErrors: false, slowerThanMs: 500, ratio: 0.05, decisionWaitSeconds: 30, expectedSpansPerSecond: 2000 });
-    expect(tailOf(s, 'staging')).toEqual({ keepErrors: false, slowerThanMs: 500, ratio: 0.2, decisionWaitSeconds: 30, expectedSpansPerSecond: 2000 });
+    expect(tailOf(s, 'prod')).toEqual({ keepErrors: false, slowerThanMs: 500, ratio: 0.05, decisionWaitSeconds: 30, expectedSpansPerSecond: 2000, samplers: 1 });
+    expect(tailOf(s, 'staging')).toEqual({ keepErrors: false, slowerThanMs: 500, ratio: 0.2, decisionWaitSeconds: 30, expectedSpansPerSecond: 2000, samplers: 1 });
   });
 
   it('keeps the base block in an environment that overrides only other tracing settings', () => {
@@ -219,8 +235,8 @@ describe('resolution of tracing.tailSampling', () => {
 
   it('gives the example spec tail sampling in staging and prod only', () => {
     const example = exampleSpec();
-    expect(tailOf(example, 'staging')).toEqual({ keepErrors: true, slowerThanMs: 1000, ratio: 0.25, decisionWaitSeconds: 10, expectedSpansPerSecond: 500 });
-    expect(tailOf(example, 'prod')).toEqual({ keepErrors: true, slowerThanMs: 1000, ratio: 0.1, decisionWaitSeconds: 10, expectedSpansPerSecond: 5000 });
+    expect(tailOf(example, 'staging')).toEqual({ keepErrors: true, slowerThanMs: 1000, ratio: 0.25, decisionWaitSeconds: 10, expectedSpansPerSecond: 500, samplers: 1 });
+    expect(tailOf(example, 'prod')).toEqual({ keepErrors: true, slowerThanMs: 1000, ratio: 0.1, decisionWaitSeconds: 10, expectedSpansPerSecond: 5000, samplers: 1 });
     expect(tailOf(example, 'local')).toBeUndefined();
     expect(tailOf(example, 'local-jaeger')).toBeUndefined();
   });

@@ -55,3 +55,14 @@ export function renderedFile(plan: StackPlan, output: string): string {
   }
   return file.content;
 }
+
+/**
+ * The example spec with the laptop stack scaled out: `local` tail-samples in `samplers` collectors
+ * behind the load-balancing one (the shape the live scale-out test runs, and whose configs the
+ * live collector build must cover).
+ */
+export function scaledLocalSpec(samplers = 3): ObservabilitySpec {
+  const spec = exampleSpec() as unknown as { environments: Record<string, { tracing?: Record<string, unknown> }> };
+  spec.environments.local.tracing = { ...spec.environments.local.tracing, tailSampling: { samplers, ratio: 0.25 } };
+  return spec as unknown as ObservabilitySpec;
+}

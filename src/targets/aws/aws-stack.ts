@@ -34,6 +34,8 @@ import { terraformLiteral } from '../terraform-literal';
 import { StoreBucket, StoreKeyGrant } from './store-bucket';
 import { lokiStorageStatements } from './loki-task-role';
 import { validateAwsProps } from './validate-aws-props';
+import { helperImage, StackImagesProps } from '../../components/stack-images';
+import { HELPER_IMAGES } from './config-delivery';
 
 export interface AwsStateBackendProps {
   /** S3 bucket holding Terraform state (exists before the first deploy). */
@@ -216,6 +218,14 @@ export interface AwsObservabilityStackProps {
    * @default {} (right for an environment whose receivers name no secret)
    */
   readonly alertingSecretArns?: Readonly<Record<string, string>>;
+  /**
+   * Where the images come from: a registry mirroring Docker Hub for all of them (an ECR
+   * pull-through cache: `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub`), the config init
+   * container and the health probe included, or a whole image per component (a digest allowed).
+   * For images in private ECR, each task's execution role may pull exactly its images' repositories.
+   * @default - the pinned images from Docker Hub, the helper containers' from ECR Public
+   */
+  readonly images?: StackImagesProps;
 }
 
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
@@ -267,7 +277,7 @@ export class AwsObservabilityStack extends TerraformStack {
         issues.push(...e.issues);
       }
       const { discoveryDomain: domain, tracesBucket: tracesBucketName, logsBucket: logsBucketName, configBucket: configBucketName } = awsNames(spec?.name ?? props.spec.name, environment, props);
-      const plan = spec ? planStack(spec, awsStackTopology(spec.name, environment, props)) : undefined;
+      const plan = spec ? planStack(spec, awsStackTopology(spec.name, environment, props), props.images) : undefined;
       issues.push(
         ...validateAwsProps(props, {
           spec,
@@ -275,6 +285,7 @@ export class AwsObservabilityStack extends TerraformStack {
           logsBucket: logsBucketName,
           configBucket: configBucketName,
           defaultSizing: plan ? Object.fromEntries(plan.components.map((c) => [c.name, c.resources])) : undefined,
+          components: plan?.components.map((c) => c.name),
         }),
       );
       throwIfAny(`stack '${id}'`, issues);
@@ -388,6 +399,7 @@ export class AwsObservabilityStack extends TerraformStack {
           component: c,
           namePrefix: prefix,
           clusterArn: cluster.cluster.arn,
+          clusterName: cluster.cluster.name,
           region: props.region,
           account,
           subnetIds: props.privateSubnetIds,
@@ -397,6 +409,7 @@ export class AwsObservabilityStack extends TerraformStack {
           configBucketArn: configBucket.bucket.arn,
           logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
           sizing: { cpu: override?.cpu ?? c.resources.cpu, memoryMiB: override?.memoryMiB ?? c.resources.memoryMiB },
+          ...(props.images?.registry !== undefined ? { helperImages: { configInit: helperImage(HELPER_IMAGES.configInit, props.images), healthProbe: helperImage(HELPER_IMAGES.healthProbe, props.images) } } : {}),
           taskStatements: c.name === 'tempo' ? tempoStorageStatements(traces.bucket.arn, props.kmsKeyArn) : c.name === 'loki' ? lokiStorageStatements(logs.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
           secretArns,
           persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},

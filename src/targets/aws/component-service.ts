@@ -2,8 +2,11 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition, EcsTaskDefinitionVolume, EcsTaskDefinitionVolumeEfsVolumeConfiguration } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { Construct } from 'constructs';
+import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
+import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { Component, imageRef, preludeEntrypoint } from '../../components/component';
-import { CONFIG_CONTAINER, CONFIG_HASH_ENV, ConfigDelivery, HEALTH_PROBE_IMAGE, OwnedVolume } from './config-delivery';
+import { AWS_CLI_IMAGE, CONFIG_CONTAINER, CONFIG_HASH_ENV, ConfigDelivery, HEALTH_PROBE_IMAGE, OwnedVolume } from './config-delivery';
+import { ecrPullStatements } from './ecr-pull';
 import { AccountContext, PolicyStatement, TaskRole } from './task-role';
 
 export interface ComponentSizing {
@@ -18,6 +21,8 @@ export interface ComponentServiceProps {
   /** Prefix of every name, e.g. `shop-prod-o11y`. */
   readonly namePrefix: string;
   readonly clusterArn: string;
+  /** The cluster's name (auto scaling names a service by cluster and service name). */
+  readonly clusterName: string;
   readonly region: string;
   readonly account: AccountContext;
   readonly subnetIds: readonly string[];
@@ -63,6 +68,11 @@ export interface ComponentServiceProps {
    * @default {}
    */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * The images of the helper containers (the stack's `images.registry` rewrites them).
+   * @default - AWS_CLI_IMAGE for the config init container, HEALTH_PROBE_IMAGE for the health probe
+   */
+  readonly helperImages?: { readonly configInit: string; readonly healthProbe: string };
 }
 
 /**
@@ -90,7 +100,10 @@ export class ComponentService extends Construct {
     const persistent = props.persistentVolumes ?? {};
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${props.namePrefix}/${c.name}`, retentionInDays: props.logRetentionDays });
-    this.config = new ConfigDelivery(this, 'config', { component: c, bucketName: props.configBucketName, bucketArn: props.configBucketArn, region: props.region });
+    const initImage = props.helperImages?.configInit ?? AWS_CLI_IMAGE;
+    const probeImage = props.helperImages?.healthProbe ?? HEALTH_PROBE_IMAGE;
+    this.config = new ConfigDelivery(this, 'config', { component: c, bucketName: props.configBucketName, bucketArn: props.configBucketArn, region: props.region, image: initImage });
+    const probed = !c.healthcheck && c.healthProbe !== undefined;
 
     const missing = c.secrets.filter((s) => !secretArns[s.name]);
     if (missing.length > 0) throw new Error(`${this.node.path}: no Secrets Manager ARN for ${missing.map((s) => s.name).join(', ')}`);
@@ -110,6 +123,8 @@ export class ComponentService extends Construct {
       statements: [
         { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${this.logGroup.arn}:*`] },
         ...(c.secrets.length > 0 ? [{ Sid: 'ReadSecrets', Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue'], Resource: c.secrets.map((s) => secretArns[s.name]) }] : []),
+        // the agent pulls with this role: images in private ECR need its permission, only for their repositories
+        ...ecrPullStatements([initImage, imageRef(c), ...(probed ? [probeImage] : [])]),
       ],
     });
 
@@ -155,10 +170,10 @@ export class ComponentService extends Construct {
     };
     // a real health check for an image without a shell: an essential sidecar probes its health
     // endpoint over the task's shared network, so ECS replaces a task whose component stopped answering
-    const probe = !c.healthcheck && c.healthProbe
+    const probe = probed && c.healthProbe
       ? {
           name: `${c.name}-health`,
-          image: HEALTH_PROBE_IMAGE,
+          image: probeImage,
           essential: true,
           entryPoint: ['sh', '-c'],
           command: ['trap "exit 0" TERM; while true; do sleep 5; done'],
@@ -196,7 +211,9 @@ export class ComponentService extends Construct {
       name: c.name,
       cluster: props.clusterArn,
       taskDefinition: this.taskDefinition.arn,
-      desiredCount: 1,
+      // replicas (the samplers), or the floor auto scaling starts from (it owns the count after)
+      desiredCount: c.autoscale?.min ?? c.replicas ?? 1,
+      ...(c.autoscale ? { lifecycle: { ignoreChanges: ['desired_count'] } } : {}),
       launchType: 'FARGATE',
       platformVersion: '1.4.0',
       networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [...props.securityGroupIds], assignPublicIp: false },
@@ -212,5 +229,28 @@ export class ComponentService extends Construct {
       // `cdktf deploy` fails when the new task never becomes healthy, instead of reporting success
       waitForSteadyState: true,
     });
+    if (c.autoscale) {
+      const target = new AppautoscalingTarget(this, 'scaling-target', {
+        serviceNamespace: 'ecs',
+        scalableDimension: 'ecs:service:DesiredCount',
+        resourceId: `service/${props.clusterName}/${this.service.name}`,
+        minCapacity: c.autoscale.min,
+        maxCapacity: c.autoscale.max,
+      });
+      new AppautoscalingPolicy(this, 'scaling-cpu', {
+        name: `${name}-cpu`,
+        policyType: 'TargetTrackingScaling',
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: c.autoscale.targetCpuPercent,
+          predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          // out fast on a burst, in slowly: a scale-in drains connections the SDKs then re-open
+          scaleOutCooldown: 60,
+          scaleInCooldown: 300,
+        },
+      });
+    }
   }
 }

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Construct } from 'constructs';
 import type { Component, ComponentName } from '../../components/component';
+import type { HelperImage } from '../../components/stack-images';
 import type { PolicyStatement } from './task-role';
 import { terraformLiteral } from '../terraform-literal';
 
@@ -14,6 +15,14 @@ import { terraformLiteral } from '../terraform-literal';
 export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.31.39';
 /** The sidecar that probes a component's health endpoint when its image has no shell (busybox: wget). */
 export const HEALTH_PROBE_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
+/**
+ * Both helpers as a Docker Hub mirror serves them: AWS publishes the CLI on Docker Hub as
+ * `amazon/aws-cli` with the same tags, and ECR Public's `docker/library/*` are Docker Hub's official images.
+ */
+export const HELPER_IMAGES = {
+  configInit: { image: AWS_CLI_IMAGE, dockerHub: `amazon/aws-cli:${AWS_CLI_IMAGE.split(':').pop()}` },
+  healthProbe: { image: HEALTH_PROBE_IMAGE, dockerHub: `library/busybox:${HEALTH_PROBE_IMAGE.split(':').pop()}` },
+} as const satisfies Record<string, HelperImage>;
 export const CONFIG_CONTAINER = 'config';
 /** The env var of the main container that carries the hash of its config files. */
 export const CONFIG_HASH_ENV = 'CONFIG_SHA256';
@@ -79,6 +88,11 @@ export interface ConfigDeliveryProps {
   readonly bucketName: string;
   readonly bucketArn: string;
   readonly region: string;
+  /**
+   * The init container's image.
+   * @default AWS_CLI_IMAGE
+   */
+  readonly image?: string;
 }
 
 /** A data volume the init container hands to the component's user before it starts. */
@@ -149,7 +163,7 @@ export class ConfigDelivery extends Construct {
   initContainer(owned: readonly OwnedVolume[], logConfiguration: Record<string, unknown>): Record<string, unknown> {
     return {
       name: CONFIG_CONTAINER,
-      image: AWS_CLI_IMAGE,
+      image: this.props.image ?? AWS_CLI_IMAGE,
       essential: false,
       // the image's entrypoint is `aws`; the script needs a shell
       entryPoint: ['/bin/sh', '-c'],

@@ -68,11 +68,15 @@ export function componentLinks(plan: StackPlan): ComponentLink[] {
     const hp = urlHostPort(String(rw.url));
     if (hp) add('tempo', hp, 'metrics-generator remote write');
   }
-  const collector = renderedYaml(plan, 'otel-collector.yaml') ?? {};
-  for (const [name, e] of Object.entries(obj(collector.exporters))) {
-    const endpoint = String(exporterEndpoint(e).value ?? '');
-    const hp = hostPort(endpoint) ?? urlHostPort(endpoint);
-    if (hp) add('otel-collector', hp, `exporter ${name}`);
+  for (const c of ['otel-collector', 'otel-sampler'] as const) {
+    const collector = renderedYaml(plan, `${c}.yaml`) ?? {};
+    for (const [name, e] of Object.entries(obj(collector.exporters))) {
+      // the load-balancing tier reaches every sampler at the name and port its resolver looks up
+      const dns = obj(obj(obj(e).resolver).dns);
+      const endpoint = dns.hostname !== undefined ? `${String(dns.hostname)}:${String(dns.port)}` : String(exporterEndpoint(e).value ?? '');
+      const hp = hostPort(endpoint) ?? urlHostPort(endpoint);
+      if (hp) add(c, hp, `exporter ${name}`);
+    }
   }
   const ds = renderedYaml(plan, 'grafana/datasources.yaml') ?? {};
   for (const d of arr(ds.datasources).map(obj)) {

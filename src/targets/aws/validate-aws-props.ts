@@ -5,6 +5,8 @@ import { alertingSecrets } from '../../render/alertmanager';
 import { issue, Issue } from '../../spec/issues';
 import { OTLP_PROTOCOLS, OtlpProtocol } from '../../spec/types';
 import type { AwsObservabilityStackProps } from './aws-stack';
+import { stackImagesIssues } from '../../components/stack-images';
+import { placeholderIssues } from '../placeholders';
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -27,7 +29,8 @@ export function bucketNameProblems(name: string): string[] {
   const out: string[] = [];
   if (name.length < 3 || name.length > 63) out.push('must be 3 to 63 characters long');
   if (!/^[a-z0-9.-]*$/.test(name)) out.push('may contain only lowercase letters, digits, dots and hyphens');
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) out.push('must begin and end with a letter or digit');
+  // an uppercase letter is refused by the rule above; said again here it would read as wrong
+  if (!/^[a-zA-Z0-9]/.test(name) || !/[a-zA-Z0-9]$/.test(name)) out.push('must begin and end with a letter or digit');
   if (name.includes('..')) out.push('must not contain two adjacent periods');
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) out.push('must not be formatted as an IP address');
   for (const p of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (name.startsWith(p)) out.push(`must not start with '${p}' (reserved by S3)`);
@@ -65,6 +68,11 @@ export interface AwsValidationContext {
    * @default - none (the spec did not resolve; sizing is not checked)
    */
   readonly defaultSizing?: Readonly<Partial<Record<ComponentName, { cpu: number; memoryMiB: number }>>>;
+  /**
+   * The stack's components.
+   * @default - none (the spec did not resolve; image overrides are not matched to components)
+   */
+  readonly components?: readonly ComponentName[];
 }
 
 /**
@@ -210,5 +218,8 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
   if (props.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays)) {
     issues.push(issue('logRetentionDays', `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')})`, props.logRetentionDays));
   }
+  issues.push(...stackImagesIssues(props.images, ctx.components));
+  // last: a placeholder another rule already refused is not reported twice
+  issues.push(...placeholderIssues(props, issues));
   return issues;
 }

@@ -9,6 +9,8 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
 import { assertStackConsistent, Exposure } from '../../checks';
 import { Component, imageRef, preludeEntrypoint } from '../../components/component';
+import { DOCKER_HUB, registryAndPath } from '../../components/image-reference';
+import { StackImagesProps, stackImagesIssues } from '../../components/stack-images';
 import { otlpUrls, planStack, StackPlan } from '../../components/plan';
 import { dockerTopology, TraceBackend } from '../../components/topology';
 import { resolveSpec } from '../../spec/resolve';
@@ -40,6 +42,14 @@ export interface DockerObservabilityStackProps {
    * @default "../../../terraform.<stack>.tfstate" (the project root)
    */
   readonly statePath?: string;
+  /**
+   * Where the images come from: a registry mirroring Docker Hub for all of them, or a whole
+   * image per component (a digest allowed). The Docker provider reads the credentials of each
+   * registry other than Docker Hub and ECR Public from `~/.docker/config.json` (or
+   * `$DOCKER_CONFIG`), as `docker login` writes them.
+   * @default - the pinned images, from Docker Hub
+   */
+  readonly images?: StackImagesProps;
 }
 
 /** Loopback only: a laptop's stack must not be reachable from the café's Wi-Fi. */
@@ -65,16 +75,17 @@ export class DockerObservabilityStack extends TerraformStack {
       throwIfAny(`stack '${id}'`, dockerPropsIssues(props));
       const environment = props.environment ?? id;
       const spec = resolveSpec(props.spec, environment);
-      const plan = planStack(spec, dockerTopology(props.traceBackend ?? 'tempo'));
+      const plan = planStack(spec, dockerTopology(props.traceBackend ?? 'tempo'), props.images);
       this.plan = plan;
       const prefix = `${spec.name}-${environment}`;
 
       const { exposures, issues } = publishedPorts(plan);
-      assertStackConsistent(id, plan, exposures, issues);
+      assertStackConsistent(id, plan, exposures, [...issues, ...stackImagesIssues(props.images, plan.components.map((c) => c.name))]);
       annotateWarnings(this, plan);
 
       new LocalBackend(this, { path: props.statePath ?? `../../../terraform.${id}.tfstate` });
-      new DockerProvider(this, 'docker', {});
+      const registries = loginRegistries(plan);
+      new DockerProvider(this, 'docker', registries.length > 0 ? { registryAuth: registries.map((address) => ({ address })) } : {});
       new RandomProvider(this, 'random', {});
 
       const network = new Network(this, 'network', { name: `${prefix}-o11y`, driver: 'bridge' });
@@ -96,8 +107,14 @@ export class DockerObservabilityStack extends TerraformStack {
           new TerraformOutput(this, `${password.node.id}-value`, { value: password.result, sensitive: true, description: `${s.description}: terraform output -raw ${password.node.id}-value` });
           return { env: s.env, value: password.result };
         });
-        new Container(this, c.name, {
-          name: `${prefix}-${c.name}`,
+        // replicas are named apart (`otel-sampler-0`…) and all answer to the component's name,
+        // so one DNS name resolves to every one of them (the gateway's resolver) and Prometheus
+        // scrapes each; the hostname is what the sampler labels its series with
+        const replicas = c.replicas ?? 1;
+        for (const host of plan.topology.replicaHosts(c.name, replicas)) {
+        new Container(this, replicas > 1 ? host : c.name, {
+          name: `${prefix}-${host}`,
+          ...(replicas > 1 ? { hostname: host } : {}),
           image: image.imageId,
           entrypoint: preludeEntrypoint(c)?.map((x) => terraformLiteral(x)),
           command: [...c.args],
@@ -109,7 +126,7 @@ export class DockerObservabilityStack extends TerraformStack {
           ],
           upload: c.files.map((f) => ({ file: f.mountPath, content: terraformLiteral(f.content) })),
           ports: c.ports.filter((p) => p.audience !== 'internal').map((p) => ({ internal: p.port, external: p.port, ip: PUBLISH_IP, protocol: 'tcp' })),
-          networksAdvanced: [{ name: network.name, aliases: [c.name] }],
+          networksAdvanced: [{ name: network.name, aliases: replicas > 1 ? [host, c.name] : [c.name] }],
           volumes,
           healthcheck: c.healthcheck
             ? {
@@ -125,6 +142,7 @@ export class DockerObservabilityStack extends TerraformStack {
           host: c.name === 'prometheus' ? [{ host: 'host.docker.internal', ip: 'host-gateway' }] : undefined,
           logOpts: { 'max-size': '10m', 'max-file': '3' },
         });
+        }
       }
 
       new TerraformOutput(this, 'grafana-url', { value: `http://localhost:${portFor(plan, 'grafana')}` });
@@ -135,6 +153,16 @@ export class DockerObservabilityStack extends TerraformStack {
       if (!recordStackIssue(this, e)) throw e;
     }
   }
+}
+
+/**
+ * The registries the images come from that may need a login: the provider pulls anonymously
+ * from any registry without a `registry_auth` block. Docker Hub and ECR Public serve the pinned
+ * images anonymously.
+ */
+function loginRegistries(plan: StackPlan): string[] {
+  const hosts = plan.components.map((c) => registryAndPath(c.image.repository).registry);
+  return [...new Set(hosts)].filter((h) => h !== DOCKER_HUB && h !== 'public.ecr.aws').sort();
 }
 
 /** A receiver secret's Terraform variable: `slack-webhook-url` → `slack_webhook_url` (set as TF_VAR_slack_webhook_url). */

@@ -27,6 +27,7 @@ export const COLLECTOR_MODULES: Readonly<Record<CollectorKind, Readonly<Record<s
     memory_limiter: `${CORE}/processor/memorylimiterprocessor`,
     batch: `${CORE}/processor/batchprocessor`,
     tail_sampling: `${CONTRIB}/processor/tailsamplingprocessor`,
+    resource: `${CONTRIB}/processor/resourceprocessor`,
   },
   exporters: {
     otlp_grpc: `${CORE}/exporter/otlpexporter`,
@@ -34,7 +35,7 @@ export const COLLECTOR_MODULES: Readonly<Record<CollectorKind, Readonly<Record<s
     debug: `${CORE}/exporter/debugexporter`,
     file: `${CONTRIB}/exporter/fileexporter`,
     prometheus_remote_write: `${CONTRIB}/exporter/prometheusremotewriteexporter`,
-    loadbalancing: `${CONTRIB}/exporter/loadbalancingexporter`,
+    load_balancing: `${CONTRIB}/exporter/loadbalancingexporter`,
   },
   connectors: {
     span_metrics: `${CONTRIB}/connector/spanmetricsconnector`,

@@ -3,15 +3,21 @@
  * build covers exactly the component types their rendered collector configs name.
  */
 import { buildCollector, collectorBuildFor, CollectorBuild, componentTypes, unionTypes } from './collector-build';
-import { EXAMPLE_STACKS, examplePlan } from '../../support/plans';
+import { EXAMPLE_STACKS, examplePlan, scaledLocalSpec } from '../../support/plans';
 import { fileContent } from '../../../src/components/plan';
 
-/** Every rendered collector config of every example stack, by stack. */
-export function collectorConfigs(): { stack: string; yaml: string }[] {
-  return EXAMPLE_STACKS.flatMap((stack) => {
-    const yaml = fileContent(examplePlan(stack), 'otel-collector.yaml');
-    return yaml ? [{ stack, yaml }] : [];
-  });
+/**
+ * Every rendered collector config of every example stack, and of the scaled-out laptop stack the
+ * live scale-out test runs (its load-balancing collector and its samplers), by stack.
+ */
+export function collectorConfigs(): { stack: string; yaml: string; file: string }[] {
+  const plans = [...EXAMPLE_STACKS.map((stack) => ({ stack: stack as string, plan: examplePlan(stack) })), { stack: 'local-samplers-3', plan: examplePlan('local', scaledLocalSpec()) }];
+  return plans.flatMap(({ stack, plan }) =>
+    (['otel-collector.yaml', 'otel-sampler.yaml'] as const).flatMap((file) => {
+      const yaml = fileContent(plan, file);
+      return yaml ? [{ stack, yaml, file }] : [];
+    }),
+  );
 }
 
 /**

@@ -114,6 +114,14 @@ export class LiveNetwork {
     }
   }
 
+  /** Drops `name` from `host` in every host's /etc/hosts, as Docker's DNS forgets a stopped container. */
+  unname(host: Host, name: string): void {
+    const names = host.names as string[];
+    const i = names.indexOf(name);
+    if (i >= 0) names.splice(i, 1);
+    this.writeHostsFiles();
+  }
+
   /** Starts `cmd` on `host`, with exactly `env` (nothing inherited but what is passed). */
   spawn(host: Host, name: string, cmd: string, args: readonly string[], env: Record<string, string> = {}): LiveProcess {
     const log: WriteStream = createWriteStream(join(this.logDir, `${name}.log`));

@@ -22,7 +22,7 @@ export type Binaries = Partial<Record<ComponentName, string>>;
 /** Prometheus, Jaeger, Alertmanager and the live collector build, which also stands in for Loki (see loki-stand-in.ts). */
 export function defaultBinaries(): Binaries {
   const collector = liveCollector().binary;
-  return { prometheus: binary('prometheus', 'prometheus'), jaeger: binary('jaeger', 'jaeger'), 'otel-collector': collector, loki: collector, alertmanager: binary('alertmanager', 'alertmanager') };
+  return { prometheus: binary('prometheus', 'prometheus'), jaeger: binary('jaeger', 'jaeger'), 'otel-collector': collector, 'otel-sampler': collector, loki: collector, alertmanager: binary('alertmanager', 'alertmanager') };
 }
 
 /**
@@ -48,7 +48,10 @@ export interface RunningComponent {
 
 export interface RunningStack {
   readonly network: LiveNetwork;
+  /** Each component, its first replica where it has several. */
   readonly components: Partial<Record<ComponentName, RunningComponent>>;
+  /** Every replica of a component with several (`otel-sampler-0`…), in order. */
+  readonly replicas: Partial<Record<ComponentName, RunningComponent[]>>;
   /** The developer's host (Docker) or a host in the VPC (AWS): where the services run. */
   readonly servicesHost: Host;
 }
@@ -110,30 +113,42 @@ export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: 
     }
     else if (binaries[c.name]) toRun.push(c);
   }
-  const hosts = new Map<ComponentName, Host>();
-  for (const c of toRun) hosts.set(c.name, network.addHost(c.name, [t.hostOf(c.name)]));
+  // a component with replicas gets a host per replica, each answering to its own name and to the
+  // component's (one name for all, as Docker's network alias and a Cloud Map name do)
+  const hosts = new Map<ComponentName, { host: Host; replicaName: string }[]>();
+  for (const c of toRun) {
+    const n = c.replicas ?? 1;
+    const names = n > 1 ? Array.from({ length: n }, (_, i) => `${c.name}-${i}`) : [c.name];
+    hosts.set(c.name, names.map((r) => ({ replicaName: r, host: network.addHost(r, n > 1 ? [r, t.hostOf(c.name)] : [t.hostOf(c.name)]) })));
+  }
   const serviceNames = t.target === 'docker' ? ['host.docker.internal'] : plan.spec.services.map((s) => t.serviceHost(s.name));
   const servicesHost = network.addHost('services', serviceNames);
   network.writeHostsFiles();
 
   const components: Partial<Record<ComponentName, RunningComponent>> = {};
+  const replicas: Partial<Record<ComponentName, RunningComponent[]>> = {};
   for (const c of toRun) {
-    const host = hosts.get(c.name)!;
     const bin = c.name === 'tempo' ? binaries.jaeger! : binaries[c.name]!;
     const args = placeComponent(c, join(runDir, c.name));
     // the provided secrets arrive as the targets pass them (environment variables), and the
     // component's own prelude turns them into the files its config reads
     const secrets = opts.secrets ?? placeholderSecrets(plan);
-    const env = Object.fromEntries(c.secrets.filter((s) => s.source === 'provided').map((s) => [s.env, secrets[s.name] ?? '']));
+    const env: Record<string, string> = Object.fromEntries(c.secrets.filter((s) => s.source === 'provided').map((s) => [s.env, secrets[s.name] ?? '']));
     const entry = preludeEntrypoint(c, bin);
-    const process = entry ? network.spawn(host, c.name, entry[0], [...entry.slice(1), ...args], env) : network.spawn(host, c.name, bin, args);
-    components[c.name] = { component: c, host, process, url: (port) => `http://${host.ip}:${port}` };
+    for (const { host, replicaName } of hosts.get(c.name)!) {
+      // Docker and Fargate set HOSTNAME per container; a sampler labels its series with it
+      const replicaEnv = (c.replicas ?? 1) > 1 ? { ...env, HOSTNAME: replicaName } : env;
+      const process = entry ? network.spawn(host, replicaName, entry[0], [...entry.slice(1), ...args], replicaEnv) : network.spawn(host, replicaName, bin, args, replicaEnv);
+      const running: RunningComponent = { component: c, host, process, url: (port) => `http://${host.ip}:${port}` };
+      components[c.name] ??= running;
+      (replicas[c.name] ??= []).push(running);
+    }
   }
   if (t.target === 'docker') {
     // Docker publishes these on 127.0.0.1 of the developer's host (docker-proxy does the same)
-    const forwards = toRun.flatMap((c) => c.ports.filter((p) => p.audience !== 'internal').map((p) => `${p.port}=${hosts.get(c.name)!.ip}:${p.port}`));
+    const forwards = toRun.flatMap((c) => c.ports.filter((p) => p.audience !== 'internal').map((p) => `${p.port}=${hosts.get(c.name)![0].host.ip}:${p.port}`));
     network.spawn(servicesHost, 'published-ports', process.execPath, [join(__dirname, 'forward.js'), ...forwards]);
   }
-  await Promise.all(Object.values(components).map((r) => waitHealthy(r!)));
-  return { network, components, servicesHost };
+  await Promise.all(Object.values(replicas).flat().map((r) => waitHealthy(r!)));
+  return { network, components, replicas, servicesHost };
 }

@@ -71,7 +71,9 @@ describe('the Fargate services', () => {
   test("run each descriptor's pinned image, args, ports and health check", () => {
     for (const c of prod.stack.plan.components) {
       const main = containers(prod.json, c.name).find((d) => d.name === c.name)!;
-      expect(main.image).toBe(`${IMAGES[c.name].repository}:${IMAGES[c.name].tag}`);
+      // the samplers run the collector's image
+      const pinned = IMAGES[c.name === 'otel-sampler' ? 'otel-collector' : c.name];
+      expect(main.image).toBe(`${pinned.repository}:${pinned.tag}`);
       expect(main.image).not.toMatch(/:latest$/);
       expect(main.command).toEqual([...c.args]);
       expect(main.portMappings!.map((p) => p.containerPort)).toEqual(c.ports.map((p) => p.port));

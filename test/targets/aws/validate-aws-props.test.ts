@@ -25,10 +25,24 @@ describe('validation of the AWS inputs', () => {
     expect(problems({})).toEqual([]);
   });
 
+  test("a placeholder of o11y init is refused where no other rule refuses it, and said once where one does", () => {
+    expect(problems({ grafanaDomainName: 'grafana.REPLACE-ME', state: { bucket: 'shop-terraform-state', dynamodbTable: 'REPLACE-ME-locks' }, vpcId: 'vpc-REPLACE-ME' })).toEqual([
+      'vpcId: must be a VPC id such as vpc-0123456789abcdef0 (got "vpc-REPLACE-ME")',
+      'state.dynamodbTable: is a placeholder (REPLACE-ME) written by o11y init: replace it with your value (got "REPLACE-ME-locks")',
+      'grafanaDomainName: is a placeholder (REPLACE-ME) written by o11y init: replace it with your value (got "grafana.REPLACE-ME")',
+    ]);
+    // in a list or a map too; the spec is not an input (a service may be called anything valid)
+    expect(problems({ scrapeTargetCidrs: ['10.0.0.0/8'], alertingSecretArns: { ...prodInputs().alertingSecretArns, unused: 'REPLACE-ME' } })).toEqual([
+      'alertingSecretArns.unused: is a placeholder (REPLACE-ME) written by o11y init: replace it with your value (got "REPLACE-ME")',
+    ]);
+  });
+
   test('a bucket name S3 would refuse is named with the field and the rule it breaks', () => {
     expect(problems({ tracesBucket: 'shop_traces' })).toEqual(['tracesBucket: may contain only lowercase letters, digits, dots and hyphens (got "shop_traces")']);
     expect(problems({ configBucket: 'ab' })).toEqual(['configBucket: must be 3 to 63 characters long (got "ab")']);
     expect(problems({ state: { bucket: '-state' } })).toEqual(['state.bucket: must begin and end with a letter or digit (got "-state")']);
+    // an uppercase first or last letter is one problem (not also a wrong beginning or end)
+    expect(problems({ state: { bucket: 'Shop-State' } })).toEqual(['state.bucket: may contain only lowercase letters, digits, dots and hyphens (got "Shop-State")']);
     expect(problems({ tracesBucket: 'shop.prod.traces' })).toEqual([
       `tracesBucket: must not contain '.': TLS to a dotted bucket's virtual-hosted address fails, and the bucket only accepts TLS (got "shop.prod.traces")`,
     ]);

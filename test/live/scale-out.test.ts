@@ -1,0 +1,247 @@
+/**
+ * The scaled-out collector for real: the laptop stack with `samplers: 3`, so the rendered
+ * gateway (the collector with the `loadbalancing` exporter) routes to three samplers, each a real
+ * collector of the pinned build with the rendered otel-sampler.yaml. A second gateway runs from
+ * the same file. Traces whose spans come from three services are sent over OTLP/HTTP, each
+ * service's spans of a trace through a different gateway, as services behind a load balancer do.
+ *
+ * Test-only tap (the one edit to a rendered file): each sampler's `traces/all` pipeline also
+ * writes what it receives to a file named by its HOSTNAME, so the test sees which sampler got
+ * which span. Tempo is stood in for by Jaeger (AGPL), as in the other live tests.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parse, stringify } from 'yaml';
+import type { StackPlan } from '../../src/components/plan';
+import { PORTS } from '../../src/spec/defaults';
+import { pollUntil } from '../support/prometheus-harness';
+import { examplePlan, scaledLocalSpec } from '../support/plans';
+import { LiveNetwork, LiveProcess } from './support/netns';
+import { defaultBinaries, placeComponent, RunningStack, startStack, waitHealthy } from './support/stack';
+
+const SAMPLERS = 3;
+const SERVICES = ['checkout', 'cart', 'catalog'] as const;
+/** Spans per trace: checkout's server span, its client span to cart, cart's server span, and catalog's server span. */
+const SPANS_PER_TRACE = 4;
+
+function scaledPlan(tapDir: string): StackPlan {
+  const plan = examplePlan('local', scaledLocalSpec(SAMPLERS));
+  // the tap: every span a sampler receives, before it samples, into a file of its own
+  const tap = (content: string) => {
+    const cfg = parse(content) as { exporters: Record<string, unknown>; service: { pipelines: Record<string, { exporters: string[] }> } };
+    cfg.exporters['file/tap'] = { path: join(tapDir, '${env:HOSTNAME}.jsonl'), flush_interval: '100ms' };
+    cfg.service.pipelines['traces/all'].exporters.push('file/tap');
+    return stringify(cfg);
+  };
+  const components = plan.components.map((c) => (c.name === 'otel-sampler' ? { ...c, files: c.files.map((f) => ({ ...f, content: tap(f.content) })) } : c));
+  return { ...plan, components };
+}
+
+interface SentTrace {
+  readonly traceId: string;
+  readonly error: boolean;
+  readonly sentAt: number;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** OTLP/JSON for `traces`: one resource per service, its spans of every trace. */
+function otlpBody(service: string, spans: { traceId: string; spanId: string; parentSpanId?: string; kind: number; error: boolean; name: string }[]): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }, { key: 'deployment.environment.name', value: { stringValue: 'local' } }] },
+        scopeSpans: [
+          {
+            scope: { name: 'o11y-live-scale-out' },
+            spans: spans.map((s) => ({
+              traceId: s.traceId,
+              spanId: s.spanId,
+              ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+              name: s.name,
+              kind: s.kind,
+              startTimeUnixNano: String(now - 20_000_000n),
+              endTimeUnixNano: String(now),
+              status: s.error ? { code: 2, message: 'failed' } : { code: 0 },
+            })),
+          },
+        ],
+      },
+    ],
+  });
+}
+
+/**
+ * Sends `n` traces in batches; within a batch, each service's spans go through one gateway,
+ * and the gateways alternate per service, so the spans of one trace arrive through different ones.
+ */
+async function sendTraces(gateways: readonly string[], n: number, errorEvery: number, out: SentTrace[]): Promise<void> {
+  const BATCH = 50;
+  for (let start = 0; start < n; start += BATCH) {
+    const traces = Array.from({ length: Math.min(BATCH, n - start) }, (_, i) => ({ traceId: hex(16), root: hex(8), client: hex(8), cart: hex(8), catalog: hex(8), error: (start + i) % errorEvery === 0 }));
+    const byService: Record<string, Parameters<typeof otlpBody>[1]> = {
+      checkout: traces.flatMap((t) => [
+        { traceId: t.traceId, spanId: t.root, kind: 2, error: false, name: 'POST /checkout' },
+        { traceId: t.traceId, spanId: t.client, parentSpanId: t.root, kind: 3, error: false, name: 'POST /cart' },
+      ]),
+      cart: traces.map((t) => ({ traceId: t.traceId, spanId: t.cart, parentSpanId: t.client, kind: 2, error: t.error, name: 'POST /cart' })),
+      catalog: traces.map((t) => ({ traceId: t.traceId, spanId: t.catalog, parentSpanId: t.root, kind: 2, error: false, name: 'GET /catalog' })),
+    };
+    const sentAt = Date.now();
+    await Promise.all(
+      SERVICES.map(async (svc, i) => {
+        const gw = gateways[(i + start / BATCH) % gateways.length];
+        const res = await fetch(`${gw}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpBody(svc, byService[svc]) });
+        if (!res.ok) throw new Error(`${gw} answered ${res.status}: ${await res.text()}`);
+      }),
+    );
+    out.push(...traces.map((t) => ({ traceId: t.traceId, error: t.error, sentAt })));
+  }
+}
+
+/** Which sampler received which spans: trace id (hex) → sampler → span count. */
+function tapped(tapDir: string): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  if (!existsSync(tapDir)) return out;
+  for (const f of readdirSync(tapDir).filter((x) => x.endsWith('.jsonl'))) {
+    const sampler = f.replace(/\.jsonl$/, '');
+    for (const line of readFileSync(join(tapDir, f), 'utf8').split('\n').filter(Boolean)) {
+      const doc = JSON.parse(line) as { resourceSpans?: { scopeSpans?: { spans?: { traceId: string }[] }[] }[] };
+      for (const rs of doc.resourceSpans ?? []) {
+        for (const ss of rs.scopeSpans ?? []) {
+          for (const s of ss.spans ?? []) {
+            const by = out.get(s.traceId) ?? new Map<string, number>();
+            by.set(sampler, (by.get(sampler) ?? 0) + 1);
+            out.set(s.traceId, by);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+let runDir: string;
+let tapDir: string;
+let network: LiveNetwork;
+let stack: RunningStack;
+let plan: StackPlan;
+let gateways: string[];
+let secondGateway: LiveProcess;
+const phase1: SentTrace[] = [];
+
+async function promQuery(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const url = `${stack.components.prometheus!.url(PORTS.prometheus)}/api/v1/query?query=${encodeURIComponent(query)}`;
+  return ((await (await fetch(url)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+}
+
+beforeAll(async () => {
+  runDir = mkdtempSync(join(tmpdir(), 'o11y-live-scale-'));
+  tapDir = join(runDir, 'taps');
+  mkdirSync(tapDir, { recursive: true });
+  network = new LiveNetwork(join(runDir, 'logs'));
+  plan = scaledPlan(tapDir);
+  stack = await startStack(plan, network, runDir, defaultBinaries());
+  // a second gateway from the same rendered file: the tier is stateless, so any number may run
+  const gw = stack.components['otel-collector']!;
+  const host = network.addHost('otel-collector-b', []);
+  network.writeHostsFiles();
+  secondGateway = network.spawn(host, 'otel-collector-b', defaultBinaries()['otel-collector']!, placeComponent(gw.component, join(runDir, 'otel-collector-b')));
+  await waitHealthy({ component: gw.component, host, process: secondGateway, url: (p) => `http://${host.ip}:${p}` });
+  gateways = [gw.url(PORTS.otlpHttp), `http://${host.ip}:${PORTS.otlpHttp}`];
+  await sendTraces(gateways, 2000, 20, phase1);
+}, 300_000);
+
+afterAll(async () => {
+  await network?.destroy();
+  if (process.env.O11Y_LIVE_KEEP !== '1') rmSync(runDir, { recursive: true, force: true });
+});
+
+describe(`two load-balancing collectors in front of ${SAMPLERS} samplers (local, samplers: ${SAMPLERS})`, () => {
+  it('routes every span of a trace to one sampler, whichever gateway it came through, and spreads the traces over all of them', async () => {
+    const seen = await pollUntil('every span of every trace tapped at a sampler', 60_000, async () => {
+      const t = tapped(tapDir);
+      const spans = phase1.reduce((a, x) => a + [...(t.get(x.traceId)?.values() ?? [])].reduce((b, c) => b + c, 0), 0);
+      return spans === phase1.length * SPANS_PER_TRACE ? { value: t, seen: String(spans) } : { seen: `${spans} of ${phase1.length * SPANS_PER_TRACE} spans` };
+    });
+    const split = phase1.filter((x) => seen.get(x.traceId)!.size !== 1);
+    const perSampler = new Map<string, number>();
+    for (const x of phase1) for (const [s, n] of seen.get(x.traceId)!) perSampler.set(s, (perSampler.get(s) ?? 0) + n);
+    process.stdout.write(`scale-out: ${phase1.length} traces (${phase1.length * SPANS_PER_TRACE} spans) through 2 gateways; spans per sampler: ${[...perSampler].sort().map(([s, n]) => `${s} ${n}`).join(', ')}; traces split across samplers: ${split.length}\n`);
+    expect(split.map((x) => x.traceId)).toEqual([]);
+    expect([...perSampler.keys()].sort()).toEqual(['otel-sampler-0', 'otel-sampler-1', 'otel-sampler-2']);
+    // a hash of the trace id: each sampler gets a fair share (well within 20 % of a third)
+    for (const n of perSampler.values()) expect(Math.abs(n / (phase1.length * SPANS_PER_TRACE) - 1 / SAMPLERS)).toBeLessThan(0.2 / SAMPLERS);
+  });
+
+  it('keeps every error trace: each sampler decides on whole traces', async () => {
+    const errors = phase1.filter((x) => x.error);
+    const stored = async (id: string) => {
+      const res = await fetch(`${stack.components.tempo!.url(PORTS.jaegerUi)}/api/traces/${id}`);
+      return res.ok && ((await res.json()) as { data: { spans: unknown[] }[] }).data[0]?.spans.length === SPANS_PER_TRACE;
+    };
+    const missing = await pollUntil('every error trace stored whole', 60_000, async () => {
+      const left = (await Promise.all(errors.map(async (x) => ((await stored(x.traceId)) ? '' : x.traceId)))).filter(Boolean);
+      return left.length === 0 ? { value: left, seen: 'all' } : { seen: `${left.length} of ${errors.length} missing` };
+    });
+    expect(errors.length).toBe(100);
+    expect(missing).toEqual([]);
+  });
+
+  it('counts every span in the span metrics summed over the samplers, each sampler its own instance', async () => {
+    const q = 'sum(traces_spanmetrics_calls_total{job=~".+"})';
+    const total = await pollUntil(`${q} = ${phase1.length * SPANS_PER_TRACE}`, 90_000, async () => {
+      const v = Number((await promQuery(q))[0]?.value[1] ?? 0);
+      return v === phase1.length * SPANS_PER_TRACE ? { value: v, seen: String(v) } : { seen: String(v) };
+    });
+    expect(total).toBe(phase1.length * SPANS_PER_TRACE);
+    const instances = (await promQuery('count by (instance) (traces_spanmetrics_calls_total)')).map((r) => r.metric.instance).sort();
+    expect(instances).toEqual(['otel-sampler-0', 'otel-sampler-1', 'otel-sampler-2']);
+    // the service graph pairs checkout's client span with cart's server span (they reach the same
+    // sampler whichever gateway each came through); a root server span is an edge from `user`
+    const edges = (await promQuery('sum by (client, server) (traces_service_graph_request_total)')).map((r) => `${r.metric.client}→${r.metric.server} ${r.value[1]}`).sort();
+    expect(edges).toEqual([`checkout→cart ${phase1.length}`, `user→checkout ${phase1.length}`]);
+  });
+
+  it('loses only what the stopped sampler held: its resolver drops it and the others take every later trace', async () => {
+    const phase2: SentTrace[] = [];
+    const victim = stack.replicas['otel-sampler']![1];
+    let stoppedAt = 0;
+    const sending = (async () => {
+      const until = Date.now() + 45_000;
+      while (Date.now() < until) {
+        await sendTraces(gateways, 50, 20, phase2);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 10_000));
+    stoppedAt = Date.now();
+    await network.stop(victim.process, 2_000);
+    // as Docker's DNS forgets a stopped container, and Cloud Map an unhealthy task
+    network.unname(victim.host, 'otel-sampler');
+    await sending;
+    await new Promise((r) => setTimeout(r, 5_000));
+    const t = tapped(tapDir);
+    const complete = (x: SentTrace) => [...(t.get(x.traceId)?.entries() ?? [])].filter(([s]) => s !== 'otel-sampler-1').reduce((a, [, n]) => a + n, 0) === SPANS_PER_TRACE;
+    const before = phase2.filter((x) => x.sentAt < stoppedAt);
+    const window = phase2.filter((x) => x.sentAt >= stoppedAt && x.sentAt < stoppedAt + 15_000);
+    const after = phase2.filter((x) => x.sentAt >= stoppedAt + 15_000);
+    const lost = (xs: SentTrace[]) => xs.filter((x) => !complete(x)).length;
+    // of those routed to it before the stop, the ones within one decision wait were still undecided in its memory
+    const wait = plan.spec.tracing.tailSampling!.decisionWaitSeconds * 1000;
+    const undecided = before.filter((x) => x.sentAt >= stoppedAt - wait && !complete(x)).length;
+    process.stdout.write(
+      `sampler stopped: before ${before.length} traces (${lost(before)} routed to the stopped sampler, ${undecided} of them in its last ${wait / 1000} s: undecided when it stopped), ` +
+        `first 15 s after ${window.length} (${lost(window)} lost while the gateways re-resolved), later ${after.length} (${lost(after)} lost)\n`,
+    );
+    // every trace sent once the gateways re-resolved reaches a live sampler whole
+    expect(after.length).toBeGreaterThan(500);
+    expect(lost(after)).toBe(0);
+    // before the stop, the stopped sampler held about a third; the loss is bounded by its share
+    expect(lost(before)).toBeLessThanOrEqual(Math.ceil(before.length / 2));
+    expect(lost(window)).toBeLessThanOrEqual(Math.ceil(window.length / 2));
+  }, 120_000);
+});
