@@ -1,12 +1,13 @@
 /**
  * `npm run schema`: writes schema/o11y.schema.json, the JSON Schema of o11y.yaml that editors
- * use (the `# yaml-language-server: $schema=…` line of stacks/o11y.yaml).
+ * use (the `# yaml-language-server: $schema=…` line of stacks/o11y.yaml), then
+ * docs/spec-reference.md from it (scripts/spec-reference.ts).
  *
  * Nothing in it is written by hand. The structure comes from the schema the loader runs
  * (`specSchema` in src/spec/spec-schema.ts, each combinator's `toJsonSchema`); titles,
  * descriptions and defaults come from the JSDoc of the ObservabilitySpec interfaces
  * (src/spec/types.ts), read here with the TypeScript compiler: that JSDoc is what TypeScript
- * users see on hover and what the README refers to, so YAML users read the same words.
+ * users see on hover and what the docs refer to, so YAML users read the same words.
  * test/spec/json-schema.test.ts fails when the committed file differs from what this produces.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import * as ts from 'typescript';
 import { parse } from 'yaml';
 import { JsonSchema, JsonSchemaDocs, JsonValue } from '../src/spec/schema-kit';
 import { specSchema } from '../src/spec/spec-schema';
+import { writeSpecReference } from './spec-reference';
 
 const ROOT = join(__dirname, '..');
 export const SCHEMA_FILE = join(ROOT, 'schema', 'o11y.schema.json');
@@ -175,6 +177,9 @@ function docText(doc: string | readonly ts.SymbolDisplayPart[]): string {
 
 if (require.main === module) {
   mkdirSync(dirname(SCHEMA_FILE), { recursive: true });
-  writeFileSync(SCHEMA_FILE, specJsonSchemaText());
+  const schema = specJsonSchema();
+  writeFileSync(SCHEMA_FILE, `${JSON.stringify(schema, null, 2)}\n`);
   process.stdout.write(`wrote ${relative(process.cwd(), SCHEMA_FILE)}\n`);
+  // the reference page renders the schema just written (scripts/spec-reference.ts)
+  writeSpecReference(JSON.parse(JSON.stringify(schema)) as JsonSchema);
 }

@@ -14,7 +14,7 @@ export function defineStacks(app: App, spec: ObservabilitySpec): void {
   // the light dev stack: Jaeger v2 all-in-one instead of Tempo
   new DockerObservabilityStack(app, 'local-jaeger', { spec, traceBackend: 'jaeger' });
 
-  // AWS environments: one stack per entry below, named by its key (README, "Add an environment")
+  // AWS environments: one stack per entry below, named by its key (docs/spec.md, "Add an environment")
   awsEnvironments(app, spec, EXAMPLE_AWS_INPUTS);
 }
 

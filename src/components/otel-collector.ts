@@ -32,7 +32,7 @@ export interface CollectorSizing {
 }
 
 /**
- * The documented sizing (README "Sizing the collector"):
+ * The documented sizing (docs/sampling.md, "Sizing the collector"):
  * - `num_traces = max(10 000, 2 × spans/s × decision_wait)`: every span could start its own
  *   trace, so spans/s × wait bounds the traces undecided at once; × 2 absorbs bursts and the
  *   decision tick. A full buffer evicts the oldest undecided traces, so too small loses traces.

@@ -59,7 +59,7 @@ export function otlpUrls(components: readonly Component[], topology: Topology): 
 
 /** `images`: where the components' images come from (the stacks' `images` prop); the pinned images when not given. */
 export function planStack(spec: ResolvedSpec, topology: Topology, images?: StackImagesProps): StackPlan {
-  // every stack: one collector takes all three signals (README "One OTLP entry point")
+  // every stack: one collector takes all three signals (docs/architecture.md, "One OTLP entry point")
   const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent();
   const scaled = isScaledOut(spec);
   const names: ComponentName[] = [topology.traceBackend, 'otel-collector', ...(scaled ? ['otel-sampler' as const] : []), 'prometheus', 'loki', 'alertmanager', 'grafana'];

@@ -15,7 +15,7 @@ export function nextSteps(r: InitResult, cwd: string = process.cwd()): string {
   const v = r.versions.o11yStack;
   const steps: [command: string, why: string][] = [
     ...(where === '.' ? [] : [[`cd ${shellWord(where)}`, ''] as [string, string]]),
-    ['npm install', `o11y-stack ${v} is not on the npm registry: first npm install /path/to/o11y-stack-${v}.tgz (its README, "Use it as a library")`],
+    ['npm install', `o11y-stack ${v} is not on the npm registry: first npm install /path/to/o11y-stack-${v}.tgz (its docs/library.md, "Use it as a library")`],
     ['npm run synth', `fails, naming every ${PLACEHOLDER} in stacks/stacks.ts: replace each with your AWS value, then synth again`],
     [`npx o11y env ${service} --stack ${LOCAL_STACK}`, `the OTEL_* variables ${service} needs to send to the local stack`],
     [`npx o11y compose --stack ${LOCAL_STACK} > docker-compose.yml`, 'the local stack for Docker Compose'],

@@ -11,7 +11,7 @@ const sorted = (names: readonly string[], versions: PinnedVersions, extra: Recor
 
 /**
  * `package.json` of a new repository: o11y-stack at this version, its peers at the versions it
- * pins, and the scripts the README and the review workflow call (`synth`, `validate`, and `o11y`,
+ * pins, and the scripts the docs and the review workflow call (`synth`, `validate`, and `o11y`,
  * which the workflow's review step runs).
  */
 export function packageJsonTemplate(o: ScaffoldOptions, versions: PinnedVersions): string {

@@ -1,6 +1,6 @@
 /**
  * `.github/workflows/o11y-review.yml` of a new repository: the workflow this repository runs
- * and documents (README, "Reviewing changes in pull requests"), byte for byte; a test keeps the
+ * and documents (docs/review.md, "Reviewing changes in pull requests"), byte for byte; a test keeps the
  * two the same. On every pull request it synthesizes the base and the head and keeps one comment
  * with `o11y review` of the two up to date. It calls the `synth` and `o11y` npm scripts and
  * installs with `npm ci`: the package-lock.json must be committed.
@@ -9,7 +9,7 @@ export const REVIEW_WORKFLOW_PATH = '.github/workflows/o11y-review.yml';
 
 const REVIEW_WORKFLOW = `# Synthesizes the stacks of the pull request's base and of the pull request (its merge commit),
 # compares the two outputs with \`o11y review\` and keeps one comment on the pull request up to
-# date with the result. See o11y-stack's README, "Reviewing changes in pull requests".
+# date with the result. See o11y-stack's docs/review.md, "Reviewing changes in pull requests".
 name: o11y review
 
 on:

@@ -10,7 +10,7 @@ export function specTemplate(o: ScaffoldOptions): string {
   return `# The observability stack of ${o.name}: the services that send telemetry and how long traces,
 # metrics and logs are kept. Service teams change it in pull requests; \`npm run synth\` turns it
 # into one Terraform stack per environment (stacks/stacks.ts declares them).
-# Reference: o11y-stack's README, "The spec"; the TypeScript type is ObservabilitySpec.
+# Reference: o11y-stack's docs/spec.md and docs/spec-reference.md; the TypeScript type is ObservabilitySpec.
 name: ${o.name}
 
 services:

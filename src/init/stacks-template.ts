@@ -34,10 +34,10 @@ export function defineStacks(app: App, spec: ObservabilitySpec): void {
  * per Availability Zone, with a NAT or VPC endpoints), an S3 bucket for Terraform state, who
  * may send OTLP and who may open Grafana. Synth refuses every ${p} below, naming it:
  * replace each with yours. Every input, optional ones included: AwsObservabilityStackProps,
- * o11y-stack's README "Deploying to AWS".
+ * o11y-stack's docs/aws.md ("Deploying to AWS").
  *
  * Another environment is another entry (its key names the stack, and \`environments.<key>\` in
- * o11y.yaml overrides the spec for it): o11y-stack's README, "Add an environment".
+ * o11y.yaml overrides the spec for it): o11y-stack's docs/spec.md, "Add an environment".
  */
 export const AWS_ENVIRONMENTS: Record<string, AwsEnvironmentInputs> = {
   ${objectKey(o.environment)}: {

@@ -29,7 +29,7 @@ export const DEFAULT_EXPECTED_SPANS_PER_SECOND = 1000;
 /** Every trace of the wait window is held in memory; minutes of it is a memory problem, not a setting. */
 export const MAX_DECISION_WAIT_SECONDS = 300;
 /**
- * Collector sizing figures (README "Sizing the collector"), measured with `npm run bench:collector`
+ * Collector sizing figures (docs/sampling.md, "Sizing the collector"), measured with `npm run bench:collector`
  * (method, machine and results in bench/README.md), each with a safety margin. One buffered span,
  * as resident memory (the Go heap with its GC headroom): measured 4.7–7.9 KB over two runs, rounded up to 8 KiB …
  */

@@ -232,7 +232,7 @@ export interface TracingSpec {
   readonly tailSampling?: TailSamplingSpec;
 }
 
-/** See README "Head and tail sampling" for the trade-offs. */
+/** See docs/sampling.md ("Head and tail sampling") for the trade-offs. */
 export interface TailSamplingSpec {
   /**
    * Turns tail sampling on or off (for an environment overriding the base spec).
@@ -262,7 +262,7 @@ export interface TailSamplingSpec {
   readonly decisionWait?: string;
   /**
    * Spans per second all services send together at peak; sizes the collector's trace buffer
-   * (`num_traces`) and memory. See README "Sizing the collector".
+   * (`num_traces`) and memory. See docs/sampling.md, "Sizing the collector".
    * @default 1000
    */
   readonly expectedSpansPerSecond?: number;
@@ -270,7 +270,7 @@ export interface TailSamplingSpec {
    * Tail-sampling collectors behind a load-balancing tier. With 2 or more, services send to a
    * stateless tier of collectors whose `load_balancing` exporter routes every span of a trace
    * (by trace id) to the same sampler, and each sampler decides its share of the traces. See
-   * README "Scaling out the collector". Changing it reshuffles the traces in flight.
+   * docs/sampling.md, "Scaling out the collector". Changing it reshuffles the traces in flight.
    * @default - 1 up to 80 000 spans/s, else one per 80 000 spans/s (a 4-vCPU sampler each)
    */
   readonly samplers?: number;

@@ -77,11 +77,11 @@ afterAll(() => {
 });
 
 describe('the packed o11y-stack', () => {
-  it("ships the compiled library, its declarations, the bin and the spec's JSON Schema, and no TypeScript sources, tests or example stacks", () => {
+  it("ships the compiled library, its declarations, the bin, the spec's JSON Schema and the docs the README links, and no TypeScript sources, tests or example stacks", () => {
     expect(packedFiles).toEqual(
-      expect.arrayContaining(['package.json', 'README.md', 'bin/o11y.js', 'bin/register.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli.js', 'schema/o11y.schema.json']),
+      expect.arrayContaining(['package.json', 'README.md', 'bin/o11y.js', 'bin/register.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli.js', 'schema/o11y.schema.json', 'docs/spec.md', 'docs/spec-reference.md', 'docs/library.md']),
     );
-    expect(packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/[^/]+\.js|dist\/(src|dashboards)\/.+\.(js|d\.ts)|schema\/o11y\.schema\.json)$/.test(f))).toEqual([]);
+    expect(packedFiles.filter((f) => !/^(package\.json|README\.md|bin\/[^/]+\.js|dist\/(src|dashboards)\/.+\.(js|d\.ts)|schema\/o11y\.schema\.json|docs\/[a-z0-9-]+\.md)$/.test(f))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(pkg.private).toBeUndefined();
     const exportTargets = Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));

@@ -70,7 +70,7 @@ const retentionArb = (fc.constantFrom('h', 'd', 'w') as fc.Arbitrary<keyof typeo
 const latencyArb = fc.tuple(fc.integer({ min: 1, max: 9999999 }), fc.constantFrom('ms', 's')).map(([n, u]) => `${n}${u}`);
 const intervalArb = fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.constantFrom('s', 'm')).map(([n, u]) => `${n}${u}`);
 // decisionWait: 1s..5m; spans/s up to 31 429, so that any wait up to 5m fits one collector
-// (types.ts: "1s to 5m"; README "Sizing the collector": at most 9 428 992 buffered spans)
+// (types.ts: "1s to 5m"; docs/sampling.md "Sizing the collector": at most 9 428 992 buffered spans)
 const waitArb = fc.oneof(fc.integer({ min: 1, max: 300 }).map((n) => `${n}s`), fc.integer({ min: 1, max: 5 }).map((n) => `${n}m`));
 const tailSamplingArb = fc.record(
   {

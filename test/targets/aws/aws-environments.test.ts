@@ -14,7 +14,7 @@ import { makeTempDir, removeTempDirs, TerraformJson } from '../../support/synth'
 
 afterAll(removeTempDirs);
 
-/** What README's "Add an environment" adds to stacks/stacks.ts: one more entry, its own VPC, buckets and secrets. */
+/** What docs/spec.md's "Add an environment" adds to stacks/stacks.ts: one more entry, its own VPC, buckets and secrets. */
 const QA: AwsEnvironmentInputs = {
   region: 'eu-west-1',
   state: { bucket: 'shop-terraform-state' },
