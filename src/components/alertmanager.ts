@@ -2,7 +2,7 @@ import { ALERTMANAGER_CONFIG_FILE, alertingSecrets, renderAlertmanagerConfig } f
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
 import { IMAGES, PORTS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
-import type { Component, ComponentSecret } from './component';
+import { Component, ComponentSecret, secretEnv } from './component';
 
 export const ALERTMANAGER_CONFIG_PATH = '/etc/alertmanager/alertmanager.yml';
 export const ALERTMANAGER_DATA_DIR = '/alertmanager';
@@ -14,11 +14,6 @@ export const ALERTMANAGER_PROGRAM = '/bin/alertmanager';
  * container or lands on a persistent disk.
  */
 export const ALERTMANAGER_SECRETS_DIR = '/tmp/alertmanager-secrets';
-
-/** The environment variable a receiver secret arrives in: `slack-webhook-url` → `SLACK_WEBHOOK_URL`. */
-export function secretEnv(secret: string): string {
-  return secret.toUpperCase().replace(/-/g, '_');
-}
 
 /**
  * The prelude that turns secret env vars into files readable by Alertmanager only (umask 077),

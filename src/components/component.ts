@@ -61,6 +61,15 @@ export interface ComponentSecret {
 }
 
 /**
+ * The environment variable a secret's value travels in, from its name (`slack-webhook-url` →
+ * `SLACK_WEBHOOK_URL`): the compose variable asked for at `up`, and a provided secret's variable
+ * in the container.
+ */
+export function secretEnv(secret: string): string {
+  return secret.toUpperCase().replace(/-/g, '_');
+}
+
+/**
  * A POSIX shell prelude run before the image's program (a busybox image has `/bin/sh`), e.g. to
  * write secrets from the environment into the files a config reads them from. No `${` in it:
  * Terraform would read that as an interpolation.

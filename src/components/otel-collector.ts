@@ -149,8 +149,6 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
   };
 }
 
-export const SAMPLER_CONFIG_PATH = COLLECTOR_CONFIG_PATH;
-
 /**
  * The tail-sampling collectors behind the load-balancing tier (`samplers` of them): each gets
  * every span of the traces routed to it, so it computes span metrics and the service graph from
@@ -164,14 +162,14 @@ export function samplerComponent(spec: ResolvedSpec, topology: Topology): Compon
   return {
     name: 'otel-sampler',
     image: IMAGES['otel-collector'],
-    args: [`--config=${SAMPLER_CONFIG_PATH}`],
+    args: [`--config=${COLLECTOR_CONFIG_PATH}`],
     // only the gateway calls it (OTLP/gRPC); Prometheus scrapes each replica
     ports: [
       { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'internal' },
       { name: 'health', port: PORTS.collectorHealth, purpose: 'health', audience: 'internal' },
       { name: 'metrics', port: PORTS.collectorMetrics, purpose: 'metrics', audience: 'internal' },
     ],
-    files: [{ output: 'otel-sampler.yaml', mountPath: SAMPLER_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
+    files: [{ output: 'otel-sampler.yaml', mountPath: COLLECTOR_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
     env: {},
     secrets: [],
     healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },

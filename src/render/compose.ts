@@ -1,4 +1,4 @@
-import { Component, imageRef, preludeEntrypoint } from '../components/component';
+import { Component, imageRef, preludeEntrypoint, secretEnv } from '../components/component';
 import type { StackPlan } from '../components/plan';
 import { GENERATED_HEADER, toYaml } from './serialize';
 
@@ -25,7 +25,7 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
     for (const v of c.volumes) volumes[v.name] = {};
     const env: Record<string, string> = { ...c.env };
     for (const s of c.secrets) {
-      const variable = s.name.toUpperCase().replace(/-/g, '_');
+      const variable = secretEnv(s.name);
       env[s.env] = `\${${variable}:?set ${variable} (${s.description}) before docker compose up}`;
     }
     const hc = c.healthcheck;

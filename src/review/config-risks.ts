@@ -11,6 +11,9 @@ import { diffTrees, formatPath, formatValue, isObject, PathStep, Tree } from './
  */
 export function configRisks(stack: string, pairs: ReadonlyMap<string, ConfigPair>): Risk[] {
   const out: Risk[] = [];
+  // scaling out (or in) moves tail sampling between the collector and the samplers: compare the
+  // policies where they were with where they are, not each file on its own
+  const moved = movedTailSampling(pairs);
   for (const [file, { base, head }] of pairs) {
     const service = /^otel\/([^/]+)\.env$/.exec(file)?.[1];
     if (service !== undefined && (base === undefined || head === undefined)) {
@@ -26,12 +29,9 @@ export function configRisks(stack: string, pairs: ReadonlyMap<string, ConfigPair
     }
     if (base === undefined || head === undefined) continue;
     if (service !== undefined) out.push(...samplingRisks(stack, service, base, head));
-    out.push(...treeRisks(stack, file, base, head), ...(movedTailSampling(pairs) ? [] : tailSamplingRisks(stack, file, base, head)), ...exemplarLinkRisks(stack, file, base, head), ...logsPipelineRisks(stack, file, base, head));
+    out.push(...treeRisks(stack, file, base, head), ...(moved ? [] : tailSamplingRisks(stack, file, base, head)), ...exemplarLinkRisks(stack, file, base, head), ...logsPipelineRisks(stack, file, base, head));
     if (file === 'o11y-stack.json') out.push(...componentPortRisks(stack, base, head), ...samplerCountRisks(stack, base, head));
   }
-  // scaling out (or in) moves tail sampling between the collector and the samplers: compare the
-  // policies where they were with where they are, not each file on its own
-  const moved = movedTailSampling(pairs);
   if (moved) out.push(...tailSamplingRisks(stack, moved.file, moved.base, moved.head));
   return out;
 }

@@ -5,6 +5,7 @@
  * it knows the same keys at the same places as the schema the loader runs. The rules only the
  * loader checks are named in the schema's $comment, and this file shows each one let through.
  */
+import { EVERY_SHAPE_PROBLEM } from '../support/invalid-spec';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -242,20 +243,7 @@ const INVALID: [string, unknown][] = [
   ['an unknown severity in the route', withAlerting({ receivers: [{ name: 'a', pagerduty: { routingKeySecret: 'k' } }], route: { critical: 'a' } })],
   [
     'every shape problem at once',
-    {
-      name: 'Shop',
-      servcies: [],
-      services: [
-        { name: 'checkout', protocol: 'http/json', sampling: { ratio: 1.5 }, metrics: { port: 70000, path: 'metrics' } },
-        { name: 'cart', attributes: { 'service.name': 'x', '1team': 'y' }, version: '' },
-        'catalog',
-      ],
-      sampling: { ratio: '0.5' },
-      propagators: ['tracecontext', 'w3c'],
-      tracing: { retention: '14 days', slowerThan: '1.5s' },
-      metrics: { scrapeInterval: '15', retension: '15d' },
-      environments: { Prod: {}, staging: { sampling: { ratio: -1 } } },
-    },
+    EVERY_SHAPE_PROBLEM,
   ],
 ];
 

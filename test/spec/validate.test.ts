@@ -4,6 +4,7 @@
  * hand from the rules (src/spec/schema-kit.ts, src/spec/spec-schema.ts, src/spec/resolve.ts),
  * never copied from what the code printed.
  */
+import { EVERY_SHAPE_PROBLEM } from '../support/invalid-spec';
 import { formatIssue, O11yValidationError } from '../../src/spec/issues';
 import { resolveSpec } from '../../src/spec/resolve';
 import { specIssues, validateSpec } from '../../src/spec/validate';
@@ -370,20 +371,7 @@ describe('the error', () => {
   });
 
   it('reports every shape problem of a spec at once', () => {
-    const value = {
-      name: 'Shop',
-      servcies: [],
-      services: [
-        { name: 'checkout', protocol: 'http/json', sampling: { ratio: 1.5 }, metrics: { port: 70000, path: 'metrics' } },
-        { name: 'cart', attributes: { 'service.name': 'x', '1team': 'y' }, version: '' },
-        'catalog',
-      ],
-      sampling: { ratio: '0.5' },
-      propagators: ['tracecontext', 'w3c'],
-      tracing: { retention: '14 days', slowerThan: '1.5s' },
-      metrics: { scrapeInterval: '15', retension: '15d' },
-      environments: { Prod: {}, staging: { sampling: { ratio: -1 } } },
-    };
+    const value = EVERY_SHAPE_PROBLEM;
     // unknown keys of a map come first, then its fields in the order of the schema
     const expected = [
       `servcies: unknown key, did you mean 'services'? (got [])`,

@@ -127,12 +127,12 @@ export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: 
 
   const components: Partial<Record<ComponentName, RunningComponent>> = {};
   const replicas: Partial<Record<ComponentName, RunningComponent[]>> = {};
+  // the provided secrets arrive as the targets pass them (environment variables), and the
+  // component's own prelude turns them into the files its config reads
+  const secrets = opts.secrets ?? placeholderSecrets(plan);
   for (const c of toRun) {
     const bin = c.name === 'tempo' ? binaries.jaeger! : binaries[c.name]!;
     const args = placeComponent(c, join(runDir, c.name));
-    // the provided secrets arrive as the targets pass them (environment variables), and the
-    // component's own prelude turns them into the files its config reads
-    const secrets = opts.secrets ?? placeholderSecrets(plan);
     const env: Record<string, string> = Object.fromEntries(c.secrets.filter((s) => s.source === 'provided').map((s) => [s.env, secrets[s.name] ?? '']));
     const entry = preludeEntrypoint(c, bin);
     for (const { host, replicaName } of hosts.get(c.name)!) {
