@@ -1,5 +1,5 @@
 /**
- * The example organisation's stacks: one spec, four environments. `stacks/main.ts`
+ * The example organisation's stacks: one spec, five environments. `stacks/main.ts`
  * synthesizes them; the `o11y` CLI builds them in memory to answer `o11y env` and
  * `o11y compose` from exactly the same definitions.
  */
@@ -17,6 +17,22 @@ export function defineStacks(app: App, spec: ObservabilitySpec): void {
   // AWS environments: one stack per entry below, named by its key (docs/spec.md, "Add an environment")
   awsEnvironments(app, spec, EXAMPLE_AWS_INPUTS);
 }
+
+/** prod's account, network, access and secrets: prod and prod-peak run side by side in them. */
+const PROD_ACCOUNT = {
+  region: 'eu-west-1',
+  state: { bucket: 'shop-terraform-state' }, // replace with yours
+  vpcId: 'vpc-0fedcba9876543210', // replace with yours
+  privateSubnetIds: ['subnet-0fedcba9876543210', 'subnet-0fedcba9876543211', 'subnet-0fedcba9876543212'], // replace with yours
+  otlpAllowedSecurityGroupIds: ['sg-0fedcba9876543210'], // the services' security group: replace with yours
+  grafanaAllowedCidrs: ['10.100.0.0/16'], // VPN range: replace with yours
+  grafanaCertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', // replace with yours
+  kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', // replace with yours
+  alertingSecretArns: {
+    'pagerduty-routing-key': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/pagerduty-routing-key-d4E5f6', // replace with yours
+    'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/slack-webhook-url-g7H8i9', // replace with yours
+  },
+} satisfies Partial<AwsEnvironmentInputs>;
 
 /**
  * What each AWS environment needs beyond the spec: an existing VPC with private subnets (one per
@@ -39,21 +55,18 @@ export const EXAMPLE_AWS_INPUTS: Record<string, AwsEnvironmentInputs> = {
     alertingSecretArns: { 'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url-a1B2c3' }, // replace with yours
   },
   prod: {
-    region: 'eu-west-1',
-    state: { bucket: 'shop-terraform-state' }, // replace with yours
-    vpcId: 'vpc-0fedcba9876543210', // replace with yours
-    privateSubnetIds: ['subnet-0fedcba9876543210', 'subnet-0fedcba9876543211', 'subnet-0fedcba9876543212'], // replace with yours
-    otlpAllowedSecurityGroupIds: ['sg-0fedcba9876543210'], // the services' security group: replace with yours
-    grafanaAllowedCidrs: ['10.100.0.0/16'], // VPN range: replace with yours
-    grafanaCertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', // replace with yours
+    ...PROD_ACCOUNT,
     grafanaDomainName: 'grafana.shop-prod.example.internal', // replace with yours
     tracesBucket: 'shop-prod-tempo-traces',
     configBucket: 'shop-prod-o11y-config',
-    kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', // replace with yours
     sizing: { prometheus: { cpu: 1024, memoryMiB: 4096 } },
-    alertingSecretArns: {
-      'pagerduty-routing-key': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/pagerduty-routing-key-d4E5f6', // replace with yours
-      'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/slack-webhook-url-g7H8i9', // replace with yours
-    },
+  },
+  // prod at peak volume, beside prod in its account and VPC: the scaled-out shape (load-balancing
+  // tier, 8 samplers, Tempo distributed on MSK, docs/tempo-distributed.md)
+  'prod-peak': {
+    ...PROD_ACCOUNT,
+    tracesBucket: 'shop-prod-peak-tempo-traces',
+    configBucket: 'shop-prod-peak-o11y-config',
+    sizing: { prometheus: { cpu: 2048, memoryMiB: 8192 } },
   },
 };

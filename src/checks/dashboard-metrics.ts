@@ -1,8 +1,9 @@
+import { isTempoComponent } from '../components/tempo-distributed';
 import { component, StackPlan } from '../components/plan';
 import { COLLECTOR_NAMES, componentType, REMOTE_WRITE_EXPORTER_TYPES } from '../render/otel-collector';
 import { DATASOURCE_UIDS, PORTS } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
-import { arr, obj, renderedYaml, scrapeTargets } from './config-tree';
+import { arr, at, obj, renderedYaml, scrapeTargets } from './config-tree';
 
 /**
  * Which metric names each part of a stack really emits, with the upstream source of every
@@ -92,6 +93,16 @@ export const METRIC_FAMILIES = {
       'tempodb_retention_errors_total',
     ],
     source: 'grafana/tempo modules/distributor/distributor.go, modules/overrides/discarded_spans.go, modules/generator/instance.go, tempodb/blocklist/poller.go, modules/backendscheduler/metrics.go, tempodb/tempodb.go (v3.0.3)',
+  },
+  /**
+   * Distributed Tempo's Kafka consumers (live-stores, block-builders, metrics-generators): how far
+   * each consumer group is behind on each partition, in seconds since the record it last read
+   * (grafana/tempo pkg/ingest/metrics.go: tempo_ingest_group_partition_lag_seconds{group,partition},
+   * set in modules/livestore/live_store.go, modules/blockbuilder/blockbuilder.go, modules/generator/generator_kafka.go).
+   */
+  tempoIngest: {
+    names: ['tempo_ingest_group_partition_lag_seconds'],
+    source: 'grafana/tempo pkg/ingest/metrics.go (v3.0.3)',
   },
   /**
    * The metrics-generator's registry, one per tenant the distributor sends spans to, which it
@@ -288,14 +299,20 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
   if (targets.size > 0) out.push('scrapeSeries');
   if (targets.has(`localhost:${PORTS.prometheus}`)) out.push('prometheusSelf');
   if (component(plan, 'alertmanager') && targets.has(`${plan.topology.hostOf('alertmanager')}:${PORTS.alertmanager}`)) out.push('alertmanagerSelf');
-  if (component(plan, 'tempo')) {
-    if (targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoSelf');
+  const tempos = plan.components.filter((c) => isTempoComponent(c.name));
+  if (tempos.length > 0) {
+    // the monolith, or (distributed) the generator's own tasks for its registry and remote write
+    const scraped = (c: (typeof tempos)[number]) => (c.ordinals ? plan.topology.ordinalHosts(c.name, c.ordinals.count) : [plan.topology.hostOf(c.name)]).some((h) => targets.has(`${h}:${PORTS.tempoHttp}`));
+    const generatorHost = tempos.find((c) => c.name === 'tempo' || c.name === 'tempo-metrics-generator');
+    if (tempos.some(scraped)) out.push('tempoSelf');
+    const consumers = tempos.filter((c) => c.name === 'tempo-live-store' || c.name === 'tempo-block-builder');
+    if (at(renderedYaml(plan, 'tempo.yaml') ?? {}, 'ingest.kafka') !== undefined && consumers.some(scraped)) out.push('tempoIngest');
     const tempo = renderedYaml(plan, 'tempo.yaml') ?? {};
     const remoteWrites = arr(obj(obj(tempo.metrics_generator).storage).remote_write);
     const processors = arr(obj(obj(obj(tempo.overrides).defaults).metrics_generator).processors);
-    if (processors.length > 0 && targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoGeneratorRegistry');
+    if (processors.length > 0 && generatorHost && scraped(generatorHost)) out.push('tempoGeneratorRegistry');
     if (remoteWrites.length > 0) {
-      if (targets.has(`${plan.topology.hostOf('tempo')}:${PORTS.tempoHttp}`)) out.push('tempoGeneratorRemoteWrite');
+      if (generatorHost && scraped(generatorHost)) out.push('tempoGeneratorRemoteWrite');
       if (processors.includes('span-metrics')) out.push('tempoSpanMetrics');
       if (processors.includes('service-graphs')) out.push('tempoServiceGraphs');
     }

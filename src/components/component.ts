@@ -7,11 +7,29 @@ import type { OtlpSignal } from '../render/otel-env';
 import { formatImageReference, ImageReference } from './image-reference';
 
 /** Every component a stack may run; a new component is added here first. */
-export const COMPONENT_NAMES = ['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector', 'otel-sampler', 'loki', 'alertmanager'] as const;
+export const COMPONENT_NAMES = [
+  'tempo',
+  'jaeger',
+  'prometheus',
+  'grafana',
+  'otel-collector',
+  'otel-sampler',
+  'loki',
+  'alertmanager',
+  // Tempo distributed: one component per -target= (docs/tempo-distributed.md)
+  'tempo-distributor',
+  'tempo-live-store',
+  'tempo-block-builder',
+  'tempo-query-frontend',
+  'tempo-querier',
+  'tempo-backend-scheduler',
+  'tempo-backend-worker',
+  'tempo-metrics-generator',
+] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
 /** What a listening port is for; the endpoint check matches OTLP protocols against these. */
-export type PortPurpose = 'otlp-grpc' | 'otlp-http' | 'http' | 'grpc' | 'metrics' | 'health';
+export type PortPurpose = 'otlp-grpc' | 'otlp-http' | 'http' | 'grpc' | 'metrics' | 'health' | 'memberlist';
 
 export interface ComponentPort {
   readonly name: string;
@@ -145,6 +163,13 @@ export interface Component {
    */
   readonly replicas?: number;
   /**
+   * Instances that each need a stable identity (Tempo's live-stores and block-builders take their
+   * Kafka partition from a trailing ordinal): the target runs `count` single instances, each its
+   * own service named `<name>-<i>` (i from 0) with `env` set to that name. Excludes `replicas`.
+   * @default - none: identical replicas
+   */
+  readonly ordinals?: { readonly count: number; readonly env: string };
+  /**
    * A stateless component targets may scale on CPU between `min` and `max` instances (ECS
    * service auto scaling); Docker runs one.
    * @default - a fixed count (`replicas`)
@@ -170,4 +195,9 @@ export function preludeEntrypoint(c: Component, program?: string): string[] | un
 
 export function portOf(c: Component, purpose: PortPurpose): ComponentPort | undefined {
   return c.ports.find((p) => p.purpose === purpose);
+}
+
+/** The names of a component's instances where each is its own service (`ordinals`), else its name. */
+export function instanceNames(c: Component): string[] {
+  return c.ordinals ? Array.from({ length: c.ordinals.count }, (_, i) => `${c.name}-${i}`) : [c.name];
 }

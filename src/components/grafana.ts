@@ -7,6 +7,7 @@ import { IMAGES, OTEL_SDK_EXEMPLAR_LABEL, PORTS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
 import type { Component, ConfigFile } from './component';
 import type { Topology } from './topology';
+import { tempoQueryComponent } from './tempo-distributed';
 
 export const GRAFANA_DATASOURCES_PATH = '/etc/grafana/provisioning/datasources/datasources.yaml';
 export const GRAFANA_DASHBOARD_PROVIDER_PATH = '/etc/grafana/provisioning/dashboards/dashboards.yaml';
@@ -47,7 +48,7 @@ export function exemplarSources(spec: ResolvedSpec, topology: Topology): Exempla
 export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Component {
   const traceStore =
     topology.traceBackend === 'tempo'
-      ? ({ kind: 'tempo', url: `http://${topology.hostOf('tempo')}:${PORTS.tempoHttp}` } as const)
+      ? ({ kind: 'tempo', url: `http://${topology.hostOf(tempoQueryComponent(spec))}:${PORTS.tempoHttp}` } as const)
       : ({ kind: 'jaeger', url: `http://${topology.hostOf('jaeger')}:${PORTS.jaegerUi}` } as const);
   const facts = stackFacts(spec, topology);
   const datasources = renderGrafanaDatasources({

@@ -14,6 +14,7 @@ import {
 } from '../spec/defaults';
 import type { ResolvedSpec, ResolvedTailSampling } from '../spec/resolved';
 import type { Component, ComponentName } from './component';
+import { tempoIngestComponent } from './tempo-distributed';
 import { fargateSizeAtLeast } from './task-sizes';
 import type { Topology } from './topology';
 
@@ -77,7 +78,8 @@ export function isScaledOut(spec: ResolvedSpec): boolean {
 }
 
 function collectorRenderInputs(spec: ResolvedSpec, topology: Topology) {
-  const store: ComponentName = topology.traceBackend;
+  // distributed Tempo takes traces at its distributors
+  const store: ComponentName = topology.traceBackend === 'tempo' ? tempoIngestComponent(spec) : topology.traceBackend;
   return {
     store,
     spanMetrics: spanMetricsSource(spec, topology.traceBackend) === 'otel-collector',

@@ -8,6 +8,7 @@ import { jaegerComponent } from './jaeger';
 import { lokiComponent } from './loki';
 import { prometheusComponent } from './prometheus';
 import { tempoComponent } from './tempo';
+import { tempoDistributedComponents } from './tempo-distributed';
 import { renderStackManifest, STACK_MANIFEST_FILE } from './stack-manifest';
 import { StackImagesProps, withStackImages } from './stack-images';
 import type { Topology } from './topology';
@@ -60,11 +61,11 @@ export function otlpUrls(components: readonly Component[], topology: Topology): 
 /** `images`: where the components' images come from (the stacks' `images` prop); the pinned images when not given. */
 export function planStack(spec: ResolvedSpec, topology: Topology, images?: StackImagesProps): StackPlan {
   // every stack: one collector takes all three signals (docs/architecture.md, "One OTLP entry point")
-  const trace = topology.traceBackend === 'tempo' ? tempoComponent(spec, topology) : jaegerComponent();
+  const trace = topology.traceBackend === 'jaeger' ? [jaegerComponent()] : spec.tracing.tempo.mode === 'distributed' ? tempoDistributedComponents(spec, topology) : [tempoComponent(spec, topology)];
   const scaled = isScaledOut(spec);
-  const names: ComponentName[] = [topology.traceBackend, 'otel-collector', ...(scaled ? ['otel-sampler' as const] : []), 'prometheus', 'loki', 'alertmanager', 'grafana'];
+  const names: ComponentName[] = [...trace.map((c) => c.name), 'otel-collector', ...(scaled ? ['otel-sampler' as const] : []), 'prometheus', 'loki', 'alertmanager', 'grafana'];
   const pinned = [
-    trace,
+    ...trace,
     collectorComponent(spec, topology),
     // several samplers behind the collector, which becomes their load-balancing tier
     ...(scaled ? [samplerComponent(spec, topology)] : []),
@@ -76,8 +77,10 @@ export function planStack(spec: ResolvedSpec, topology: Topology, images?: Stack
   const components = withStackImages(pinned, images);
   const endpoints = otlpEndpoints(components, topology);
   const serviceEnvs = spec.services.map((s) => ({ service: s.name, env: renderOtelEnv(s, spec, endpoints) }));
+  // distributed Tempo's roles share one tempo.yaml: listed once
+  const componentFiles = new Map(components.flatMap((c) => c.files.map((f) => [f.output, f.content] as const)));
   const files: RenderedFile[] = [
-    ...components.flatMap((c) => c.files.map((f) => ({ output: f.output, content: f.content }))),
+    ...[...componentFiles].map(([output, content]) => ({ output, content })),
     ...serviceEnvs.map((e) => ({ output: `otel/${e.service}.env`, content: formatEnv(e.env, 'dotenv') })),
     { output: STACK_MANIFEST_FILE, content: toJson(renderStackManifest({ spec, topology, components, serviceEnvs, otlpEntry: otlpEntry(components, topology) })) },
   ].sort((a, b) => (a.output < b.output ? -1 : 1));

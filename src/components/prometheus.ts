@@ -9,6 +9,7 @@ import { renderStackAlerts, STACK_ALERTS_FILE } from '../render/stack-alerts';
 import { SPAN_METRICS, spanMetricsSource } from '../render/span-metrics';
 import { DASHBOARD_UIDS } from '../../dashboards/common';
 import type { Topology } from './topology';
+import { tempoDistributedComponents } from './tempo-distributed';
 
 export const PROMETHEUS_CONFIG_PATH = '/etc/prometheus/prometheus.yml';
 export const PROMETHEUS_DATA_DIR = '/prometheus';
@@ -17,9 +18,7 @@ export const PROMETHEUS_DATA_DIR = '/prometheus';
 export function scrapeTargets(spec: ResolvedSpec, topology: Topology, components: readonly ComponentName[] = []): ScrapeTarget[] {
   const stack: ScrapeTarget[] = [
     { job: 'prometheus', address: `localhost:${PORTS.prometheus}` },
-    topology.traceBackend === 'tempo'
-      ? { job: 'tempo', address: `${topology.hostOf('tempo')}:${PORTS.tempoHttp}` }
-      : { job: 'jaeger', address: `${topology.hostOf('jaeger')}:${PORTS.jaegerMetrics}` },
+    topology.traceBackend === 'tempo' ? tempoTarget(spec, topology) : { job: 'jaeger', address: `${topology.hostOf('jaeger')}:${PORTS.jaegerMetrics}` },
     { job: 'grafana', address: `${topology.hostOf('grafana')}:${PORTS.grafana}` },
     { job: 'otel-collector', address: `${topology.hostOf('otel-collector')}:${PORTS.collectorMetrics}` },
     { job: 'loki', address: `${topology.hostOf('loki')}:${PORTS.loki}` },
@@ -38,6 +37,18 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology, components
       discovery: topology.target === 'aws' ? ('dns' as const) : ('static' as const),
     }));
   return [...stack, ...services];
+}
+
+/**
+ * Tempo, one job for all of it (its alerts and dashboards select `job="tempo"`): the monolith, or
+ * every role of distributed Tempo, each task behind its Cloud Map name (each ordinal its own name).
+ */
+function tempoTarget(spec: ResolvedSpec, topology: Topology): ScrapeTarget {
+  const d = spec.tracing.tempo.distributed;
+  if (!d) return { job: 'tempo', address: `${topology.hostOf('tempo')}:${PORTS.tempoHttp}` };
+  const hosts = tempoDistributedComponents(spec, topology).flatMap((c) => (c.ordinals ? topology.ordinalHosts(c.name, c.ordinals.count) : [topology.hostOf(c.name)]));
+  const [first, ...more] = hosts.map((h) => `${h}:${PORTS.tempoHttp}`);
+  return { job: 'tempo', address: first, moreAddresses: more, discovery: topology.target === 'aws' ? 'dns' : 'static' };
 }
 
 /** Every sampler, each its own `instance`: by name on Docker, every task behind the Cloud Map name on AWS. */

@@ -31,6 +31,8 @@ export interface StackManifest {
     readonly ports: readonly ComponentPort[];
     /** Instances, where more than one (the samplers). */
     readonly replicas?: number;
+    /** Instances each with its own ordinal (`Component.ordinals`): distributed Tempo's live-stores and block-builders. */
+    readonly instances?: number;
   }[];
   readonly services: readonly {
     readonly name: string;
@@ -80,7 +82,7 @@ export function renderStackManifest(input: ManifestInput): StackManifest {
     environment: spec.environment,
     target: topology.target,
     traceBackend: topology.traceBackend,
-    components: components.map((c) => ({ name: c.name, image: imageRef(c), ports: c.ports, ...((c.replicas ?? 1) > 1 ? { replicas: c.replicas } : {}) })),
+    components: components.map((c) => ({ name: c.name, image: imageRef(c), ports: c.ports, ...((c.replicas ?? 1) > 1 ? { replicas: c.replicas } : {}), ...(c.ordinals ? { instances: c.ordinals.count } : {}) })),
     services,
     flows,
   };

@@ -18,6 +18,8 @@ export interface Topology {
    * one Cloud Map name answers with every task, so it is `[hostOf(c)]`.
    */
   replicaHosts(c: ComponentName, n: number): string[];
+  /** The host name of each of `c`'s `n` ordinal instances (`Component.ordinals`), `<name>-<i>` in both targets. */
+  ordinalHosts(c: ComponentName, n: number): string[];
   /** The host the services' SDKs use to reach `entry`, the stack's OTLP entry point. */
   otlpHost(entry: ComponentName): string;
   /** The host Prometheus scrapes a service's metrics endpoint on. */
@@ -39,6 +41,7 @@ export function dockerTopology(traceBackend: TraceBackend): Topology {
     traceBackend,
     hostOf: (c) => c,
     replicaHosts: (c, n) => (n <= 1 ? [c] : Array.from({ length: n }, (_, i) => `${c}-${i}`)),
+    ordinalHosts: (c, n) => Array.from({ length: n }, (_, i) => `${c}-${i}`),
     otlpHost: () => 'localhost',
     serviceHost: () => 'host.docker.internal',
     tempoStorage: { kind: 'local', path: '/var/tempo/blocks' },
@@ -68,6 +71,7 @@ export function awsTopology(props: AwsTopologyProps): Topology {
     traceBackend: 'tempo',
     hostOf: (c) => `${c}.${props.discoveryDomain}`,
     replicaHosts: (c) => [`${c}.${props.discoveryDomain}`],
+    ordinalHosts: (c, n) => Array.from({ length: n }, (_, i) => `${c}-${i}.${props.discoveryDomain}`),
     otlpHost: (c) => `${c}.${props.discoveryDomain}`,
     serviceHost: (s) => `${s}.${props.discoveryDomain}`,
     tempoStorage: { kind: 's3', bucket: props.tracesBucket, region: props.region, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },

@@ -103,8 +103,10 @@ const hasLabels = (t: ScrapeTarget) => t.labels !== undefined && Object.keys(t.l
 /** dns_sd_configs has no `labels`: extra target labels are set by relabelling. */
 function dnsDiscovery(t: ScrapeTarget): Record<string, unknown> {
   const colon = t.address.lastIndexOf(':');
+  // every address shares the first one's port (one job, one port)
+  const names = [t.address, ...(t.moreAddresses ?? [])].map((a) => a.slice(0, a.lastIndexOf(':')));
   return {
-    dns_sd_configs: [{ names: [t.address.slice(0, colon)], type: 'A', port: Number(t.address.slice(colon + 1)) }],
+    dns_sd_configs: [{ names, type: 'A', port: Number(t.address.slice(colon + 1)) }],
     ...(hasLabels(t) ? { relabel_configs: Object.entries(t.labels!).map(([k, v]) => ({ target_label: k, replacement: v })) } : {}),
   };
 }

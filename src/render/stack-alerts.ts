@@ -78,7 +78,8 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
       ],
     });
   }
-  if (components.includes('tempo')) {
+  // the monolith, or distributed Tempo's roles: all scraped as job tempo
+  if (components.some((c) => c === 'tempo' || c.startsWith('tempo-'))) {
     const j = job('tempo');
     // the metrics-generator gets spans (and collects, and remote-writes) only where Tempo computes the span metrics
     const generator = spanMetricsSource(spec, 'tempo') === 'tempo';
@@ -99,6 +100,15 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
         // this counter tells. Retention runs hourly; a 90-minute window held for 2 hours means
         // two runs in a row failed.
         rule('tempo', 'TempoRetentionFailing', `sum(increase(tempodb_retention_errors_total${j}[90m])) > 0`, 'Tempo fails to delete traces past their retention', 'Traces are kept longer than tracing.retentionHours and storage keeps growing: check that Tempo may delete in the bucket (s3:DeleteObject) or write to its volume, and look at its log.', { for: '2h' }),
+        // distributed: a consumer group falling behind on a partition. The block-builders read in
+        // 5-minute cycles (consume_cycle_duration), so their lag saws up to about 5 minutes; 15 held
+        // for 15 means recent traces are missing from queries (live-stores) or blocks are late in S3
+        // (block-builders), and past Kafka's retention spans are lost
+        ...(components.includes('tempo-live-store')
+          ? [
+              rule('tempo', 'TempoKafkaConsumerLagging', `max by (group, partition) (tempo_ingest_group_partition_lag_seconds${j}) > 900`, 'Tempo\'s {{ $labels.group }} is more than 15 minutes behind on Kafka partition {{ $labels.partition }}', "Recent traces are missing from searches (live-store) or reach S3 late (block-builder); past the topic's retention (tracing.distributed.kafka.retention) spans are lost. Check that the partition's consumer runs (tempo-live-store-N for partition N, or the block-builder whose partitions include N) and is not starved of CPU or memory.", { for: '15m' }),
+            ]
+          : []),
         ...(generator
           ? [
               rule('tempo', 'TempoGeneratorCollectionsFailing', `sum by (tenant) (rate(tempo_metrics_generator_registry_collections_failed_total${j}[5m])) / sum by (tenant) (rate(tempo_metrics_generator_registry_collections_total${j}[5m])) > 0.1`, "Tempo's metrics-generator fails to collect span metrics", 'Span metrics and the service graph get gaps, and the SLO alerts read them: the generator cannot write its WAL (disk full?) or its samples are refused. Look at Tempo\'s log ("collecting metrics failed").', { for: '10m' }),

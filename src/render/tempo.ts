@@ -1,4 +1,4 @@
-import { PORTS, TEMPO_EXEMPLAR_LABEL } from '../spec/defaults';
+import { PORTS, TEMPO_EXEMPLAR_LABEL, TEMPO_KAFKA_TOPIC } from '../spec/defaults';
 import { goHours } from '../spec/duration';
 import type { ResolvedSpec } from '../spec/resolved';
 import { spanMetricsBuckets } from './span-metrics';
@@ -25,14 +25,58 @@ export interface TempoRenderOptions {
    * @default TEMPO_PROCESSORS
    */
   readonly generatorProcessors?: readonly TempoProcessor[];
+  /**
+   * Microservices mode: one file for every role, each task choosing its own with `-target=`.
+   * @default - monolithic (`target: all`)
+   */
+  readonly distributed?: TempoDistributedRender;
 }
+
+/** Environment variables the distributed config reads (Tempo expands them with `-config.expand-env=true`). */
+export const TEMPO_ENV = {
+  /** `<role>-<ordinal>`: the live-store's ring id and the block-builder's id; Tempo takes the partition from the trailing number. */
+  instanceId: 'TEMPO_INSTANCE_ID',
+  /** One Kafka broker, `host:port` (Tempo 3.0.3 takes one seed address). Known only once the cluster exists. */
+  kafkaAddress: 'TEMPO_KAFKA_ADDRESS',
+} as const;
+
+export interface TempoDistributedRender {
+  /** Memberlist seeds: every role's discovery name (the rings of all roles share one memberlist cluster). */
+  readonly joinMembers: readonly string[];
+  /** `host:port` of the query-frontends' gRPC, which the queriers pull work from. */
+  readonly queryFrontendAddress: string;
+  /** `host:port` of the backend-scheduler's gRPC, which the backend-workers pull jobs from. */
+  readonly backendSchedulerAddress: string;
+  /** Partitions of the topic (Tempo creates it with this many). */
+  readonly partitions: number;
+  /** Partitions each block-builder consumes (partitions ÷ block-builders). */
+  readonly partitionsPerBlockBuilder: number;
+  /**
+   * Live traces one live-store may hold (`overrides.defaults.ingestion.max_traces_per_user`), where
+   * the volume is known; the live-store's byte limit (`max_live_traces_bytes`) still bounds its memory.
+   * @default - Tempo's 10 000
+   */
+  readonly maxLiveTracesPerLiveStore?: number;
+  /**
+   * Network interfaces the rings advertise an address from, in order. On Fargate `eth0` is the
+   * task metadata link (169.254.172.x) and the VPC address is on `eth1`.
+   */
+  readonly interfaceNames: readonly string[];
+}
+
+/** The roles (`-target=`) of Tempo 3.0 in microservices mode. */
+export const TEMPO_ROLES = ['distributor', 'live-store', 'block-builder', 'query-frontend', 'querier', 'backend-scheduler', 'backend-worker', 'metrics-generator'] as const;
+export type TempoRole = (typeof TEMPO_ROLES)[number];
+/** The roles that talk to Kafka: the distributors produce, the others consume (Tempo 3.0.3 docs, components/kafka.md). */
+export const TEMPO_KAFKA_ROLES: readonly TempoRole[] = ['distributor', 'live-store', 'block-builder', 'metrics-generator'];
 
 /** The metrics-generator processors the stack enables (Tempo's names). */
 export const TEMPO_PROCESSORS = ['service-graphs', 'span-metrics'] as const;
 export type TempoProcessor = (typeof TEMPO_PROCESSORS)[number];
 
 /**
- * tempo.yaml for Tempo 3.0.x in monolithic mode (`target: all`). No 2.x sections: the
+ * tempo.yaml for Tempo 3.0.x, monolithic (`target: all`) or, with `distributed`, the one file every
+ * microservice reads (its role from `-target=`). No 2.x sections: the
  * ingester and compactor are gone in 3.0 and an unknown key stops Tempo at start-up, so
  * every key here is checked against the 3.0.3 manifest in the tests.
  * Retention is set on both the backend scheduler and the backend worker (3.0 splits them).
@@ -56,8 +100,11 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
       ...(opts.storage.kmsKeyArn ? { sse: { type: 'SSE-KMS', kms_key_id: opts.storage.kmsKeyArn } } : {}),
     };
   }
+  const dist = opts.distributed;
+  const ring = dist ? { instance_interface_names: [...dist.interfaceNames] } : undefined;
   return {
-    target: 'all',
+    // distributed: each task names its role with -target=
+    ...(dist ? {} : { target: 'all' }),
     stream_over_http_enabled: true,
     server: {
       http_listen_port: PORTS.tempoHttp,
@@ -65,6 +112,7 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
       log_level: 'info',
     },
     distributor: {
+      ...(ring ? { ring } : {}),
       receivers: {
         otlp: {
           protocols: {
@@ -76,12 +124,39 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
       },
     },
     live_store: {
+      // the trailing ordinal picks the partition; the rest names the consumer group
+      ...(ring ? { ring: { ...ring, instance_id: `\${${TEMPO_ENV.instanceId}}` } } : {}),
       wal: { path: `${d}/live-store/traces` },
       shutdown_marker_dir: `${d}/live-store/shutdown-marker`,
     },
+    ...(dist
+      ? {
+          ingest: {
+            kafka: {
+              address: `\${${TEMPO_ENV.kafkaAddress}}`,
+              topic: TEMPO_KAFKA_TOPIC,
+              // the cluster is Tempo's alone (its configuration allows auto-creation with this count)
+              auto_create_topic_enabled: true,
+              auto_create_topic_default_partitions: dist.partitions,
+            },
+          },
+          block_builder: {
+            instance_id: `\${${TEMPO_ENV.instanceId}}`,
+            partitions_per_instance: dist.partitionsPerBlockBuilder,
+            wal: { path: `${d}/block-builder/traces` },
+          },
+          querier: { frontend_worker: { frontend_address: dist.queryFrontendAddress } },
+          memberlist: {
+            // dskit's StringSliceCSVMulti: a comma-separated string (the manifest's type; a list parses too)
+            join_members: dist.joinMembers.map((h) => `dns+${h}:${PORTS.tempoMemberlist}`).join(','),
+            bind_port: PORTS.tempoMemberlist,
+          },
+        }
+      : {}),
     ...(processors.length > 0
       ? {
           metrics_generator: {
+            ...(ring ? { ring } : {}),
             registry: { external_labels: { source: 'tempo', environment: spec.environment } },
             // said explicitly, with every latency SLO threshold as a boundary
             processor: { span_metrics: { histogram_buckets: spanMetricsBuckets(spec) } },
@@ -98,18 +173,24 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
       provider: { compaction: { compaction: { block_retention: retention } } },
     },
     backend_worker: {
+      ...(dist ? { backend_scheduler_addr: dist.backendSchedulerAddress, ring } : {}),
       compaction: { block_retention: retention },
     },
     // no phoning home from a team's infrastructure
     usage_report: { reporting_enabled: false },
-    ...(processors.length > 0
+    ...(processors.length > 0 || dist?.maxLiveTracesPerLiveStore !== undefined
       ? {
           overrides: {
             defaults: {
-              metrics_generator: {
-                processors: [...processors],
-                trace_id_label_name: TEMPO_EXEMPLAR_LABEL,
-              },
+              ...(dist?.maxLiveTracesPerLiveStore !== undefined ? { ingestion: { max_traces_per_user: dist.maxLiveTracesPerLiveStore } } : {}),
+              ...(processors.length > 0
+                ? {
+                    metrics_generator: {
+                      processors: [...processors],
+                      trace_id_label_name: TEMPO_EXEMPLAR_LABEL,
+                    },
+                  }
+                : {}),
             },
           },
         }

@@ -31,6 +31,7 @@ export function configRisks(stack: string, pairs: ReadonlyMap<string, ConfigPair
     if (service !== undefined) out.push(...samplingRisks(stack, service, base, head));
     out.push(...treeRisks(stack, file, base, head), ...(moved ? [] : tailSamplingRisks(stack, file, base, head)), ...exemplarLinkRisks(stack, file, base, head), ...logsPipelineRisks(stack, file, base, head));
     if (file === 'o11y-stack.json') out.push(...componentPortRisks(stack, base, head), ...samplerCountRisks(stack, base, head));
+    if (file === 'tempo.yaml') out.push(...tempoTopologyRisks(stack, base, head));
   }
   if (moved) out.push(...tailSamplingRisks(stack, moved.file, moved.base, moved.head));
   return out;
@@ -276,6 +277,34 @@ function samplerCountRisks(stack: string, base: Tree, head: Tree): Risk[] {
   const [b, h] = [samplers(base), samplers(head)];
   if (b === h) return [];
   return [risk('sampling-changed', stack, `tail-sampling collectors ${b} → ${h}: trace ids are re-mapped to samplers, so traces in flight during the deploy are decided in parts (about one decision wait)`)];
+}
+
+/**
+ * tempo.yaml: Tempo switching between monolithic and distributed (an `ingest.kafka` section), and
+ * the Kafka topic's partition count (`auto_create_topic_default_partitions`), which Tempo applies
+ * only when it creates the topic: Kafka never shrinks a topic and grows one only when told.
+ */
+function tempoTopologyRisks(stack: string, base: Tree, head: Tree): Risk[] {
+  const kafka = (t: Tree) => (isObject(t) && isObject(t.ingest) && isObject(t.ingest.kafka) ? t.ingest.kafka : undefined);
+  const [b, h] = [kafka(base), kafka(head)];
+  if (!b && h) {
+    return [risk('tempo-topology-changed', stack, "Tempo mode monolithic → distributed: the monolith's traces not yet in blocks (its WAL and live-store, up to the last hour) go with its task; blocks in the bucket stay searchable")];
+  }
+  if (b && !h) {
+    return [risk('tempo-topology-changed', stack, 'Tempo mode distributed → monolithic: spans in Kafka and the live-stores not yet in blocks go with the MSK cluster and those tasks; blocks in the bucket stay searchable')];
+  }
+  if (!b || !h) return [];
+  const [bp, hp] = [Number(b.auto_create_topic_default_partitions), Number(h.auto_create_topic_default_partitions)];
+  if (bp === hp) return [];
+  return [
+    risk(
+      'tempo-topology-changed',
+      stack,
+      hp < bp
+        ? `Kafka partitions ${bp} → ${hp}: Kafka never removes a topic's partitions, so partitions ${hp}-${bp - 1} keep receiving spans that no live-store or block-builder reads any more (lost to queries and to S3) until the topic is recreated`
+        : `Kafka partitions ${bp} → ${hp}: Tempo sizes the topic only when it creates it, so the existing topic keeps ${bp}: grow it first (kafka-topics --alter --partitions ${hp}), or the new live-stores and block-builders find no partition to consume`,
+    ),
+  ];
 }
 
 function componentPortRisks(stack: string, base: Tree, head: Tree): Risk[] {

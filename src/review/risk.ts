@@ -16,6 +16,7 @@ export const RISK_KINDS = [
   'port-opened',
   'image-source-changed',
   'retention-shortened',
+  'tempo-topology-changed',
   'logs-pipeline-removed',
   'alerting-weakened',
   'lifecycle-expiration-changed',

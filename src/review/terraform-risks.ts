@@ -28,6 +28,7 @@ export function terraformRisks(stack: string, base: Entries, head: Entries, diff
     if (!b) continue;
     out.push(...replacementRisks(stack, d.type, b, h));
     if (d.type === 'aws_s3_bucket_lifecycle_configuration') out.push(...lifecycleRisks(stack, b, h));
+    if (d.type === 'aws_msk_cluster') out.push(...kafkaVolumeRisks(stack, d.address, b, h));
     if (PUBLIC_ACCESS_TYPES.has(d.type)) out.push(...publicAccessRisks(stack, b, h));
     if (d.type === ENCRYPTION_TYPE) {
       const [o, n] = [encryption(b.value), encryption(h.value)];
@@ -37,6 +38,22 @@ export function terraformRisks(stack: string, base: Entries, head: Entries, diff
   out.push(...backendRisks(stack, base.get('terraform'), head.get('terraform')), ...tlsRisks(stack, base, head));
   out.push(...ingressRisks(stack, base, head), ...containerRisks(stack, containersOf(base), containersOf(head)));
   return out;
+}
+
+/**
+ * MSK only grows a broker's storage (and at most once in 6 hours): a smaller volume fails the
+ * apply half-way. A shorter Kafka retention or lower volume in the spec computes one.
+ */
+function kafkaVolumeRisks(stack: string, address: string, b: TerraformEntry, h: TerraformEntry): Risk[] {
+  const volume = (e: TerraformEntry): number | undefined => {
+    const v = isObject(e.value) ? e.value : {};
+    const info = isObject(v.broker_node_group_info) ? v.broker_node_group_info : {};
+    const storage = isObject(info.storage_info) && isObject(info.storage_info.ebs_storage_info) ? info.storage_info.ebs_storage_info : {};
+    return typeof storage.volume_size === 'number' ? storage.volume_size : undefined;
+  };
+  const [bv, hv] = [volume(b), volume(h)];
+  if (bv === undefined || hv === undefined || hv >= bv) return [];
+  return [risk('tempo-topology-changed', stack, `Kafka broker storage shrinks: ${address}: ${bv} → ${hv} GiB; MSK only grows volumes, so the apply fails: keep tracing.distributed.kafka.volumeGiB at ${bv}`)];
 }
 
 /** A changed forces-new attribute: Terraform destroys the resource and creates another. */

@@ -64,6 +64,42 @@ export const MAX_TOTAL_SPANS_PER_SECOND = MAX_SAMPLERS * MAX_EXPECTED_SPANS_PER_
 export const MAX_BUFFERED_SPANS = Math.floor(((FARGATE_MAX_MEMORY_MIB * COLLECTOR_MEMORY_SOFT_SHARE - COLLECTOR_BASE_MIB) * 2 ** 20) / COLLECTOR_BYTES_PER_BUFFERED_SPAN);
 
 /**
+ * Tempo distributed: the figures come from Tempo 3.0.3's own docs (grafana/tempo at v3.0.3).
+ * One monolith is for "under 25-35 MB/s or 55k-80k spans/s" (set-up-for-tracing/setup-tempo/plan/
+ * deployment-modes.md): above the lower bound the default is distributed.
+ */
+export const TEMPO_MONOLITH_SPANS_PER_SECOND = 55_000;
+/** "a typical span size of around 500 bytes" (operations/manage-trace-ingestion.md), to turn spans/s into the MB/s the sizing guide speaks in. */
+export const TEMPO_BYTES_PER_SPAN = 500;
+/** "plan for approximately 10 MB/s of peak ingestion throughput per partition" (setup-tempo/migrate-to-3.md). */
+export const TEMPO_BYTES_PER_SECOND_PER_PARTITION = 10_000_000;
+/** Distributor: "1 replica per every 10MB/s of received traffic" (plan/size.md). */
+export const TEMPO_BYTES_PER_SECOND_PER_DISTRIBUTOR = 10_000_000;
+/** Querier: "1 replica per every 1-2MB/s of received traffic" (plan/size.md): the 2 MB/s end. */
+export const TEMPO_BYTES_PER_SECOND_PER_QUERIER = 2_000_000;
+/** A live-store cuts a trace from its live set at most this long after its first span (`live_store.max_trace_live`, 3.0.3 manifest). */
+export const TEMPO_MAX_TRACE_LIVE_SECONDS = 30;
+/** The most partitions (so live-stores and block-builders) a spec may ask for. */
+export const MAX_TEMPO_PARTITIONS = 64;
+/** The most replicas of one stateless Tempo role a spec may ask for. */
+export const MAX_TEMPO_REPLICAS = 64;
+/** MSK's largest EBS volume per broker (16 TiB). */
+export const MAX_MSK_VOLUME_GIB = 16_384;
+export const DEFAULT_MSK_INSTANCE_TYPE = 'kafka.m7g.large';
+export const DEFAULT_KAFKA_RETENTION = '24h';
+/** Block-builders cut blocks every 5 m (`consume_cycle_duration`); a consumer that was down for a deploy or an outage must find its data still there. */
+export const MIN_KAFKA_RETENTION_HOURS = 6;
+/** The topic the distributors write to and every consumer group reads. */
+export const TEMPO_KAFKA_TOPIC = 'tempo-traces';
+/**
+ * Tempo's producer sends record batches of up to 16 000 000 bytes (`producerBatchMaxBytes`,
+ * pkg/ingest/config.go at v3.0.3): the brokers' `message.max.bytes` must take them (Kafka's default is about 1 MB).
+ */
+export const TEMPO_KAFKA_MAX_BATCH_BYTES = 16_000_000;
+/** What the MSK configuration sets `message.max.bytes` (and `replica.fetch.max.bytes`) to: 16 MiB. */
+export const KAFKA_MESSAGE_MAX_BYTES = 16_777_216;
+
+/**
  * Tempo compacts blocks in 1 h windows and keeps compacted blocks 1 h more
  * (`compaction_window`, `compacted_block_retention` in the 3.0.3 manifest): a shorter
  * retention would delete blocks before they are compacted.
@@ -239,4 +275,8 @@ export const PORTS = {
   loki: 3100,
   lokiGrpc: 9095,
   alertmanager: 9093,
+  /** dskit's memberlist (TCP): Tempo's rings in distributed mode. */
+  tempoMemberlist: 7946,
+  /** MSK's plaintext listener: the only one Tempo 3.0.3's Kafka client can use (docs/tempo-distributed.md). */
+  kafkaPlaintext: 9092,
 } as const;

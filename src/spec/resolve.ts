@@ -21,12 +21,22 @@ import {
   MAX_RETENTION_HOURS,
   MIN_METRICS_RETENTION_HOURS,
   MIN_TRACING_RETENTION_HOURS,
+  DEFAULT_KAFKA_RETENTION,
+  DEFAULT_MSK_INSTANCE_TYPE,
+  MIN_KAFKA_RETENTION_HOURS,
+  MAX_TEMPO_PARTITIONS,
+  MAX_TEMPO_REPLICAS,
+  TEMPO_BYTES_PER_SECOND_PER_DISTRIBUTOR,
+  TEMPO_BYTES_PER_SECOND_PER_PARTITION,
+  TEMPO_BYTES_PER_SECOND_PER_QUERIER,
+  TEMPO_BYTES_PER_SPAN,
+  TEMPO_MONOLITH_SPANS_PER_SECOND,
 } from './defaults';
 import { durationHours, humanDuration, intervalSeconds, latencyMs } from './duration';
 import { issue, Issue, throwIfAny } from './issues';
-import { ResolvedService, ResolvedSpec, ResolvedTailSampling } from './resolved';
+import { ResolvedService, ResolvedSpec, ResolvedTailSampling, ResolvedTempo } from './resolved';
 import { validateSpec } from './validate';
-import type { ObservabilitySpec, TailSamplingSpec } from './types';
+import type { ObservabilitySpec, TailSamplingSpec, TempoDistributedSpec, TempoMode } from './types';
 
 /**
  * Applies defaults and the environment's overrides. Validates first (a spec written in
@@ -64,6 +74,7 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
       retentionHours: durationHours(tracingRetention),
       slowerThanMs,
       ...(tailSampling ? { tailSampling } : {}),
+      tempo: resolveTempo(env.tracing?.mode ?? spec.tracing?.mode, { ...spec.tracing?.distributed, ...env.tracing?.distributed, kafka: { ...spec.tracing?.distributed?.kafka, ...env.tracing?.distributed?.kafka } }, tailSampling),
     },
     metrics: {
       retentionHours: durationHours(metricsRetention),
@@ -91,6 +102,38 @@ function resolveTailSampling(t: TailSamplingSpec, present: boolean, slowerThanMs
     decisionWaitSeconds: intervalSeconds(t.decisionWait ?? DEFAULT_DECISION_WAIT),
     expectedSpansPerSecond: spans,
     samplers: t.samplers ?? Math.max(1, Math.ceil(spans / SAMPLER_SPANS_PER_SECOND)),
+  };
+}
+
+/**
+ * Tempo's mode and, distributed, its counts: the spec's where given, else from the volume and
+ * Tempo 3.0.3's sizing guide (the figures and their sources are in defaults.ts).
+ */
+function resolveTempo(mode: TempoMode | undefined, d: TempoDistributedSpec, tail: ResolvedTailSampling | undefined): ResolvedTempo {
+  const ingest = tail ? Math.ceil(tail.expectedSpansPerSecond * tail.ratio) : undefined;
+  const resolvedMode: TempoMode = mode ?? (ingest !== undefined && ingest > TEMPO_MONOLITH_SPANS_PER_SECOND ? 'distributed' : 'monolithic');
+  const base = { mode: resolvedMode, modeFrom: mode ? ('spec' as const) : ('volume' as const), ...(ingest !== undefined ? { ingestSpansPerSecond: ingest } : {}) };
+  if (resolvedMode === 'monolithic') return base;
+  const bytes = (ingest ?? 0) * TEMPO_BYTES_PER_SPAN;
+  const partitions = d.partitions ?? Math.max(2, Math.ceil(bytes / TEMPO_BYTES_PER_SECOND_PER_PARTITION));
+  return {
+    ...base,
+    distributed: {
+      partitions,
+      liveStores: d.liveStores ?? partitions,
+      blockBuilders: d.blockBuilders ?? partitions,
+      distributors: d.distributors ?? Math.max(2, Math.ceil(bytes / TEMPO_BYTES_PER_SECOND_PER_DISTRIBUTOR)),
+      queriers: d.queriers ?? Math.max(2, Math.ceil(bytes / TEMPO_BYTES_PER_SECOND_PER_QUERIER)),
+      queryFrontends: d.queryFrontends ?? 2,
+      backendWorkers: d.backendWorkers ?? 2,
+      // behind a tail-sampling collector the collector computes span metrics: no generator
+      metricsGenerators: tail ? 0 : (d.metricsGenerators ?? Math.min(2, partitions)),
+      kafka: {
+        instanceType: d.kafka?.instanceType ?? DEFAULT_MSK_INSTANCE_TYPE,
+        retentionHours: durationHours(d.kafka?.retention ?? DEFAULT_KAFKA_RETENTION),
+        ...(d.kafka?.volumeGiB !== undefined ? { volumeGiB: d.kafka.volumeGiB } : {}),
+      },
+    },
   };
 }
 
@@ -135,8 +178,39 @@ function resolvedRules(r: ResolvedSpec, tracingPath: string, metricsPath: string
       ),
     );
   }
+  issues.push(...tempoDistributedRules(r));
   for (const [path, hours] of [[tracingPath, r.tracing.retentionHours], [metricsPath, r.metrics.retentionHours], [logsPath, r.logs.retentionHours]] as const) {
     if (hours > MAX_RETENTION_HOURS) issues.push(issue(path, `must be at most ${humanDuration(MAX_RETENTION_HOURS)} (10 years)`, humanDuration(hours)));
+  }
+  return issues;
+}
+
+/**
+ * The counts that must agree with the Kafka topic (Tempo 3.0.3 assigns partitions by ordinal:
+ * live-store-N consumes partition N; block-builder-N consumes partitions_per_instance from N × it).
+ */
+function tempoDistributedRules(r: ResolvedSpec): Issue[] {
+  const d = r.tracing.tempo.distributed;
+  if (!d) return [];
+  const at = (field: string) => `tracing.distributed.${field} (environment '${r.environment}')`;
+  const issues: Issue[] = [];
+  if (d.liveStores !== d.partitions) {
+    issues.push(issue(at('liveStores'), `must equal partitions (${d.partitions}): each live-store consumes exactly the partition of its ordinal, so a partition without one is never served to queries and a live-store without one fails to start`, d.liveStores));
+  }
+  if (d.partitions % d.blockBuilders !== 0) {
+    issues.push(issue(at('blockBuilders'), `must divide partitions (${d.partitions}): each block-builder consumes partitions ÷ blockBuilders partitions from its ordinal on, so with a remainder some partitions are never written to S3`, d.blockBuilders));
+  }
+  // counts computed from the volume obey the limits a spec's own counts do
+  const computed: [keyof typeof d, number][] = [['partitions', MAX_TEMPO_PARTITIONS], ['distributors', MAX_TEMPO_REPLICAS], ['queriers', MAX_TEMPO_REPLICAS]];
+  for (const [field, max] of computed) {
+    const n = d[field] as number;
+    if (n > max) issues.push(issue(at(field), `is ${n} from ${r.tracing.tempo.ingestSpansPerSecond} spans/s into Tempo, above the ${max} a stack runs: set it (and the counts that follow it) in the spec`, n));
+  }
+  if (d.metricsGenerators > d.partitions) {
+    issues.push(issue(at('metricsGenerators'), `must be at most partitions (${d.partitions}): the generators share the partitions as one consumer group, and one without a partition idles`, d.metricsGenerators));
+  }
+  if (d.kafka.retentionHours < MIN_KAFKA_RETENTION_HOURS) {
+    issues.push(issue(at('kafka.retention'), `must be at least ${MIN_KAFKA_RETENTION_HOURS}h: a block-builder or live-store that was down replays what it missed from Kafka, and a deploy or an outage takes hours`, humanDuration(d.kafka.retentionHours)));
   }
   return issues;
 }

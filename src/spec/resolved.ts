@@ -1,4 +1,4 @@
-import type { AlertReceiverSpec, AlertRouteSpec, OtlpProtocol, Propagator, SloIndicator } from './types';
+import type { AlertReceiverSpec, AlertRouteSpec, OtlpProtocol, Propagator, SloIndicator, TempoMode } from './types';
 
 /** One SLO of one service. */
 export interface ResolvedSlo {
@@ -35,6 +35,8 @@ export interface ResolvedSpec {
     readonly slowerThanMs: number;
     /** Present when the environment samples in a collector. */
     readonly tailSampling?: ResolvedTailSampling;
+    /** How Tempo runs (ignored by a stack whose trace backend is Jaeger). */
+    readonly tempo: ResolvedTempo;
   };
   readonly metrics: {
     readonly retentionHours: number;
@@ -63,4 +65,36 @@ export interface ResolvedTailSampling {
   readonly expectedSpansPerSecond: number;
   /** Tail-sampling collectors; 2 or more puts a load-balancing tier in front of them. */
   readonly samplers: number;
+}
+
+export interface ResolvedTempo {
+  readonly mode: TempoMode;
+  /** `spec`: tracing.mode said so; `volume`: the ingested spans/s decided (docs/tempo-distributed.md). */
+  readonly modeFrom: 'spec' | 'volume';
+  /**
+   * Spans/s Tempo ingests where the spec tells (tail sampling: expectedSpansPerSecond × ratio, a
+   * lower bound: kept errors and slow traces come on top).
+   * @default - unknown
+   */
+  readonly ingestSpansPerSecond?: number;
+  /** Present in distributed mode. */
+  readonly distributed?: ResolvedTempoDistributed;
+}
+
+export interface ResolvedTempoDistributed {
+  readonly partitions: number;
+  readonly liveStores: number;
+  readonly blockBuilders: number;
+  readonly distributors: number;
+  readonly queriers: number;
+  readonly queryFrontends: number;
+  readonly backendWorkers: number;
+  /** 0 where the collector computes span metrics (Tempo's generator is off). */
+  readonly metricsGenerators: number;
+  readonly kafka: {
+    readonly instanceType: string;
+    readonly retentionHours: number;
+    /** @default - computed by the target from the ingested bytes and its broker count */
+    readonly volumeGiB?: number;
+  };
 }

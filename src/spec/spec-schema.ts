@@ -1,9 +1,9 @@
 import { COMPONENT_NAMES } from '../components/component';
-import { MAX_DECISION_WAIT_SECONDS, MAX_SAMPLERS, MAX_TOTAL_SPANS_PER_SECOND, UNROUTED_RECEIVER } from './defaults';
+import { MAX_DECISION_WAIT_SECONDS, MAX_MSK_VOLUME_GIB, MAX_SAMPLERS, MAX_TEMPO_PARTITIONS, MAX_TEMPO_REPLICAS, MAX_TOTAL_SPANS_PER_SECOND, UNROUTED_RECEIVER } from './defaults';
 import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, intervalSeconds, LATENCY_HINT, LATENCY_PATTERN } from './duration';
 import { issue, Issue } from './issues';
 import { bool, dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, refineRaw, required, Schema, str } from './schema-kit';
-import { ALERT_SEVERITIES, ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS, SLO_INDICATORS } from './types';
+import { ALERT_SEVERITIES, ObservabilitySpec, OTLP_PROTOCOLS, PROPAGATORS, SLO_INDICATORS, TEMPO_MODES } from './types';
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 export const NAME_HINT = "[a-z][a-z0-9-]* (a lowercase letter, then lowercase letters, digits or '-')";
@@ -40,10 +40,29 @@ const tailSampling = obj({
   expectedSpansPerSecond: optional(num({ integer: true, min: 1, max: MAX_TOTAL_SPANS_PER_SECOND })),
   samplers: optional(num({ integer: true, min: 1, max: MAX_SAMPLERS })),
 });
+const replicas = (max: number) => optional(num({ integer: true, min: 1, max }));
+const tempoKafka = obj({
+  instanceType: optional(str({ pattern: /^kafka\.[a-z0-9]+\.[a-z0-9]+$/, patternHint: 'an MSK broker type like kafka.m7g.large', maxLength: 64 })),
+  retention: optional(duration),
+  volumeGiB: optional(num({ integer: true, min: 1, max: MAX_MSK_VOLUME_GIB })),
+});
+const tempoDistributed = obj({
+  partitions: replicas(MAX_TEMPO_PARTITIONS),
+  liveStores: replicas(MAX_TEMPO_PARTITIONS),
+  blockBuilders: replicas(MAX_TEMPO_PARTITIONS),
+  distributors: replicas(MAX_TEMPO_REPLICAS),
+  queriers: replicas(MAX_TEMPO_REPLICAS),
+  queryFrontends: replicas(MAX_TEMPO_REPLICAS),
+  backendWorkers: replicas(MAX_TEMPO_REPLICAS),
+  metricsGenerators: replicas(MAX_TEMPO_PARTITIONS),
+  kafka: optional(tempoKafka),
+});
 const tracing = obj({
   retention: optional(duration),
   slowerThan: optional(latency),
   tailSampling: optional(tailSampling),
+  mode: optional(oneOf(TEMPO_MODES)),
+  distributed: optional(tempoDistributed),
 });
 const metrics = obj({
   retention: optional(duration),

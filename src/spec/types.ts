@@ -230,6 +230,87 @@ export interface TracingSpec {
    * @default - off: head sampling in the SDKs only
    */
   readonly tailSampling?: TailSamplingSpec;
+  /**
+   * How Tempo runs: `monolithic` (one task, `-target=all`) or `distributed` (Tempo 3.0's
+   * microservices on a Kafka log, Amazon MSK on AWS; AWS stacks only). See docs/tempo-distributed.md.
+   * @default - "distributed" when Tempo would ingest more than 55 000 spans/s (tailSampling.expectedSpansPerSecond × tailSampling.ratio; the lower bound Tempo 3.0.3's docs give for one monolith), else "monolithic"
+   */
+  readonly mode?: TempoMode;
+  /**
+   * Sizes of distributed Tempo (read in distributed mode only); an environment changes single fields.
+   * @default - each count from Tempo 3.0.3's sizing guide and the ingested volume (docs/tempo-distributed.md)
+   */
+  readonly distributed?: TempoDistributedSpec;
+}
+
+export const TEMPO_MODES = ['monolithic', 'distributed'] as const;
+export type TempoMode = (typeof TEMPO_MODES)[number];
+
+/** Replica counts of Tempo's microservices and the Kafka (Amazon MSK) cluster between them. */
+export interface TempoDistributedSpec {
+  /**
+   * Partitions of the Kafka topic the distributors write to: the parallelism of the live-stores
+   * and block-builders. Kafka never shrinks a topic; growing it is a Kafka-side step (docs/tempo-distributed.md).
+   * @default - one per 10 MB/s ingested (500 bytes a span), at least 2
+   */
+  readonly partitions?: number;
+  /**
+   * Live-stores (recent traces for queries): one per partition, each consuming the partition of its ordinal.
+   * @default - partitions
+   */
+  readonly liveStores?: number;
+  /**
+   * Block-builders (blocks to S3): each consumes partitions ÷ blockBuilders partitions, so it must divide partitions.
+   * @default - partitions
+   */
+  readonly blockBuilders?: number;
+  /**
+   * Distributors (OTLP in, to Kafka).
+   * @default - one per 10 MB/s ingested, at least 2
+   */
+  readonly distributors?: number;
+  /**
+   * Queriers.
+   * @default - one per 2 MB/s ingested, at least 2
+   */
+  readonly queriers?: number;
+  /**
+   * Query-frontends (Grafana's entry point).
+   * @default 2
+   */
+  readonly queryFrontends?: number;
+  /**
+   * Backend-workers (compaction and retention); the backend-scheduler is always one.
+   * @default 2
+   */
+  readonly backendWorkers?: number;
+  /**
+   * Metrics-generators, where Tempo computes span metrics (not behind a tail-sampling collector),
+   * at most partitions.
+   * @default - 2, at most partitions
+   */
+  readonly metricsGenerators?: number;
+  /** The Kafka cluster (Amazon MSK, provisioned). */
+  readonly kafka?: TempoKafkaSpec;
+}
+
+export interface TempoKafkaSpec {
+  /**
+   * MSK broker instance type.
+   * @default "kafka.m7g.large"
+   */
+  readonly instanceType?: string;
+  /**
+   * How long Kafka keeps the spans (h, d or w): long enough for a block-builder or live-store that
+   * was down to replay what it missed.
+   * @default "24h"
+   */
+  readonly retention?: string;
+  /**
+   * EBS storage per broker, GiB.
+   * @default - the ingested bytes over the retention, three replicas spread over the brokers, plus 50 %
+   */
+  readonly volumeGiB?: number;
 }
 
 /** See docs/sampling.md ("Head and tail sampling") for the trade-offs. */

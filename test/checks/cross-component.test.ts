@@ -39,7 +39,7 @@ function editComponent(plan: StackPlan, name: Component['name'], edit: (c: Compo
 const lines = (issues: ReturnType<typeof checkExemplarChain>) => issues.map(formatIssue);
 
 describe('the example stacks', () => {
-  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('%s has no cross-component problem', (stack) => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'] as const)('%s has no cross-component problem', (stack) => {
     const plan = examplePlan(stack);
     const exposures = stack.startsWith('local') ? publishedPorts(plan).exposures : [];
     expect(lines([...checkExemplarChain(plan), ...checkRetention(plan)])).toEqual([]);
@@ -48,7 +48,7 @@ describe('the example stacks', () => {
 });
 
 describe('scrape jobs', () => {
-  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('are unique in %s', (stack) => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'] as const)('are unique in %s', (stack) => {
     expect(lines(checkScrapeJobs(examplePlan(stack)))).toEqual([]);
   });
 
@@ -64,12 +64,12 @@ describe('signals and their receivers', () => {
     serviceEnvs: plan.serviceEnvs.map((e) => (e.service === service ? { ...e, env: Object.fromEntries(Object.entries({ ...e.env, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string> } : e)),
   });
 
-  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('every signal has a receiver in %s', (stack) => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'] as const)('every signal has a receiver in %s', (stack) => {
     expect(lines(checkSignals(examplePlan(stack)))).toEqual([]);
   });
 
   it('passes in every example stack: the collector takes all three signals', () => {
-    for (const stack of ['local', 'local-jaeger', 'staging', 'prod'] as const) expect([stack, lines(checkSignals(examplePlan(stack)))]).toEqual([stack, []]);
+    for (const stack of ['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'] as const) expect([stack, lines(checkSignals(examplePlan(stack)))]).toEqual([stack, []]);
   });
 
   it("fails for every service when the collector's logs pipeline is gone, reading the pipelines as rendered", () => {
@@ -218,7 +218,7 @@ describe('service endpoints', () => {
 });
 
 describe('logs and traces, both ways (log correlation)', () => {
-  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('%s links logs to traces and traces to logs', (stack) => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'] as const)('%s links logs to traces and traces to logs', (stack) => {
     expect(lines(checkLogCorrelation(examplePlan(stack)))).toEqual([]);
   });
 
@@ -280,7 +280,7 @@ describe("Loki's retention", () => {
 });
 
 describe('the alert rules can fire', () => {
-  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('%s: every rule reads metrics the stack emits, and every latency threshold is a bucket', (stack) => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'] as const)('%s: every rule reads metrics the stack emits, and every latency threshold is a bucket', (stack) => {
     expect(lines(checkAlertRules(examplePlan(stack)))).toEqual([]);
   });
 

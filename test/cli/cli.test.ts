@@ -22,7 +22,7 @@ function tempSpec(text: string, name = 'spec.yaml'): string {
 describe('o11y validate', () => {
   it('accepts the example spec and exits 0', () => {
     const r = cli('validate', 'stacks/o11y.yaml');
-    expect(r).toEqual({ code: 0, out: 'stacks/o11y.yaml: valid (4 services; environments: local, local-jaeger, staging, prod)\n', err: '' });
+    expect(r).toEqual({ code: 0, out: 'stacks/o11y.yaml: valid (4 services; environments: local, local-jaeger, staging, prod, prod-peak)\n', err: '' });
   });
 
   it('lists every problem, exits 1 and prints no stack trace', () => {
@@ -51,7 +51,7 @@ describe('o11y validate', () => {
     expect(r).toEqual({
       code: 1,
       out: '',
-      err: `spec: 1 problem\n  - environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod); fix the name or declare the stack\n`,
+      err: `spec: 1 problem\n  - environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod, prod-peak); fix the name or declare the stack\n`,
     });
   });
 
@@ -91,8 +91,8 @@ describe('o11y env', () => {
 
   it.each([
     [['env', 'nope', '--stack', 'local'], "o11y: no service 'nope' (services: checkout, cart, catalog, payments-gateway)\n"],
-    [['env', 'cart', '--stack', 'qa'], "o11y: no stack 'qa' (stacks: local, local-jaeger, staging, prod)\n"],
-    [['env', 'cart'], "o11y: --stack is required (stacks: local, local-jaeger, staging, prod)\n"],
+    [['env', 'cart', '--stack', 'qa'], "o11y: no stack 'qa' (stacks: local, local-jaeger, staging, prod, prod-peak)\n"],
+    [['env', 'cart'], "o11y: --stack is required (stacks: local, local-jaeger, staging, prod, prod-peak)\n"],
     [['env', 'cart', '--stack', 'local', '--format', 'xml'], 'o11y: --format must be one of dotenv, json, shell (got "xml")\n'],
     [['env', 'cart', '--stak', 'local'], 'o11y: unknown option --stak (known: --stack, --format, --spec, --stacks, --help)\n'],
   ])('rejects %j with a one-line message and exit 1', (argv, message) => {

@@ -68,7 +68,7 @@ describe('dashboard provisioning', () => {
     const traces = provisionedDashboards('local').find((d) => d.json.uid === DASHBOARD_UIDS.traces)!;
     expect(panelsOf(traces.json).flatMap((p) => arr(p.targets).map((t) => obj(t).query))).toContain('{ duration > 1000ms }');
 
-    const spec = { ...resolveSpec(exampleSpec(), 'local'), tracing: { retentionHours: 48, slowerThanMs: 250 } };
+    const spec = { ...resolveSpec(exampleSpec(), 'local'), tracing: { retentionHours: 48, slowerThanMs: 250, tempo: { mode: 'monolithic' as const, modeFrom: 'volume' as const } } };
     const built = dashboardsFor(spec, stackFacts(spec, dockerTopology('tempo'))).find((d) => d.uid === DASHBOARD_UIDS.traces)!;
     expect(JSON.stringify(built)).toContain('{ duration > 250ms }');
     const jaeger = dashboardsFor(spec, stackFacts(spec, dockerTopology('jaeger'))).find((d) => d.uid === DASHBOARD_UIDS.traces)!;

@@ -439,6 +439,32 @@ describe("promtool test rules: Tempo's own alerts (the monolith's backend and me
     expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 
+  it("opens a ticket when a consumer group of distributed Tempo stays 15 minutes behind on a partition for 15 minutes, and not for a block-builder's 5-minute cycles", () => {
+    const lag = (group: string, partition: number) => `tempo_ingest_group_partition_lag_seconds{job="tempo", instance="tempo-live-store-${partition}:3200", group="${group}", partition="${partition}"}`;
+    // the block-builder's lag saws from 0 to 300 s each 5-minute cycle; the live-store of partition 1 stops at 10 m
+    const saw = Array.from({ length: 12 }, () => '0+60x4').join(' ');
+    const r = testRules('prod-peak', STACK_ALERTS_FILE, [
+      {
+        name: 'a live-store stops consuming partition 1',
+        series: [
+          { series: lag('block-builder', 1), values: saw },
+          { series: lag('tempo-live-store', 1), values: '0x10 60+60x50' },
+        ],
+        alerts: [
+          // above 900 s from minute 25 (60 s a minute from minute 11): the ticket 15 minutes later
+          { at: '39m', alertname: 'TempoKafkaConsumerLagging', firing: [] },
+          { at: '41m', alertname: 'TempoKafkaConsumerLagging', firing: [labelsOnly({ severity: 'ticket', component: 'tempo', group: 'tempo-live-store', partition: '1' })] },
+        ],
+      },
+      {
+        name: "only the block-builders' cycles",
+        series: [{ series: lag('block-builder', 0), values: saw }],
+        alerts: [{ at: '55m', alertname: 'TempoKafkaConsumerLagging', firing: [] }],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
   it('renders the generator alerts only where Tempo computes the span metrics (not behind tail sampling)', () => {
     const alerts = (stack: 'local' | 'staging') => (parse(renderedFile(examplePlan(stack), STACK_ALERTS_FILE)) as RuleDoc).groups.flatMap((g) => g.rules.map((x) => x.alert)).filter((a) => a?.startsWith('Tempo'));
     expect(alerts('local')).toEqual(['TempoDiscardingSpans', 'TempoBlocklistPollsFailing', 'TempoBackendJobsFailing', 'TempoRetentionFailing', 'TempoGeneratorCollectionsFailing', 'TempoGeneratorRemoteWriteFailing']);

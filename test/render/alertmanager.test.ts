@@ -189,7 +189,7 @@ describe("the AWS stack's receiver secrets", () => {
 });
 
 describe('Prometheus and Alertmanager', () => {
-  it.each(['local', 'local-jaeger', 'staging', 'prod'] as const)('%s: Prometheus sends alerts to the stack\'s Alertmanager and scrapes it', (stack) => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'] as const)('%s: Prometheus sends alerts to the stack\'s Alertmanager and scrapes it', (stack) => {
     const plan = examplePlan(stack);
     const prom = parse(renderedFile(plan, 'prometheus.yml')) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] }; scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] };
     const am = `${plan.topology.hostOf('alertmanager')}:9093`;

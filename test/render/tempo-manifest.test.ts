@@ -4,6 +4,7 @@
  * and there is no Tempo binary here, so the manifest is the upstream reference.
  */
 import { parse } from 'yaml';
+import type { ObservabilitySpec } from '../../src/spec/types';
 import { EXAMPLE_AWS_INPUTS } from '../../stacks/stacks';
 import { awsPlan, examplePlan, exampleSpec, renderedFile } from '../support/plans';
 import {
@@ -33,7 +34,16 @@ const TEMPO_CONFIGS: ReadonlyArray<readonly [string, () => string]> = [
   ['the prod stack', () => renderedFile(examplePlan('prod', spec), 'tempo.yaml')],
   ['an AWS stack without kmsKeyArn (S3, SSE-S3)', () => renderedFile(awsPlan(spec, 'prod', AWS), 'tempo.yaml')],
   ['an AWS stack with kmsKeyArn (S3, SSE-KMS)', () => renderedFile(awsPlan(spec, 'prod', { ...AWS, kmsKeyArn: KMS_KEY_ARN }), 'tempo.yaml')],
+  // distributed: every role's -target= reads this one file
+  ['the prod-peak stack (distributed, the collector computing span metrics)', () => renderedFile(examplePlan('prod-peak', spec), 'tempo.yaml')],
+  ['a distributed AWS stack where Tempo computes span metrics (metrics-generators)', () => renderedFile(awsPlan(distributedWithGenerator(), 'prod', { ...AWS, kmsKeyArn: KMS_KEY_ARN }), 'tempo.yaml')],
 ];
+
+/** prod without tail sampling and Tempo distributed by the spec: Tempo's metrics-generators run. */
+function distributedWithGenerator(): ObservabilitySpec {
+  const prod = spec.environments!.prod!;
+  return { ...spec, environments: { ...spec.environments, prod: { ...prod, tracing: { retention: '30d', mode: 'distributed' } } } };
+}
 
 function localConfig(): Record<string, unknown> {
   const doc: unknown = parse(renderedFile(examplePlan('local', spec), 'tempo.yaml'));

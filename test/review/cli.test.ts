@@ -28,7 +28,7 @@ describe('o11y review', () => {
   });
 
   it('prints "no changes" for identical inputs and exits 0', () => {
-    expect(cli('review', base, base)).toEqual({ code: 0, out: '## o11y review\n\nNo changes: every stack (local, local-jaeger, prod, staging) is the same in base and head.\n', err: '' });
+    expect(cli('review', base, base)).toEqual({ code: 0, out: '## o11y review\n\nNo changes: every stack (local, local-jaeger, prod, prod-peak, staging) is the same in base and head.\n', err: '' });
   });
 
   it('--format json prints the JSON review', () => {

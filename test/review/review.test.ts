@@ -31,8 +31,8 @@ describe('no changes', () => {
     const r = reviewDirs(base, again);
     expect(r.changed).toBe(false);
     expect(r.risks).toEqual([]);
-    expect(r.stacks.map((s) => `${s.id}: ${s.status}`)).toEqual(['local: unchanged', 'local-jaeger: unchanged', 'prod: unchanged', 'staging: unchanged']);
-    expect(renderMarkdown(r)).toBe('## o11y review\n\nNo changes: every stack (local, local-jaeger, prod, staging) is the same in base and head.\n');
+    expect(r.stacks.map((s) => `${s.id}: ${s.status}`)).toEqual(['local: unchanged', 'local-jaeger: unchanged', 'prod: unchanged', 'prod-peak: unchanged', 'staging: unchanged']);
+    expect(renderMarkdown(r)).toBe('## o11y review\n\nNo changes: every stack (local, local-jaeger, prod, prod-peak, staging) is the same in base and head.\n');
   });
 
   it('reordered keys in every YAML and JSON file, and rewritten cdktf metadata, are no change', () => {
@@ -109,14 +109,14 @@ describe('output', () => {
   it('Markdown: the verdict, then the risks, then a table, then one <details> block per changed stack', () => {
     const text = renderMarkdown(found);
     const lines = text.split('\n');
-    expect(lines.slice(0, 4)).toEqual(['## o11y review', '', '**4 of 4 stacks changed:** local, local-jaeger, prod, staging.', '']);
+    expect(lines.slice(0, 4)).toEqual(['## o11y review', '', '**5 of 5 stacks changed:** local, local-jaeger, prod, prod-peak, staging.', '']);
     expect(lines[4]).toBe(`### Risks (${found.risks.length})`);
     expect(text).toContain('\n- staging: sampling ratio changed: checkout 1 → 0.5\n');
     expect(text).toContain('\n- local: service added: inventory-api\n');
     expect(text.indexOf('### Risks')).toBeLessThan(text.indexOf('### Stacks'));
     expect(text.indexOf('### Stacks')).toBeLessThan(text.indexOf('<details>'));
-    expect(text.match(/<details><summary><b>([^<]+)<\/b>/g)).toEqual(['local', 'local-jaeger', 'prod', 'staging'].map((s) => `<details><summary><b>${s}</b>`));
-    expect(text.match(/<\/details>/g)).toHaveLength(4);
+    expect(text.match(/<details><summary><b>([^<]+)<\/b>/g)).toEqual(['local', 'local-jaeger', 'prod', 'prod-peak', 'staging'].map((s) => `<details><summary><b>${s}</b>`));
+    expect(text.match(/<\/details>/g)).toHaveLength(5);
     expect(text).toContain('\n  - tracing retention 336h → 504h\n');
   });
 
@@ -152,7 +152,7 @@ describe('output', () => {
     expect(json.changed).toBe(true);
     expect(json.risks).toContainEqual({ kind: 'sampling-changed', stack: 'staging', line: 'staging: sampling ratio changed: checkout 1 → 0.5' });
     expect(json.risks.map((r) => r.line)).toEqual(found.risks.map((r) => r.line));
-    expect(json.stacks.map((s) => s.id)).toEqual(['local', 'local-jaeger', 'prod', 'staging']);
+    expect(json.stacks.map((s) => s.id)).toEqual(['local', 'local-jaeger', 'prod', 'prod-peak', 'staging']);
     expect(Object.keys(json.stacks[0])).toEqual(['id', 'status', 'resources', 'configs', 'topology']);
     expect(json.stacks[0].topology.mermaid.startsWith('flowchart LR\n')).toBe(true);
   });

@@ -25,6 +25,35 @@ const digest = (hex: string): string => `sha256:${hex.repeat(64)}`;
 const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-11bb-22cc-33dd-444455556666';
 
 describe('risk flags from changes to the spec', () => {
+  it("more Kafka partitions for prod-peak's distributed Tempo are flagged: the existing topic does not grow by itself", () => {
+    const head = synthExample({ spec: (s) => void ((s.environments!['prod-peak'].tracing as { distributed?: unknown }).distributed = { partitions: 6 }) });
+    expect(risksOf(head).filter((l) => l.includes('Kafka partitions'))).toEqual([
+      'prod-peak: Kafka partitions 3 → 6: Tempo sizes the topic only when it creates it, so the existing topic keeps 3: grow it first (kafka-topics --alter --partitions 6), or the new live-stores and block-builders find no partition to consume',
+    ]);
+    // and the other way: fewer partitions strand the spans Kafka keeps routing to the ones left unread
+    expect(risksOf(base, head).filter((l) => l.includes('Kafka partitions'))).toEqual([
+      "prod-peak: Kafka partitions 6 → 3: Kafka never removes a topic's partitions, so partitions 3-5 keep receiving spans that no live-store or block-builder reads any more (lost to queries and to S3) until the topic is recreated",
+    ]);
+  });
+
+  it("a shorter Kafka retention for prod-peak shrinks the brokers' computed storage, which MSK refuses: flagged before the apply fails", () => {
+    const head = synthExample({ spec: (s) => void ((s.environments!['prod-peak'].tracing as { distributed?: unknown }).distributed = { kafka: { retention: '12h' } }) });
+    expect(risksOf(head).filter((l) => l.includes('Kafka'))).toEqual([
+      'prod-peak: Kafka broker storage shrinks: aws_msk_cluster.tempo-kafka_cluster_205E9336: 3621 → 1811 GiB; MSK only grows volumes, so the apply fails: keep tracing.distributed.kafka.volumeGiB at 3621',
+    ]);
+  });
+
+  it('switching prod to distributed Tempo, and back, is flagged with what is lost in flight', () => {
+    const head = synthExample({ spec: (s) => void ((s.environments!.prod.tracing as { mode?: string }).mode = 'distributed') });
+    expect(risksOf(head).filter((l) => l.includes('Tempo mode'))).toEqual([
+      "prod: Tempo mode monolithic → distributed: the monolith's traces not yet in blocks (its WAL and live-store, up to the last hour) go with its task; blocks in the bucket stay searchable",
+    ]);
+    expect(risksOf(base, head).filter((l) => l.includes('Tempo mode') || l.includes('msk'))).toEqual([
+      'prod: stateful resource removed: aws_msk_cluster.tempo-kafka_cluster_205E9336: Terraform deletes it and what it stores',
+      'prod: Tempo mode distributed → monolithic: spans in Kafka and the live-stores not yet in blocks go with the MSK cluster and those tasks; blocks in the bucket stay searchable',
+    ]);
+  });
+
   it('a changed sampling ratio names the stack, the service and both ratios', () => {
     // staging's head sampling keeps everything (ratio 1) for its tail-sampling collector
     const head = synthExample({ spec: (s) => void (s.environments!.staging.services = { checkout: { sampling: { ratio: 0.5 } } }) });
@@ -33,12 +62,12 @@ describe('risk flags from changes to the spec', () => {
 
   it('an added service is flagged in every stack', () => {
     const head = synthExample({ spec: (s) => void s.services.push({ name: 'inventory', namespace: 'storefront', metrics: { port: 9470 } }) });
-    expect(risksOf(head)).toEqual(['local: service added: inventory', 'local-jaeger: service added: inventory', 'prod: service added: inventory', 'staging: service added: inventory']);
+    expect(risksOf(head)).toEqual(['local: service added: inventory', 'local-jaeger: service added: inventory', 'prod: service added: inventory', 'prod-peak: service added: inventory', 'staging: service added: inventory']);
   });
 
   it('a removed service is flagged in every stack', () => {
     const head = synthExample({ spec: (s) => void (s.services = s.services.filter((x) => x.name !== 'catalog')) });
-    expect(risksOf(head)).toEqual(['local: service removed: catalog', 'local-jaeger: service removed: catalog', 'prod: service removed: catalog', 'staging: service removed: catalog']);
+    expect(risksOf(head)).toEqual(['local: service removed: catalog', 'local-jaeger: service removed: catalog', 'prod: service removed: catalog', 'prod-peak: service removed: catalog', 'staging: service removed: catalog']);
   });
 
   it('a shortened tracing retention is flagged with Tempo’s values, and every changed lifecycle expiration with its rule', () => {
@@ -86,7 +115,7 @@ describe('risk flags from changes to the spec', () => {
         delete (s.services.find((x) => x.name === 'cart') as { slos?: unknown }).slos;
       },
     });
-    const stacks = ['local', 'local-jaeger', 'prod', 'staging'];
+    const stacks = ['local', 'local-jaeger', 'prod', 'prod-peak', 'staging'];
     expect(risksOf(head).sort()).toEqual([
       ...stacks.map((st) => `${st}: SLO objective lowered: checkout availability 99.9% → 99.5%`),
       ...stacks.flatMap((st) => [
@@ -97,11 +126,16 @@ describe('risk flags from changes to the spec', () => {
   });
 
   it("a removed receiver and a page routed elsewhere are flagged from Alertmanager's config", () => {
-    // prod drops PagerDuty: pages go to the Slack channel (the other environments have receivers of their own)
+    // prod (and prod-peak, which shares the base alerting) drop PagerDuty: pages go to the Slack channel (the other environments have receivers of their own)
     const head = synthExample({
       spec: (s) => void ((s as { alerting: unknown }).alerting = { receivers: [{ name: 'sre-channel', slack: { channel: '#sre-alerts', webhookUrlSecret: 'slack-webhook-url' } }], route: { page: 'sre-channel', ticket: 'sre-channel' } }),
     });
-    expect(risksOf(head)).toEqual(['prod: alert receiver removed: oncall (pagerduty)', 'prod: alerts with severity=page now go to sre-channel (were oncall)']);
+    expect(risksOf(head)).toEqual([
+      'prod: alert receiver removed: oncall (pagerduty)',
+      'prod: alerts with severity=page now go to sre-channel (were oncall)',
+      'prod-peak: alert receiver removed: oncall (pagerduty)',
+      'prod-peak: alerts with severity=page now go to sre-channel (were oncall)',
+    ]);
   });
 
   it('a receiver that stops notifying one integration, and alerts left unrouted, are flagged', () => {
@@ -203,6 +237,7 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
       'local: image changed: docker_container.prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
       'local-jaeger: image changed: docker_container.prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
       'prod: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
+      'prod-peak: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
       'staging: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
     ]);
   });

@@ -60,7 +60,7 @@ export interface StackChanges {
 }
 
 /**
- * The example's four stacks as stacks/stacks.ts declares them, with the changes a pull
+ * The example's five stacks as stacks/stacks.ts declares them, with the changes a pull
  * request to that file could make. With no change it builds exactly what defineStacks builds
  * (a test in review.test.ts holds it to that).
  */
@@ -71,6 +71,7 @@ export function exampleStacksWith(changes: StackChanges): (app: App, spec: Obser
     if (keep('local-jaeger')) new DockerObservabilityStack(app, 'local-jaeger', { spec, traceBackend: 'jaeger' });
     if (keep('staging')) new AwsObservabilityStack(app, 'staging', { spec, ...EXAMPLE_AWS_INPUTS.staging, ...changes.staging });
     if (keep('prod')) new AwsObservabilityStack(app, 'prod', { spec, ...EXAMPLE_AWS_INPUTS.prod });
+    if (keep('prod-peak')) new AwsObservabilityStack(app, 'prod-peak', { spec, ...EXAMPLE_AWS_INPUTS['prod-peak'] });
   };
 }
 

@@ -57,7 +57,7 @@ afterAll(removeTempDirs);
 const manifest = (dir: string, stack: string): unknown => JSON.parse(readFileSync(join(dir, 'stacks', stack, 'config', 'o11y-stack.json'), 'utf8'));
 
 describe('the topology picture', () => {
-  it.each(['local', 'local-jaeger', 'staging', 'prod'])('draws every component, service and flow of %s’s manifest as valid Mermaid', (id) => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'])('draws every component, service and flow of %s’s manifest as valid Mermaid', (id) => {
     const m = manifest(head, id) as { components: { name: string }[]; services: { name: string }[]; flows: unknown[] };
     const p = parseFlowchart(compareTopology(manifest(base, id), m).mermaid);
     expect(p.nodes.size).toBe(m.components.length + m.services.length);

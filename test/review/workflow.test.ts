@@ -87,7 +87,7 @@ describe('the review step, run here', () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(0);
-    const expected = '## o11y review\n\nNo changes: every stack (local, local-jaeger, prod, staging) is the same in base and head.\n';
+    const expected = '## o11y review\n\nNo changes: every stack (local, local-jaeger, prod, prod-peak, staging) is the same in base and head.\n';
     expect(readFileSync(join(temp, 'o11y-review.md'), 'utf8')).toBe(expected);
     expect(readFileSync(summary, 'utf8')).toBe(expected);
   });

@@ -55,7 +55,7 @@ describe('defaults', () => {
       services: [{ name: 'checkout', protocol: 'http/protobuf', samplingRatio: 1, metrics: { port: 9464, path: '/metrics' }, attributes: {}, slos: [] }],
       propagators: ['tracecontext', 'baggage'],
       // 14d, 1s, 15d, 15s
-      tracing: { retentionHours: 336, slowerThanMs: 1000 },
+      tracing: { retentionHours: 336, slowerThanMs: 1000, tempo: { mode: 'monolithic', modeFrom: 'volume' } },
       metrics: { retentionHours: 360, scrapeIntervalSeconds: 15 },
       logs: { retentionHours: 168 },
       // 28d
@@ -195,14 +195,14 @@ describe('environment overrides of tracing and metrics', () => {
   };
 
   it('replace the retention of that environment only', () => {
-    expect(resolveSpec(spec, 'prod').tracing).toEqual({ retentionHours: 720, slowerThanMs: 1000 });
+    expect(resolveSpec(spec, 'prod').tracing).toEqual({ retentionHours: 720, slowerThanMs: 1000, tempo: { mode: 'monolithic', modeFrom: 'volume' } });
     expect(resolveSpec(spec, 'prod').metrics).toEqual({ retentionHours: 720, scrapeIntervalSeconds: 15 });
     expect(resolveSpec(spec, 'staging').tracing.retentionHours).toBe(336);
     expect(resolveSpec(spec, 'staging').metrics.retentionHours).toBe(360);
   });
 
   it('replace one setting and keep the others of the base spec', () => {
-    expect(resolveSpec(spec, 'fast').tracing).toEqual({ retentionHours: 336, slowerThanMs: 300 });
+    expect(resolveSpec(spec, 'fast').tracing).toEqual({ retentionHours: 336, slowerThanMs: 300, tempo: { mode: 'monolithic', modeFrom: 'volume' } });
     expect(resolveSpec(spec, 'fast').metrics).toEqual({ retentionHours: 360, scrapeIntervalSeconds: 5 });
   });
 

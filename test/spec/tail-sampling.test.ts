@@ -156,7 +156,7 @@ describe('resolution of tracing.tailSampling', () => {
 
   it('is off when the spec says nothing about it', () => {
     expect(tailOf(minimal, 'prod')).toBeUndefined();
-    expect(resolveSpec(minimal, 'prod').tracing).toEqual({ retentionHours: 336, slowerThanMs: 1000 });
+    expect(resolveSpec(minimal, 'prod').tracing).toEqual({ retentionHours: 336, slowerThanMs: 1000, tempo: { mode: 'monolithic', modeFrom: 'volume' } });
   });
 
   it('turns on with every default for `tailSampling: {}`', () => {

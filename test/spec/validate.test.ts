@@ -185,7 +185,7 @@ describe('names', () => {
 
   it.each(['tempo', 'jaeger', 'prometheus', 'grafana', 'otel-collector', 'loki'])('of services may not be %s, a stack component (its scrape job would clash)', (name) => {
     expect(problems(withService({ name }))).toEqual([
-      `services[0].name: is the name of a stack component (tempo, jaeger, prometheus, grafana, otel-collector, otel-sampler, loki, alertmanager): its scrape job would clash with the component's; rename the service (got "${name}")`,
+      `services[0].name: is the name of a stack component (tempo, jaeger, prometheus, grafana, otel-collector, otel-sampler, loki, alertmanager, tempo-distributor, tempo-live-store, tempo-block-builder, tempo-query-frontend, tempo-querier, tempo-backend-scheduler, tempo-backend-worker, tempo-metrics-generator): its scrape job would clash with the component's; rename the service (got "${name}")`,
     ]);
   });
 

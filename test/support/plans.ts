@@ -16,8 +16,8 @@ import { EXAMPLE_AWS_INPUTS } from '../../stacks/stacks';
 
 export const SPEC_FILE = join(__dirname, '..', '..', 'stacks', 'o11y.yaml');
 
-export type ExampleStack = 'local' | 'local-jaeger' | 'staging' | 'prod';
-export const EXAMPLE_STACKS: readonly ExampleStack[] = ['local', 'local-jaeger', 'staging', 'prod'];
+export type ExampleStack = 'local' | 'local-jaeger' | 'staging' | 'prod' | 'prod-peak';
+export const EXAMPLE_STACKS: readonly ExampleStack[] = ['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'];
 
 /** The trace backend stacks/stacks.ts gives each Docker stack. */
 const DOCKER_STACKS: Record<'local' | 'local-jaeger', TraceBackend> = { local: 'tempo', 'local-jaeger': 'jaeger' };

@@ -21,8 +21,8 @@ export const EXAMPLE_MAIN = join(REPO_ROOT, 'stacks', 'main.ts');
 export const EXAMPLE_SPEC = join(REPO_ROOT, 'stacks', 'o11y.yaml');
 export const REGISTER = join(REPO_ROOT, 'bin', 'register.js');
 
-export type ExampleStackId = 'local' | 'local-jaeger' | 'staging' | 'prod';
-export const EXAMPLE_STACK_IDS: readonly ExampleStackId[] = ['local', 'local-jaeger', 'staging', 'prod'];
+export type ExampleStackId = 'local' | 'local-jaeger' | 'staging' | 'prod' | 'prod-peak';
+export const EXAMPLE_STACK_IDS: readonly ExampleStackId[] = ['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'];
 
 /** The parts of a `cdk.tf.json` the tests read. */
 export interface TerraformJson {

@@ -23,7 +23,7 @@ describe('environments that name no stack', () => {
     envs.prdo = envs.prod!;
     delete envs.prod;
     expect(undeclaredEnvironments(appWith(envs)).map(formatIssue)).toEqual([
-      'environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod); fix the name or declare the stack',
+      'environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod, prod-peak); fix the name or declare the stack',
     ]);
   });
 });

@@ -34,7 +34,7 @@ describe('AwsObservabilityStack props, checked at run time', () => {
       "  - props.state.lock: unknown key; known keys: bucket, key, region, dynamodbTable (got true)",
       '  - props.privateSubnetIds: must be a list, not string (got "subnet-0123456789abcdef0")',
       '  - props.sizing.tempo.cpu: must be an integer, not string (got "1024")',
-      '  - props.sizing.mimir: must be one of tempo, jaeger, prometheus, grafana, otel-collector, otel-sampler, loki, alertmanager (got "mimir")',
+      '  - props.sizing.mimir: must be one of tempo, jaeger, prometheus, grafana, otel-collector, otel-sampler, loki, alertmanager, tempo-distributor, tempo-live-store, tempo-block-builder, tempo-query-frontend, tempo-querier, tempo-backend-scheduler, tempo-backend-worker, tempo-metrics-generator (got "mimir")',
       '  - props.containerInsights: must be true or false, not string (got "yes")',
     ]);
   });

@@ -1,7 +1,7 @@
 /**
  * Beyond one collector: at 600 000 spans/s (or when the spec asks for samplers) the collector
  * becomes a stateless load-balancing tier routing every span of a trace, by trace id, to one of
- * several tail-sampling collectors. Synthesized from the example app with prod's load raised,
+ * several tail-sampling collectors, and Tempo runs distributed. Synthesized from the example app with prod's load raised,
  * and with samplers asked for on the laptop stack; the checks' exact messages on broken edits.
  */
 import { parse } from 'yaml';
@@ -79,6 +79,12 @@ describe('the prod stack at 600 000 spans/s, synthesized', () => {
   afterAll(removeTempDirs);
   const byName = (type: string, part: string) => Object.entries(json.resource[type] as Record<string, Yaml>).filter(([k]) => k.includes(part)).map(([, v]) => v);
 
+  it('runs Tempo distributed on Amazon MSK: 60 000 spans/s reach Tempo, past one monolith (test/targets/tempo-distributed.test.ts has the details)', () => {
+    expect(Object.keys(json.resource.aws_msk_cluster as Record<string, Yaml>)).toHaveLength(1);
+    const names = Object.values(json.resource.aws_ecs_service as Record<string, Yaml>).map((s) => String(s.name)).filter((n) => n.startsWith('tempo')).sort();
+    expect(names).toEqual(['tempo-backend-scheduler', 'tempo-backend-worker', 'tempo-block-builder-0', 'tempo-block-builder-1', 'tempo-block-builder-2', 'tempo-distributor', 'tempo-live-store-0', 'tempo-live-store-1', 'tempo-live-store-2', 'tempo-querier', 'tempo-query-frontend']);
+  });
+
   it('runs the samplers as one fixed-size ECS service of 8 tasks, registered in Cloud Map', () => {
     const [svc] = byName('aws_ecs_service', 'otel-sampler');
     expect(svc).toMatchObject({ name: 'otel-sampler', desired_count: 8, deployment_minimum_healthy_percent: 100, deployment_maximum_percent: 200 });
@@ -101,10 +107,10 @@ describe('the prod stack at 600 000 spans/s, synthesized', () => {
       [4317, 'otel-collector'],
       [8888, 'prometheus'],
     ].sort());
-    // and the samplers call out only to Tempo (OTLP), Prometheus (remote write) and HTTPS for images and AWS APIs
+    // and the samplers call out only to Tempo's distributors (OTLP), Prometheus (remote write) and HTTPS for images and AWS APIs
     const egress = Object.values(json.resource.aws_vpc_security_group_egress_rule as Record<string, Yaml>).filter((r) => String(r.security_group_id).includes('otel-sampler'));
     expect(egress.map((r) => [r.from_port, String(r.referenced_security_group_id ?? r.cidr_ipv4).replace(/^.*security-groups_([a-z-]+)_.*$/, '$1')]).sort()).toEqual([
-      [4317, 'tempo'],
+      [4317, 'tempo-distributor'],
       [9090, 'prometheus'],
       [443, '0.0.0.0/0'],
     ].sort());

@@ -21,7 +21,7 @@ describe('the synth output folder', () => {
     writeFileSync(join(stacks, 'qa', 'cdk.tf.json'), '{}');
     mkdirSync(join(stacks, 'notes'), { recursive: true });
     runExampleSynth(cwd);
-    expect(readdirSync(stacks).sort()).toEqual(['local', 'local-jaeger', 'notes', 'prod', 'staging']);
+    expect(readdirSync(stacks).sort()).toEqual(['local', 'local-jaeger', 'notes', 'prod', 'prod-peak', 'staging']);
     expect(existsSync(join(stacks, 'qa'))).toBe(false);
   });
 });

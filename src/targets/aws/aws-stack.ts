@@ -11,8 +11,9 @@ import type { ComponentName } from '../../components/component';
 import { otlpUrls, planStack, RenderedFile, StackPlan } from '../../components/plan';
 import { awsTopology, Topology } from '../../components/topology';
 import { formatEnv } from '../../render/otel-env';
-import { PORTS } from '../../spec/defaults';
-import { Issue, O11yValidationError, throwIfAny } from '../../spec/issues';
+import { MAX_MSK_VOLUME_GIB, PORTS } from '../../spec/defaults';
+import { humanDuration } from '../../spec/duration';
+import { issue, Issue, O11yValidationError, throwIfAny } from '../../spec/issues';
 import type { ResolvedSpec } from '../../spec/resolved';
 import { resolveSpec } from '../../spec/resolve';
 import { OTLP_PROTOCOLS, ObservabilitySpec, OtlpProtocol } from '../../spec/types';
@@ -29,7 +30,11 @@ import { GrafanaLoadBalancer, GRAFANA_HTTPS_PORT } from './grafana-load-balancer
 import { recordStackIssue } from '../collect-issues';
 import { environmentStack } from '../declared-environments';
 import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
-import { tempoStorageStatements } from './tempo-task-role';
+import { tempoRoleStatements } from './tempo-task-role';
+import { kafkaBrokerCount, kafkaVolumeGiB, TempoKafka } from './tempo-kafka';
+import { tempoRoleOf } from '../../components/tempo-distributed';
+import { TEMPO_ENV, TEMPO_KAFKA_ROLES } from '../../render/tempo';
+import { instanceNames } from '../../components/component';
 import { terraformLiteral } from '../terraform-literal';
 import { StoreBucket, StoreKeyGrant } from './store-bucket';
 import { lokiStorageStatements } from './loki-task-role';
@@ -288,6 +293,16 @@ export class AwsObservabilityStack extends TerraformStack {
           components: plan?.components.map((c) => c.name),
         }),
       );
+      if (spec?.tracing.tempo.mode === 'distributed') {
+        if (props.privateSubnetIds.length < 2) {
+          issues.push(issue('privateSubnetIds', `distributed Tempo (tracing.mode) runs on Amazon MSK, whose brokers need private subnets in at least 2 Availability Zones`, props.privateSubnetIds.length));
+        } else {
+          const volume = kafkaVolumeGiB(spec.tracing.tempo, kafkaBrokerCount(props.privateSubnetIds.length));
+          if (volume > MAX_MSK_VOLUME_GIB) {
+            issues.push(issue(`tracing.distributed.kafka (environment '${environment}')`, `needs ${volume} GiB per broker to keep its retention, above the ${MAX_MSK_VOLUME_GIB} an MSK broker has: shorten tracing.distributed.kafka.retention`, humanDuration(spec.tracing.tempo.distributed!.kafka.retentionHours)));
+          }
+        }
+      }
       throwIfAny(`stack '${id}'`, issues);
       // both are set: a failed resolution has thrown above
       const resolved = spec!;
@@ -298,7 +313,14 @@ export class AwsObservabilityStack extends TerraformStack {
       const prefix = `${name}-${environment}-o11y`;
       const otlpProtocols = props.otlpProtocols ?? OTLP_PROTOCOLS.filter((p) => resolved.services.some((s) => s.protocol === p));
       const grafanaTls = !props.grafanaPlainHttp && stackPlan.components.some((c) => c.name === 'grafana');
-      const groupNames: GroupName[] = [...stackPlan.components.map((c) => c.name), 'prometheus-storage', ...(grafanaTls ? (['grafana-lb'] as const) : [])];
+      const distributed = resolved.tracing.tempo.mode === 'distributed';
+      const groupNames: GroupName[] = [
+        ...stackPlan.components.map((c) => c.name),
+        'prometheus-storage',
+        ...(grafanaTls ? (['grafana-lb'] as const) : []),
+        // distributed Tempo: one group for the memberlist cluster of all its roles, one for the brokers
+        ...(distributed ? (['tempo-ring', 'tempo-kafka'] as const) : []),
+      ];
 
       new S3Backend(this, {
         bucket: props.state.bucket,
@@ -354,7 +376,18 @@ export class AwsObservabilityStack extends TerraformStack {
       const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30, protect: props.protectData ?? true });
 
       const cluster = new O11yCluster(this, 'cluster', { clusterName: prefix, containerInsights: props.containerInsights });
-      const discovery = new Discovery(this, 'discovery', { domain, vpcId: props.vpcId, components: stackPlan.components.map((c) => c.name) });
+      // each ordinal instance (a live-store, a block-builder) is found under its own name
+      const discovery = new Discovery(this, 'discovery', { domain, vpcId: props.vpcId, names: stackPlan.components.flatMap(instanceNames) });
+      const kafka = distributed
+        ? new TempoKafka(this, 'tempo-kafka', {
+            name: prefix,
+            tempo: resolved.tracing.tempo,
+            subnetIds: props.privateSubnetIds,
+            securityGroupId: sgs.groups['tempo-kafka']!.id,
+            kmsKeyArn: props.kmsKeyArn,
+            logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+          })
+        : undefined;
       const prometheusUser = Number(stackPlan.components.find((c) => c.name === 'prometheus')?.user ?? 65534);
       const tsdb = new PrometheusStorage(this, 'prometheus-storage', {
         name: `${prefix}-prometheus`,
@@ -393,45 +426,63 @@ export class AwsObservabilityStack extends TerraformStack {
         : undefined;
 
       const services: Partial<Record<ComponentName, ComponentService>> = {};
+      const instanceServices: ComponentService[] = [];
       for (const c of stackPlan.components) {
         const override = props.sizing?.[c.name];
-        services[c.name] = new ComponentService(this, c.name, {
+        const role = tempoRoleOf(c.name);
+        for (const instance of instanceNames(c)) {
+        const svc = new ComponentService(this, instance, {
           component: c,
+          ...(c.ordinals ? { instanceName: instance } : {}),
           namePrefix: prefix,
           clusterArn: cluster.cluster.arn,
           clusterName: cluster.cluster.name,
           region: props.region,
           account,
           subnetIds: props.privateSubnetIds,
-          securityGroupIds: [sgs.groups[c.name]!.id],
-          registryArn: discovery.services[c.name]!.arn,
+          securityGroupIds: [sgs.groups[c.name]!.id, ...(distributed && role ? [sgs.groups['tempo-ring']!.id] : [])],
+          registryArn: discovery.services[instance]!.arn,
           configBucketName: configBucket.bucket.bucket,
           configBucketArn: configBucket.bucket.arn,
           logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
           sizing: { cpu: override?.cpu ?? c.resources.cpu, memoryMiB: override?.memoryMiB ?? c.resources.memoryMiB },
           ...(props.images?.registry !== undefined ? { helperImages: { configInit: helperImage(HELPER_IMAGES.configInit, props.images), healthProbe: helperImage(HELPER_IMAGES.healthProbe, props.images) } } : {}),
-          taskStatements: c.name === 'tempo' ? tempoStorageStatements(traces.bucket.arn, props.kmsKeyArn) : c.name === 'loki' ? lokiStorageStatements(logs.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
+          taskStatements: role ? tempoRoleStatements(role, traces.bucket.arn, props.kmsKeyArn) : c.name === 'loki' ? lokiStorageStatements(logs.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
           secretArns,
           persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
           // the stores must not have two writers; the collector holds only in-flight traces, and a
           // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
           // (Loki: one compactor may apply retention, and two single binaries would each run one)
           // (Alertmanager: two unclustered instances during a deploy would each notify)
-          singleWriter: c.name === 'tempo' || c.name === 'prometheus' || c.name === 'loki' || c.name === 'alertmanager',
+          // (distributed Tempo: one backend-scheduler, and one consumer per partition per live-store or block-builder ordinal)
+          singleWriter: c.name === 'tempo' || c.name === 'prometheus' || c.name === 'loki' || c.name === 'alertmanager' || c.name === 'tempo-backend-scheduler' || c.ordinals !== undefined,
           // behind its HTTPS balancer Grafana marks its cookies Secure and builds links to the https URL
           ...(c.name === 'grafana' && grafanaLb
             ? { loadBalancer: { targetGroupArn: grafanaLb.targetGroup.arn, containerPort: PORTS.grafana }, extraEnvironment: { GF_SECURITY_COOKIE_SECURE: 'true', GF_SERVER_ROOT_URL: `${grafanaLb.url}/` } }
             : {}),
+          // the broker address exists once MSK does; each ordinal learns its name (so its partition)
+          ...(role && role !== 'all' && (kafka || c.ordinals)
+            ? {
+                extraEnvironment: {
+                  ...(kafka && TEMPO_KAFKA_ROLES.includes(role) ? { [TEMPO_ENV.kafkaAddress]: kafka.seedBroker } : {}),
+                  ...(c.ordinals ? { [c.ordinals.env]: instance } : {}),
+                },
+              }
+            : {}),
         });
+        instanceServices.push(svc);
+        services[c.name] ??= svc;
+        // the key grant for every task role that reads or writes the traces bucket
+        if (props.kmsKeyArn && role && tempoRoleStatements(role, traces.bucket.arn).length > 0) {
+          const grant = new StoreKeyGrant(this, `${instance}-key-grant`, { kmsKeyArn: props.kmsKeyArn, roleArn: svc.taskRole.role.arn, name: `${instance}-traces-bucket` });
+          svc.service.node.addDependency(grant);
+        }
+        }
       }
       // ECS registers targets only once the target group is attached to a listener
       if (grafanaLb) services.grafana?.service.node.addDependency(grafanaLb.listener);
       // the file system must be mountable before Prometheus's first task starts
       services.prometheus?.service.node.addDependency(...tsdb.mountTargets);
-      if (props.kmsKeyArn && services.tempo) {
-        const grant = new StoreKeyGrant(this, 'tempo-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.tempo.taskRole.role.arn, name: 'tempo-traces-bucket' });
-        services.tempo.service.node.addDependency(grant);
-      }
       if (props.kmsKeyArn && services.loki) {
         const grant = new StoreKeyGrant(this, 'loki-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.loki.taskRole.role.arn, name: 'loki-logs-bucket' });
         services.loki.service.node.addDependency(grant);
@@ -463,6 +514,7 @@ export class AwsObservabilityStack extends TerraformStack {
       new TerraformOutput(this, 'config-bucket', { value: configBucket.bucket.bucket });
       new TerraformOutput(this, 'discovery-namespace-id', { value: discovery.namespace.id, description: `Cloud Map namespace ${domain}: register <service>.${domain} here to be scraped` });
       new TerraformOutput(this, 'cluster-name', { value: cluster.cluster.name });
+      if (kafka) new TerraformOutput(this, 'tempo-kafka-bootstrap-brokers', { value: kafka.cluster.bootstrapBrokers, description: 'Amazon MSK brokers (plaintext, reachable from the Tempo roles only): for kafka-topics and consumer-group checks from inside the VPC' });
       writeRenderedFilesOnSynth(this, files.sort((a, b) => (a.output < b.output ? -1 : 1)));
     } catch (e) {
       // under o11y validate / synth, every stack reports its problems, not only the first one

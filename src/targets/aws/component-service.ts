@@ -18,6 +18,12 @@ export interface ComponentSizing {
 
 export interface ComponentServiceProps {
   readonly component: Component;
+  /**
+   * The instance this service runs, for a component with `ordinals` (`tempo-live-store-0`): it
+   * names the service, task family, roles and log group.
+   * @default - the component's name
+   */
+  readonly instanceName?: string;
   /** Prefix of every name, e.g. `shop-prod-o11y`. */
   readonly namePrefix: string;
   readonly clusterArn: string;
@@ -94,12 +100,13 @@ export class ComponentService extends Construct {
   constructor(scope: Construct, id: string, props: ComponentServiceProps) {
     super(scope, id);
     const c = props.component;
-    const name = `${props.namePrefix}-${c.name}`;
+    const instance = props.instanceName ?? c.name;
+    const name = `${props.namePrefix}-${instance}`;
     const sizing = props.sizing ?? c.resources;
     const secretArns = props.secretArns ?? {};
     const persistent = props.persistentVolumes ?? {};
 
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${props.namePrefix}/${c.name}`, retentionInDays: props.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${props.namePrefix}/${instance}`, retentionInDays: props.logRetentionDays });
     const initImage = props.helperImages?.configInit ?? AWS_CLI_IMAGE;
     const probeImage = props.helperImages?.healthProbe ?? HEALTH_PROBE_IMAGE;
     this.config = new ConfigDelivery(this, 'config', { component: c, bucketName: props.configBucketName, bucketArn: props.configBucketArn, region: props.region, image: initImage });
@@ -111,14 +118,14 @@ export class ComponentService extends Construct {
     this.taskRole = new TaskRole(this, 'task-role', {
       roleName: `${name}-task`,
       kind: 'task',
-      description: `${c.name} containers (o11y-stack)`,
+      description: `${instance} containers (o11y-stack)`,
       account: props.account,
       statements: [...this.config.readStatements, ...(props.taskStatements ?? [])],
     });
     this.executionRole = new TaskRole(this, 'execution-role', {
       roleName: `${name}-exec`,
       kind: 'execution',
-      description: `ECS agent for ${c.name}: logs and secrets (o11y-stack)`,
+      description: `ECS agent for ${instance}: logs and secrets (o11y-stack)`,
       account: props.account,
       statements: [
         { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${this.logGroup.arn}:*`] },
@@ -208,7 +215,7 @@ export class ComponentService extends Construct {
     });
 
     this.service = new EcsService(this, 'service', {
-      name: c.name,
+      name: instance,
       cluster: props.clusterArn,
       taskDefinition: this.taskDefinition.arn,
       // replicas (the samplers), or the floor auto scaling starts from (it owns the count after)

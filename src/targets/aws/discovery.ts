@@ -1,7 +1,6 @@
 import { ServiceDiscoveryPrivateDnsNamespace } from '@cdktf/provider-aws/lib/service-discovery-private-dns-namespace';
 import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discovery-service';
 import { Construct } from 'constructs';
-import type { ComponentName } from '../../components/component';
 
 /** Short, so a replaced task's new address is picked up quickly by Tempo, Prometheus and the services. */
 export const DISCOVERY_TTL_SECONDS = 10;
@@ -10,8 +9,8 @@ export interface DiscoveryProps {
   /** The private DNS namespace (the topology's `discoveryDomain`). */
   readonly domain: string;
   readonly vpcId: string;
-  /** Components that register; each resolves as `<name>.<domain>`. */
-  readonly components: readonly ComponentName[];
+  /** The names that register (components, each ordinal instance its own); each resolves as `<name>.<domain>`. */
+  readonly names: readonly string[];
 }
 
 /**
@@ -23,7 +22,7 @@ export interface DiscoveryProps {
  */
 export class Discovery extends Construct {
   readonly namespace: ServiceDiscoveryPrivateDnsNamespace;
-  readonly services: Readonly<Partial<Record<ComponentName, ServiceDiscoveryService>>>;
+  readonly services: Readonly<Record<string, ServiceDiscoveryService>>;
 
   constructor(scope: Construct, id: string, props: DiscoveryProps) {
     super(scope, id);
@@ -32,8 +31,8 @@ export class Discovery extends Construct {
       vpc: props.vpcId,
       description: 'o11y-stack components',
     });
-    const services: Partial<Record<ComponentName, ServiceDiscoveryService>> = {};
-    for (const c of props.components) {
+    const services: Record<string, ServiceDiscoveryService> = {};
+    for (const c of props.names) {
       services[c] = new ServiceDiscoveryService(this, c, {
         name: c,
         dnsConfig: {

@@ -9,9 +9,15 @@ import { alertmanagerTargets, arr, exporterEndpoint, obj, renderedYaml, scrapeTa
 import { otlpEntry, StackPlan } from '../../components/plan';
 import { issue, Issue } from '../../spec/issues';
 import type { OtlpProtocol } from '../../spec/types';
+import { PORTS } from '../../spec/defaults';
+import { TEMPO_KAFKA_ROLES, TempoRole } from '../../render/tempo';
 
-/** A security group of the stack: one per component, one for Prometheus's file system, one for Grafana's load balancer. */
-export type GroupName = ComponentName | 'prometheus-storage' | 'grafana-lb';
+/**
+ * A security group of the stack: one per component, one for Prometheus's file system, one for
+ * Grafana's load balancer; distributed Tempo adds one its roles share for their memberlist
+ * cluster (`tempo-ring`) and one for the Kafka brokers (`tempo-kafka`).
+ */
+export type GroupName = ComponentName | 'prometheus-storage' | 'grafana-lb' | 'tempo-ring' | 'tempo-kafka';
 
 export const NFS_PORT = 2049;
 /** Image registries (Docker Hub, ECR Public) and the AWS APIs the tasks call (S3, Logs, Secrets Manager). */
@@ -49,7 +55,7 @@ export interface ComponentLink {
  * config change that adds a hop cannot silently end in a timeout.
  */
 export function componentLinks(plan: StackPlan): ComponentLink[] {
-  const byHost = new Map(plan.components.map((c) => [plan.topology.hostOf(c.name), c.name] as const));
+  const byHost = new Map(plan.components.flatMap((c) => [plan.topology.hostOf(c.name), ...(c.ordinals ? plan.topology.ordinalHosts(c.name, c.ordinals.count) : [])].map((h) => [h, c.name] as const)));
   const links: ComponentLink[] = [];
   const add = (from: ComponentName, hostPort: { host: string; port: number }, why: string) => {
     const to = byHost.get(hostPort.host);
@@ -64,9 +70,23 @@ export function componentLinks(plan: StackPlan): ComponentLink[] {
     if (hp) add('prometheus', hp, 'firing alerts');
   }
   const tempo = renderedYaml(plan, 'tempo.yaml') ?? {};
+  // the monolith, or distributed Tempo's generators, remote-write what the generator computes
+  const generator = plan.components.find((c) => c.name === 'tempo' || c.name === 'tempo-metrics-generator')?.name;
   for (const rw of arr(obj(obj(tempo.metrics_generator).storage).remote_write).map(obj)) {
     const hp = urlHostPort(String(rw.url));
-    if (hp) add('tempo', hp, 'metrics-generator remote write');
+    if (hp && generator) add(generator, hp, 'metrics-generator remote write');
+  }
+  if (plan.components.some((c) => c.name === 'tempo-querier')) {
+    const frontend = hostPort(String(obj(obj(tempo.querier).frontend_worker).frontend_address ?? ''));
+    if (frontend) add('tempo-querier', frontend, 'pulls queries from the query-frontends');
+    // the live-stores are found in their ring (by address, not by name): Tempo's read path for recent traces
+    const liveStore = plan.components.find((c) => c.name === 'tempo-live-store');
+    const grpc = liveStore?.ports.find((p) => p.purpose === 'grpc');
+    if (liveStore && grpc) links.push({ from: 'tempo-querier', to: 'tempo-live-store', port: grpc.port, why: 'recent traces from the live-store ring' });
+  }
+  if (plan.components.some((c) => c.name === 'tempo-backend-worker')) {
+    const scheduler = hostPort(String(obj(tempo.backend_worker).backend_scheduler_addr ?? ''));
+    if (scheduler) add('tempo-backend-worker', scheduler, 'pulls jobs from the backend-scheduler');
   }
   for (const c of ['otel-collector', 'otel-sampler'] as const) {
     const collector = renderedYaml(plan, `${c}.yaml`) ?? {};
@@ -167,6 +187,7 @@ export function securityRules(plan: StackPlan, access: NetworkAccess): SecurityR
   for (const port of serviceScrapePorts(plan)) {
     for (const cidr of access.scrapeCidrs) rules.push({ direction: 'egress', group: 'prometheus', port, peer: { kind: 'cidr', cidr, who: 'scrape targets' }, description: 'scrape services' });
   }
+  rules.push(...tempoClusterRules(plan));
   if (access.prometheusStorage) {
     rules.push({ direction: 'ingress', group: 'prometheus-storage', port: NFS_PORT, peer: { kind: 'group', group: 'prometheus' }, description: 'NFS from Prometheus' });
     rules.push({ direction: 'egress', group: 'prometheus', port: NFS_PORT, peer: { kind: 'group', group: 'prometheus-storage' }, description: 'NFS to its TSDB' });
@@ -175,6 +196,34 @@ export function securityRules(plan: StackPlan, access: NetworkAccess): SecurityR
     rules.push({ direction: 'egress', group: c.name, port: HTTPS_PORT, peer: { kind: 'cidr', cidr: '0.0.0.0/0', who: 'anywhere' }, description: 'image registries and AWS APIs' });
   }
   return dedupe(rules);
+}
+
+/**
+ * Distributed Tempo, from its tempo.yaml: every role in one memberlist cluster (`memberlist.bind_port`
+ * among the members of `tempo-ring`, a group all of them carry, instead of a rule per pair of roles),
+ * and Kafka's plaintext port opened to exactly the roles that produce or consume (`ingest.kafka`).
+ */
+function tempoClusterRules(plan: StackPlan): SecurityRule[] {
+  const tempo = renderedYaml(plan, 'tempo.yaml') ?? {};
+  const roles = plan.components.filter((c) => c.name.startsWith('tempo-'));
+  if (roles.length === 0) return [];
+  const rules: SecurityRule[] = [];
+  const memberlist = obj(tempo.memberlist);
+  if (typeof memberlist.join_members === 'string' && memberlist.join_members !== '' && typeof memberlist.bind_port === 'number') {
+    const port = memberlist.bind_port;
+    rules.push({ direction: 'ingress', group: 'tempo-ring', port, peer: { kind: 'group', group: 'tempo-ring' }, description: "memberlist among Tempo's roles" });
+    rules.push({ direction: 'egress', group: 'tempo-ring', port, peer: { kind: 'group', group: 'tempo-ring' }, description: "memberlist among Tempo's roles" });
+  }
+  if (obj(tempo.ingest).kafka !== undefined) {
+    for (const c of roles) {
+      const role = c.name.slice('tempo-'.length) as TempoRole;
+      if (!TEMPO_KAFKA_ROLES.includes(role)) continue;
+      const why = role === 'distributor' ? 'produces spans' : 'consumes spans';
+      rules.push({ direction: 'ingress', group: 'tempo-kafka', port: PORTS.kafkaPlaintext, peer: { kind: 'group', group: c.name }, description: `${c.name}: ${why}` });
+      rules.push({ direction: 'egress', group: c.name, port: PORTS.kafkaPlaintext, peer: { kind: 'group', group: 'tempo-kafka' }, description: `to the Kafka brokers: ${why}` });
+    }
+  }
+  return rules;
 }
 
 /** AWS's default quota: 60 inbound and 60 outbound rules per security group (adjustable by request). */
@@ -216,7 +265,7 @@ function dedupe(rules: SecurityRule[]): SecurityRule[] {
 export function exposuresFromRules(plan: StackPlan, rules: readonly SecurityRule[]): Exposure[] {
   const out = new Map<string, Exposure>();
   for (const r of rules) {
-    if (r.direction !== 'ingress' || r.group === 'prometheus-storage' || r.group === 'grafana-lb' || !r.purpose) continue;
+    if (r.direction !== 'ingress' || r.group === 'prometheus-storage' || r.group === 'grafana-lb' || r.group === 'tempo-ring' || r.group === 'tempo-kafka' || !r.purpose) continue;
     if (r.peer.kind === 'group' || r.peer.who !== 'services') continue;
     const group: ComponentName = r.group;
     out.set(`${group}:${r.port}`, { component: group, purpose: r.purpose, hosts: [plan.topology.hostOf(group)], port: r.port });

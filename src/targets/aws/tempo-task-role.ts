@@ -1,3 +1,4 @@
+import type { TempoRole } from '../../render/tempo';
 import type { PolicyStatement } from './task-role';
 import { StoreAccess, storeStatements } from './store-bucket';
 
@@ -15,4 +16,33 @@ export const TEMPO_STORE_ACCESS: StoreAccess = {
 /** Tempo's permissions on its bucket: exactly the six S3 actions, plus the key when the bucket uses SSE-KMS. */
 export function tempoStorageStatements(bucketArn: string, kmsKeyArn?: string): PolicyStatement[] {
   return storeStatements(TEMPO_STORE_ACCESS, bucketArn, kmsKeyArn);
+}
+
+/** Reading blocks only: listing them and getting objects (queriers, query-frontends, live-stores). */
+export const TEMPO_STORE_READ_ACCESS: StoreAccess = {
+  bucketActions: TEMPO_S3_BUCKET_ACTIONS,
+  objectActions: ['s3:GetObject'],
+  sids: { bucket: 'TempoListBlocks', objects: 'TempoReadBlocks', key: 'TempoBlocksKey' },
+};
+
+/**
+ * The bucket access of each Tempo role: the monolith and the roles that write blocks (block-builders
+ * write them, the backend-scheduler and workers compact, delete past retention and write the tenant
+ * index) read and write; the read path and the live-stores (handed the store in v3.0.3's
+ * cmd/tempo/app/modules.go) read; the distributors and metrics-generators never touch it.
+ */
+export function tempoRoleStatements(role: TempoRole | 'all', bucketArn: string, kmsKeyArn?: string): PolicyStatement[] {
+  switch (role) {
+    case 'all':
+    case 'block-builder':
+    case 'backend-scheduler':
+    case 'backend-worker':
+      return storeStatements(TEMPO_STORE_ACCESS, bucketArn, kmsKeyArn);
+    case 'querier':
+    case 'query-frontend':
+    case 'live-store':
+      return storeStatements(TEMPO_STORE_READ_ACCESS, bucketArn, kmsKeyArn);
+    default:
+      return [];
+  }
 }

@@ -75,7 +75,13 @@ export class DockerObservabilityStack extends TerraformStack {
       throwIfAny(`stack '${id}'`, dockerPropsIssues(props));
       const environment = props.environment ?? id;
       const spec = resolveSpec(props.spec, environment);
-      const plan = planStack(spec, dockerTopology(props.traceBackend ?? 'tempo'), props.images);
+      const traceBackend = props.traceBackend ?? 'tempo';
+      if (traceBackend === 'tempo' && spec.tracing.tempo.mode === 'distributed') {
+        const at = spec.tracing.tempo.modeFrom === 'spec' ? `tracing.mode (environment '${environment}')` : `tracing.tailSampling (environment '${environment}')`;
+        const why = spec.tracing.tempo.modeFrom === 'spec' ? 'distributed' : `${spec.tracing.tempo.ingestSpansPerSecond} spans/s for Tempo, which makes it distributed`;
+        throwIfAny(`stack '${id}'`, [issue(at, "distributed Tempo runs on AWS only (its roles meet through Kafka, Amazon MSK): a Docker stack runs Tempo monolithic; set tracing.mode: monolithic for this environment", why)]);
+      }
+      const plan = planStack(spec, dockerTopology(traceBackend), props.images);
       this.plan = plan;
       const prefix = `${spec.name}-${environment}`;
 

@@ -99,14 +99,16 @@ export async function waitHealthy(r: RunningComponent, deadlineMs = 60_000): Pro
 
 /**
  * Starts every component of `plan` that has a binary, each on its own host named as the plan's
- * topology names it (and Tempo's name on a Jaeger stand-in when the plan has Tempo). Docker
+ * topology names it (and Tempo's name on a Jaeger stand-in when the plan has Tempo: the monolith's,
+ * or the distributors' where Tempo is distributed). Docker
  * stacks publish their non-internal ports on the services host's 127.0.0.1, as Docker does.
  */
 export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: string, binaries: Binaries, opts: { readonly secrets?: Readonly<Record<string, string>> } = {}): Promise<RunningStack> {
   const t = plan.topology;
   const toRun: Component[] = [];
   for (const c of plan.components) {
-    if (c.name === 'tempo') toRun.push({ ...jaegerComponent(), name: 'tempo' } as Component);
+    // Tempo's ingest (the monolith, or distributed Tempo's distributors) on the stand-in; its other roles do not run
+    if (c.name === 'tempo' || c.name === 'tempo-distributor') toRun.push({ ...jaegerComponent(), name: c.name } as Component);
     else if (c.name === 'loki' && binaries.loki) {
       mkdirSync(dirname(lokiReceivedFile(runDir)), { recursive: true });
       toRun.push(lokiStandIn(lokiReceivedFile(runDir)));
@@ -131,7 +133,7 @@ export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: 
   // component's own prelude turns them into the files its config reads
   const secrets = opts.secrets ?? placeholderSecrets(plan);
   for (const c of toRun) {
-    const bin = c.name === 'tempo' ? binaries.jaeger! : binaries[c.name]!;
+    const bin = c.name === 'tempo' || c.name === 'tempo-distributor' ? binaries.jaeger! : binaries[c.name]!;
     const args = placeComponent(c, join(runDir, c.name));
     const env: Record<string, string> = Object.fromEntries(c.secrets.filter((s) => s.source === 'provided').map((s) => [s.env, secrets[s.name] ?? '']));
     const entry = preludeEntrypoint(c, bin);

@@ -68,10 +68,10 @@ describe('awsEnvironments', () => {
     const byHelper = Testing.app();
     const stacks = awsEnvironments(byHelper, spec, EXAMPLE_AWS_INPUTS);
     const byHand = Testing.app();
-    for (const id of ['staging', 'prod']) new AwsObservabilityStack(byHand, id, { spec, ...EXAMPLE_AWS_INPUTS[id] });
-    expect(Object.keys(stacks)).toEqual(['staging', 'prod']);
-    expect(byHelper.node.children.map((c) => c.node.id)).toEqual(['staging', 'prod']);
-    for (const id of ['staging', 'prod'] as const) {
+    for (const id of ['staging', 'prod', 'prod-peak']) new AwsObservabilityStack(byHand, id, { spec, ...EXAMPLE_AWS_INPUTS[id] });
+    expect(Object.keys(stacks)).toEqual(['staging', 'prod', 'prod-peak']);
+    expect(byHelper.node.children.map((c) => c.node.id)).toEqual(['staging', 'prod', 'prod-peak']);
+    for (const id of ['staging', 'prod', 'prod-peak'] as const) {
       expect(stacks[id].environment).toBe(id);
       expect(Testing.synth(stacks[id])).toBe(Testing.synth(byHand.node.findChild(id) as AwsObservabilityStack));
     }
@@ -80,7 +80,7 @@ describe('awsEnvironments', () => {
   it('adds qa as one more entry: its own stack and state, its own names, the spec’s environments.qa applied', () => {
     const spec = withQa(exampleSpec(), { tracing: { retention: '3d' }, metrics: { retention: '7d' } });
     const { outdir, ids } = synth((app) => defineWith(app, spec, { ...EXAMPLE_AWS_INPUTS, qa: QA }));
-    expect(ids).toEqual(['local', 'local-jaeger', 'staging', 'prod', 'qa']);
+    expect(ids).toEqual(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak', 'qa']);
     const dir = join(outdir, 'stacks', 'qa');
     const json = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as TerraformJson;
     expect(json.terraform?.backend?.s3).toMatchObject({ bucket: 'shop-terraform-state', key: 'o11y/shop/qa.tfstate' });
@@ -92,7 +92,7 @@ describe('awsEnvironments', () => {
     expect(env).toContain('OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.shop-qa.o11y.internal:4317');
     expect(env).toMatch(/OTEL_RESOURCE_ATTRIBUTES=deployment\.environment\.name=qa,/);
     // the other stacks are untouched
-    for (const id of ['local', 'local-jaeger', 'staging', 'prod']) expect(existsSync(join(outdir, 'stacks', id, 'cdk.tf.json'))).toBe(true);
+    for (const id of ['local', 'local-jaeger', 'staging', 'prod', 'prod-peak']) expect(existsSync(join(outdir, 'stacks', id, 'cdk.tf.json'))).toBe(true);
   });
 
   it('needs no environments.qa in the spec: the stack takes the base spec (the head ratio of 0.5 the example sets for new environments)', () => {
@@ -104,7 +104,7 @@ describe('awsEnvironments', () => {
   it('refuses environments.qa in the spec while no stack is qa, naming the stacks there are', () => {
     const spec = withQa(exampleSpec(), { tracing: { retention: '3d' } });
     expect(problems((app) => defineStacks(app, spec))).toBe(
-      'spec: 1 problem\n  - environments.qa: names no stack of this app (stack environments: local, local-jaeger, staging, prod); fix the name or declare the stack',
+      'spec: 1 problem\n  - environments.qa: names no stack of this app (stack environments: local, local-jaeger, staging, prod, prod-peak); fix the name or declare the stack',
     );
   });
 

@@ -72,7 +72,7 @@ describe('the Fargate services', () => {
     for (const c of prod.stack.plan.components) {
       const main = containers(prod.json, c.name).find((d) => d.name === c.name)!;
       // the samplers run the collector's image
-      const pinned = IMAGES[c.name === 'otel-sampler' ? 'otel-collector' : c.name];
+      const pinned = IMAGES[c.name === 'otel-sampler' ? 'otel-collector' : c.name.startsWith('tempo-') ? 'tempo' : (c.name as Exclude<typeof c.name, `tempo-${string}`>)];
       expect(main.image).toBe(`${pinned.repository}:${pinned.tag}`);
       expect(main.image).not.toMatch(/:latest$/);
       expect(main.command).toEqual([...c.args]);
