@@ -138,6 +138,13 @@ function roleComponent(role: TempoRole, count: number, ordinals: boolean, file: 
 
 function flowsOf(role: TempoRole, generator: boolean): Component['flows'] {
   switch (role) {
+    case 'distributor':
+      // through the Kafka topic, which is not a component
+      return [
+        { to: 'tempo-live-store', what: 'spans (Kafka)' },
+        { to: 'tempo-block-builder', what: 'spans (Kafka)' },
+        ...(generator ? [{ to: 'tempo-metrics-generator', what: 'spans (Kafka)' } as const] : []),
+      ];
     case 'query-frontend':
       return [{ to: 'grafana', what: 'traces' }];
     case 'querier':
