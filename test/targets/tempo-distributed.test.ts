@@ -281,16 +281,27 @@ describe('prod-peak, synthesized', () => {
       return (JSON.parse(p.policy).Statement as { Sid: string; Action: string[] }[]).map((s) => `${s.Sid}: ${s.Action.join(' ')}`);
     };
     const config = 'ReadOwnConfig: s3:GetObject s3:GetObjectVersion';
-    const key = 'TempoBlocksKey: kms:Decrypt kms:GenerateDataKey';
-    const write = ['TempoListBlocks: s3:ListBucket', 'TempoReadWriteBlocks: s3:DeleteObject s3:GetObject s3:GetObjectTagging s3:PutObject s3:PutObjectTagging', key];
-    const read = ['TempoListBlocks: s3:ListBucket', 'TempoReadBlocks: s3:GetObject', key];
+    const write = ['TempoListBlocks: s3:ListBucket', 'TempoReadWriteBlocks: s3:DeleteObject s3:GetObject s3:GetObjectTagging s3:PutObject s3:PutObjectTagging', 'TempoBlocksKey: kms:Decrypt kms:GenerateDataKey'];
+    // reading an SSE-KMS object needs Decrypt only; GenerateDataKey is for writing one
+    const read = ['TempoListBlocks: s3:ListBucket', 'TempoReadBlocks: s3:GetObject', 'TempoBlocksKey: kms:Decrypt'];
     expect(statementsOf('tempo-distributor')).toEqual([config]);
     for (const r of ['tempo-block-builder-0', 'tempo-backend-scheduler', 'tempo-backend-worker']) expect(statementsOf(r)).toEqual([config, ...write]);
     for (const r of ['tempo-querier', 'tempo-query-frontend', 'tempo-live-store-2']) expect(statementsOf(r)).toEqual([config, ...read]);
-    // and a KMS grant for every role that touches the bucket
-    expect(resources('aws_kms_grant').map(([, g]) => g.name).filter((n: string) => n.startsWith('tempo')).sort()).toEqual(
-      ['tempo-backend-scheduler', 'tempo-backend-worker', 'tempo-block-builder-0', 'tempo-block-builder-1', 'tempo-block-builder-2', 'tempo-live-store-0', 'tempo-live-store-1', 'tempo-live-store-2', 'tempo-querier', 'tempo-query-frontend'].map((n) => `${n}-traces-bucket`),
-    );
+    // and a KMS grant for every role that touches the bucket, with the same operations
+    const grants = Object.fromEntries(resources('aws_kms_grant').map(([, g]) => [g.name as string, (g.operations as string[]).join(' ')]));
+    const rw = 'Decrypt GenerateDataKey';
+    expect(Object.fromEntries(Object.entries(grants).filter(([n]) => n.startsWith('tempo')))).toEqual({
+      'tempo-backend-scheduler-traces-bucket': rw,
+      'tempo-backend-worker-traces-bucket': rw,
+      'tempo-block-builder-0-traces-bucket': rw,
+      'tempo-block-builder-1-traces-bucket': rw,
+      'tempo-block-builder-2-traces-bucket': rw,
+      'tempo-live-store-0-traces-bucket': 'Decrypt',
+      'tempo-live-store-1-traces-bucket': 'Decrypt',
+      'tempo-live-store-2-traces-bucket': 'Decrypt',
+      'tempo-querier-traces-bucket': 'Decrypt',
+      'tempo-query-frontend-traces-bucket': 'Decrypt',
+    });
   });
 });
 

@@ -30,7 +30,7 @@ import { GrafanaLoadBalancer, GRAFANA_HTTPS_PORT } from './grafana-load-balancer
 import { recordStackIssue } from '../collect-issues';
 import { environmentStack } from '../declared-environments';
 import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
-import { tempoRoleStatements } from './tempo-task-role';
+import { tempoRoleKeyActions, tempoRoleStatements } from './tempo-task-role';
 import { kafkaBrokerCount, kafkaVolumeGiB, TempoKafka } from './tempo-kafka';
 import { tempoRoleOf } from '../../components/tempo-distributed';
 import { TEMPO_ENV, TEMPO_KAFKA_ROLES } from '../../render/tempo';
@@ -473,8 +473,9 @@ export class AwsObservabilityStack extends TerraformStack {
         instanceServices.push(svc);
         services[c.name] ??= svc;
         // the key grant for every task role that reads or writes the traces bucket
-        if (props.kmsKeyArn && role && tempoRoleStatements(role, traces.bucket.arn).length > 0) {
-          const grant = new StoreKeyGrant(this, `${instance}-key-grant`, { kmsKeyArn: props.kmsKeyArn, roleArn: svc.taskRole.role.arn, name: `${instance}-traces-bucket` });
+        const keyActions = props.kmsKeyArn && role ? tempoRoleKeyActions(role, props.kmsKeyArn) : [];
+        if (props.kmsKeyArn && keyActions.length > 0) {
+          const grant = new StoreKeyGrant(this, `${instance}-key-grant`, { kmsKeyArn: props.kmsKeyArn, roleArn: svc.taskRole.role.arn, name: `${instance}-traces-bucket`, actions: keyActions });
           svc.service.node.addDependency(grant);
         }
         }

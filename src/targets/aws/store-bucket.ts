@@ -85,6 +85,11 @@ export interface StoreAccess {
   /** Actions on its objects. */
   readonly objectActions: readonly string[];
   readonly sids: { readonly bucket: string; readonly objects: string; readonly key: string };
+  /**
+   * What it calls on the bucket's KMS key (SSE-KMS).
+   * @default STORE_KMS_ACTIONS (read and write)
+   */
+  readonly keyActions?: readonly string[];
 }
 
 /**
@@ -96,7 +101,7 @@ export function storeStatements(access: StoreAccess, bucketArn: string, kmsKeyAr
     { Sid: access.sids.bucket, Effect: 'Allow', Action: [...access.bucketActions], Resource: [bucketArn] },
     { Sid: access.sids.objects, Effect: 'Allow', Action: [...access.objectActions], Resource: [`${bucketArn}/*`] },
   ];
-  if (kmsKeyArn) statements.push({ Sid: access.sids.key, Effect: 'Allow', Action: [...STORE_KMS_ACTIONS], Resource: [kmsKeyArn] });
+  if (kmsKeyArn) statements.push({ Sid: access.sids.key, Effect: 'Allow', Action: [...(access.keyActions ?? STORE_KMS_ACTIONS)], Resource: [kmsKeyArn] });
   return statements;
 }
 
@@ -105,6 +110,11 @@ export interface StoreKeyGrantProps {
   readonly roleArn: string;
   /** The grant's name (`tempo-traces-bucket`, `loki-logs-bucket`). */
   readonly name: string;
+  /**
+   * The key actions granted.
+   * @default STORE_KMS_ACTIONS (read and write)
+   */
+  readonly actions?: readonly string[];
 }
 
 /**
@@ -121,7 +131,7 @@ export class StoreKeyGrant extends Construct {
       name: props.name,
       keyId: props.kmsKeyArn,
       granteePrincipal: props.roleArn,
-      operations: STORE_KMS_ACTIONS.map((a) => a.replace('kms:', '')),
+      operations: (props.actions ?? STORE_KMS_ACTIONS).map((a) => a.replace('kms:', '')),
       retireOnDelete: true,
     });
   }

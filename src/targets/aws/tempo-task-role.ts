@@ -18,11 +18,12 @@ export function tempoStorageStatements(bucketArn: string, kmsKeyArn?: string): P
   return storeStatements(TEMPO_STORE_ACCESS, bucketArn, kmsKeyArn);
 }
 
-/** Reading blocks only: listing them and getting objects (queriers, query-frontends, live-stores). */
+/** Reading blocks only: listing them, getting objects, decrypting them (queriers, query-frontends, live-stores). */
 export const TEMPO_STORE_READ_ACCESS: StoreAccess = {
   bucketActions: TEMPO_S3_BUCKET_ACTIONS,
   objectActions: ['s3:GetObject'],
   sids: { bucket: 'TempoListBlocks', objects: 'TempoReadBlocks', key: 'TempoBlocksKey' },
+  keyActions: ['kms:Decrypt'],
 };
 
 /**
@@ -45,4 +46,9 @@ export function tempoRoleStatements(role: TempoRole | 'all', bucketArn: string, 
     default:
       return [];
   }
+}
+
+/** The key actions a role's statements name (for its KMS grant): none where it never touches the bucket. */
+export function tempoRoleKeyActions(role: TempoRole | 'all', kmsKeyArn: string): readonly string[] {
+  return tempoRoleStatements(role, 'arn:aws:s3:::bucket', kmsKeyArn).find((s) => s.Sid === TEMPO_STORE_ACCESS.sids.key)?.Action ?? [];
 }
