@@ -10,7 +10,7 @@ import { synthApp } from '../src/app';
 import { loadSpec } from '../src/spec/load';
 import { validateSpec } from '../src/spec/validate';
 import { defineStacks } from '../stacks/stacks';
-import { growSpec } from './generate-spec';
+import { benchAwsInputs, growSpec } from './generate-spec';
 
 // the same file stacks/main.ts reads (importing its SPEC_FILE would run main.ts's own synth)
 const SPEC_FILE = join(__dirname, '..', 'stacks', 'o11y.yaml');
@@ -20,5 +20,6 @@ synthApp((app) => {
   const spec = growSpec(loadSpec(SPEC_FILE), count);
   // the example pays for one validation of its whole spec in loadSpec; so does the grown one
   validateSpec(spec, `generated spec with ${count} services`);
-  defineStacks(app, spec);
+  // one metrics port per generated service: the AWS stacks' rule quota raised to match
+  defineStacks(app, spec, benchAwsInputs(count));
 });

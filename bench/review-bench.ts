@@ -18,7 +18,7 @@ import { reviewDirs } from '../src/review/review';
 import { loadSpec } from '../src/spec/load';
 import type { ObservabilitySpec } from '../src/spec/types';
 import { defineStacks } from '../stacks/stacks';
-import { growSpec } from './generate-spec';
+import { benchAwsInputs, growSpec } from './generate-spec';
 
 const ROOT = join(__dirname, '..');
 const SPEC_FILE = join(ROOT, 'stacks', 'o11y.yaml');
@@ -41,7 +41,8 @@ function parseRounds(args: readonly string[]): number {
 
 function synth(spec: ObservabilitySpec, outdir: string): void {
   const app = new App({ outdir });
-  defineStacks(app, spec);
+  // one metrics port per generated service: the AWS stacks' rule quota raised to match
+  defineStacks(app, spec, benchAwsInputs(spec.services.length));
   app.synth();
 }
 

@@ -8,14 +8,15 @@ import type { ObservabilitySpec } from '../src/spec/types';
 import { awsEnvironments, type AwsEnvironmentInputs } from '../src/targets/aws/aws-environments';
 import { DockerObservabilityStack } from '../src/targets/docker/docker-stack';
 
-export function defineStacks(app: App, spec: ObservabilitySpec): void {
+/** `awsInputs`: the AWS environments' inputs (the benchmark raises a quota in them). */
+export function defineStacks(app: App, spec: ObservabilitySpec, awsInputs: Record<string, AwsEnvironmentInputs> = EXAMPLE_AWS_INPUTS): void {
   // prod parity on a laptop: Tempo with its metrics-generator, Prometheus, Grafana
   new DockerObservabilityStack(app, 'local', { spec, traceBackend: 'tempo' });
   // the light dev stack: Jaeger v2 all-in-one instead of Tempo
   new DockerObservabilityStack(app, 'local-jaeger', { spec, traceBackend: 'jaeger' });
 
   // AWS environments: one stack per entry below, named by its key (docs/spec.md, "Add an environment")
-  awsEnvironments(app, spec, EXAMPLE_AWS_INPUTS);
+  awsEnvironments(app, spec, awsInputs);
 }
 
 /** prod's account, network, access and secrets: prod and prod-peak run side by side in them. */

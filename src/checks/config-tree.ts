@@ -16,10 +16,21 @@ export function at(tree: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), tree);
 }
 
-/** A rendered YAML file of the plan, parsed; undefined when the stack has no such file. */
+/** Parsed files per plan: the checks read the same few files many times over (synth time). */
+const parsed = new WeakMap<StackPlan, Map<string, Json | undefined>>();
+
+/**
+ * A rendered YAML file of the plan, parsed once per plan; undefined when the stack has no such
+ * file. Shared between callers: read it, never change it (an edited plan is a new plan object).
+ */
 export function renderedYaml(plan: StackPlan, output: string): Json | undefined {
-  const text = fileContent(plan, output);
-  return text === undefined ? undefined : obj(parse(text));
+  let files = parsed.get(plan);
+  if (!files) parsed.set(plan, (files = new Map()));
+  if (!files.has(output)) {
+    const text = fileContent(plan, output);
+    files.set(output, text === undefined ? undefined : obj(parse(text)));
+  }
+  return files.get(output);
 }
 
 /** Every `host:port` Prometheus scrapes (static targets and DNS-discovered names), with its job, from the prometheus.yml as deployed. */

@@ -228,6 +228,8 @@ function tempoClusterRules(plan: StackPlan): SecurityRule[] {
 
 /** AWS's default quota: 60 inbound and 60 outbound rules per security group (adjustable by request). */
 export const SECURITY_GROUP_RULE_QUOTA = 60;
+/** The most rules per security group and direction AWS allows on request. */
+export const MAX_SECURITY_GROUP_RULE_QUOTA = 1000;
 
 /**
  * Rules grow with the services (one egress rule per metrics port and scrape CIDR): past the

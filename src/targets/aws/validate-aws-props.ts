@@ -1,3 +1,4 @@
+import { MAX_SECURITY_GROUP_RULE_QUOTA, SECURITY_GROUP_RULE_QUOTA } from './security-groups';
 import { Token } from 'cdktf';
 import type { ComponentName } from '../../components/component';
 import type { ResolvedSpec } from '../../spec/resolved';
@@ -212,8 +213,8 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
   if (props.grafanaHostedZoneId !== undefined && props.grafanaDomainName === undefined) {
     issues.push(issue('grafanaHostedZoneId', 'needs grafanaDomainName: the record is created for that name', props.grafanaHostedZoneId));
   }
-  if (props.securityGroupRuleQuota !== undefined && !(Number.isInteger(props.securityGroupRuleQuota) && props.securityGroupRuleQuota >= 60 && props.securityGroupRuleQuota <= 1000)) {
-    issues.push(issue('securityGroupRuleQuota', 'must be a whole number from 60 (the AWS default) to 1000 (the AWS maximum)', props.securityGroupRuleQuota));
+  if (props.securityGroupRuleQuota !== undefined && !(Number.isInteger(props.securityGroupRuleQuota) && props.securityGroupRuleQuota >= SECURITY_GROUP_RULE_QUOTA && props.securityGroupRuleQuota <= MAX_SECURITY_GROUP_RULE_QUOTA)) {
+    issues.push(issue('securityGroupRuleQuota', `must be a whole number from ${SECURITY_GROUP_RULE_QUOTA} (the AWS default) to ${MAX_SECURITY_GROUP_RULE_QUOTA} (the AWS maximum)`, props.securityGroupRuleQuota));
   }
   if (props.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays)) {
     issues.push(issue('logRetentionDays', `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')})`, props.logRetentionDays));
