@@ -30,14 +30,14 @@ import { GrafanaLoadBalancer, GRAFANA_HTTPS_PORT } from './grafana-load-balancer
 import { recordStackIssue } from '../collect-issues';
 import { environmentStack } from '../declared-environments';
 import { ComponentSecurityGroups, exposuresFromRules, ruleQuotaIssues, GroupName, securityRules } from './security-groups';
-import { tempoRoleKeyActions, tempoRoleStatements } from './tempo-task-role';
+import { tempoRoleAccess } from './tempo-task-role';
 import { kafkaBrokerCount, kafkaVolumeGiB, TempoKafka } from './tempo-kafka';
 import { tempoRoleOf } from '../../components/tempo-distributed';
 import { TEMPO_ENV, TEMPO_KAFKA_ROLES } from '../../render/tempo';
 import { instanceNames } from '../../components/component';
 import { terraformLiteral } from '../terraform-literal';
-import { StoreBucket, StoreKeyGrant } from './store-bucket';
-import { lokiStorageStatements } from './loki-task-role';
+import { StoreBucket, StoreKeyGrant, storeStatements } from './store-bucket';
+import { LOKI_STORE_ACCESS } from './loki-task-role';
 import { validateAwsProps } from './validate-aws-props';
 import { helperImage, StackImagesProps } from '../../components/stack-images';
 import { HELPER_IMAGES } from './config-delivery';
@@ -425,69 +425,65 @@ export class AwsObservabilityStack extends TerraformStack {
           })
         : undefined;
 
+      // the stores' task roles: each Tempo role its access to the traces bucket, Loki its logs bucket
+      const storeOf = (name: ComponentName, instance: string) => {
+        const role = tempoRoleOf(name);
+        const access = role ? tempoRoleAccess(role) : name === 'loki' ? LOKI_STORE_ACCESS : undefined;
+        if (!access) return undefined;
+        return role ? { access, bucketArn: traces.bucket.arn, grantName: `${instance}-traces-bucket` } : { access, bucketArn: logs.bucket.arn, grantName: 'loki-logs-bucket' };
+      };
       const services: Partial<Record<ComponentName, ComponentService>> = {};
-      const instanceServices: ComponentService[] = [];
       for (const c of stackPlan.components) {
         const override = props.sizing?.[c.name];
         const role = tempoRoleOf(c.name);
         for (const instance of instanceNames(c)) {
-        const svc = new ComponentService(this, instance, {
-          component: c,
-          ...(c.ordinals ? { instanceName: instance } : {}),
-          namePrefix: prefix,
-          clusterArn: cluster.cluster.arn,
-          clusterName: cluster.cluster.name,
-          region: props.region,
-          account,
-          subnetIds: props.privateSubnetIds,
-          securityGroupIds: [sgs.groups[c.name]!.id, ...(distributed && role ? [sgs.groups['tempo-ring']!.id] : [])],
-          registryArn: discovery.services[instance]!.arn,
-          configBucketName: configBucket.bucket.bucket,
-          configBucketArn: configBucket.bucket.arn,
-          logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
-          sizing: { cpu: override?.cpu ?? c.resources.cpu, memoryMiB: override?.memoryMiB ?? c.resources.memoryMiB },
-          ...(props.images?.registry !== undefined ? { helperImages: { configInit: helperImage(HELPER_IMAGES.configInit, props.images), healthProbe: helperImage(HELPER_IMAGES.healthProbe, props.images) } } : {}),
-          taskStatements: role ? tempoRoleStatements(role, traces.bucket.arn, props.kmsKeyArn) : c.name === 'loki' ? lokiStorageStatements(logs.bucket.arn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
-          secretArns,
-          persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
-          // the stores must not have two writers; the collector holds only in-flight traces, and a
-          // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
-          // (Loki: one compactor may apply retention, and two single binaries would each run one)
-          // (Alertmanager: two unclustered instances during a deploy would each notify)
-          // (distributed Tempo: one backend-scheduler, and one consumer per partition per live-store or block-builder ordinal)
-          singleWriter: c.name === 'tempo' || c.name === 'prometheus' || c.name === 'loki' || c.name === 'alertmanager' || c.name === 'tempo-backend-scheduler' || c.ordinals !== undefined,
-          // behind its HTTPS balancer Grafana marks its cookies Secure and builds links to the https URL
-          ...(c.name === 'grafana' && grafanaLb
-            ? { loadBalancer: { targetGroupArn: grafanaLb.targetGroup.arn, containerPort: PORTS.grafana }, extraEnvironment: { GF_SECURITY_COOKIE_SECURE: 'true', GF_SERVER_ROOT_URL: `${grafanaLb.url}/` } }
-            : {}),
-          // the broker address exists once MSK does; each ordinal learns its name (so its partition)
-          ...(role && role !== 'all' && (kafka || c.ordinals)
-            ? {
-                extraEnvironment: {
-                  ...(kafka && TEMPO_KAFKA_ROLES.includes(role) ? { [TEMPO_ENV.kafkaAddress]: kafka.seedBroker } : {}),
-                  ...(c.ordinals ? { [c.ordinals.env]: instance } : {}),
-                },
-              }
-            : {}),
-        });
-        instanceServices.push(svc);
-        services[c.name] ??= svc;
-        // the key grant for every task role that reads or writes the traces bucket
-        const keyActions = props.kmsKeyArn && role ? tempoRoleKeyActions(role, props.kmsKeyArn) : [];
-        if (props.kmsKeyArn && keyActions.length > 0) {
-          const grant = new StoreKeyGrant(this, `${instance}-key-grant`, { kmsKeyArn: props.kmsKeyArn, roleArn: svc.taskRole.role.arn, name: `${instance}-traces-bucket`, actions: keyActions });
-          svc.service.node.addDependency(grant);
-        }
+          const store = storeOf(c.name, instance);
+          const svc = new ComponentService(this, instance, {
+            component: c,
+            instanceName: instance,
+            namePrefix: prefix,
+            clusterArn: cluster.cluster.arn,
+            clusterName: cluster.cluster.name,
+            region: props.region,
+            account,
+            subnetIds: props.privateSubnetIds,
+            securityGroupIds: [sgs.groups[c.name]!.id, ...(distributed && role ? [sgs.groups['tempo-ring']!.id] : [])],
+            registryArn: discovery.services[instance]!.arn,
+            configBucketName: configBucket.bucket.bucket,
+            configBucketArn: configBucket.bucket.arn,
+            logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+            sizing: { cpu: override?.cpu ?? c.resources.cpu, memoryMiB: override?.memoryMiB ?? c.resources.memoryMiB },
+            ...(props.images?.registry !== undefined ? { helperImages: { configInit: helperImage(HELPER_IMAGES.configInit, props.images), healthProbe: helperImage(HELPER_IMAGES.healthProbe, props.images) } } : {}),
+            taskStatements: store ? storeStatements(store.access, store.bucketArn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
+            secretArns,
+            persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
+            // the stores must not have two writers; the collector holds only in-flight traces, and a
+            // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
+            // (Loki: one compactor may apply retention, and two single binaries would each run one)
+            // (Alertmanager: two unclustered instances during a deploy would each notify)
+            // (distributed Tempo: one backend-scheduler, and one consumer per partition per live-store or block-builder ordinal)
+            singleWriter: c.name === 'tempo' || c.name === 'prometheus' || c.name === 'loki' || c.name === 'alertmanager' || c.name === 'tempo-backend-scheduler' || c.ordinals !== undefined,
+            // behind its HTTPS balancer Grafana marks its cookies Secure and builds links to the https URL
+            ...(c.name === 'grafana' && grafanaLb ? { loadBalancer: { targetGroupArn: grafanaLb.targetGroup.arn, containerPort: PORTS.grafana } } : {}),
+            extraEnvironment: {
+              ...(c.name === 'grafana' && grafanaLb ? { GF_SECURITY_COOKIE_SECURE: 'true', GF_SERVER_ROOT_URL: `${grafanaLb.url}/` } : {}),
+              // the broker address exists once MSK does; each ordinal learns its name (so its partition)
+              ...(kafka && role && role !== 'all' && TEMPO_KAFKA_ROLES.includes(role) ? { [TEMPO_ENV.kafkaAddress]: kafka.seedBroker } : {}),
+              ...(c.ordinals ? { [c.ordinals.env]: instance } : {}),
+            },
+          });
+          services[c.name] ??= svc;
+          // a grant for the bucket's key, as the key policy may not delegate to IAM
+          if (props.kmsKeyArn && store) {
+            const grant = new StoreKeyGrant(this, `${instance}-key-grant`, { kmsKeyArn: props.kmsKeyArn, roleArn: svc.taskRole.role.arn, name: store.grantName, access: store.access });
+            svc.service.node.addDependency(grant);
+          }
         }
       }
       // ECS registers targets only once the target group is attached to a listener
       if (grafanaLb) services.grafana?.service.node.addDependency(grafanaLb.listener);
       // the file system must be mountable before Prometheus's first task starts
       services.prometheus?.service.node.addDependency(...tsdb.mountTargets);
-      if (props.kmsKeyArn && services.loki) {
-        const grant = new StoreKeyGrant(this, 'loki-key-grant', { kmsKeyArn: props.kmsKeyArn, roleArn: services.loki.taskRole.role.arn, name: 'loki-logs-bucket' });
-        services.loki.service.node.addDependency(grant);
-      }
 
       const files: RenderedFile[] = [...stackPlan.files];
       const parameters: Record<string, string> = {};

@@ -1,5 +1,4 @@
-import type { PolicyStatement } from './task-role';
-import { StoreAccess, storeStatements } from './store-bucket';
+import type { StoreAccess } from './store-bucket';
 
 /** What Loki's S3 client calls on objects: chunks and index files are written, read and deleted (retention). */
 export const LOKI_S3_OBJECT_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'] as const;
@@ -11,8 +10,3 @@ export const LOKI_STORE_ACCESS: StoreAccess = {
   objectActions: LOKI_S3_OBJECT_ACTIONS,
   sids: { bucket: 'LokiListIndex', objects: 'LokiReadWriteChunks', key: 'LokiChunksKey' },
 };
-
-/** Loki's permissions on its bucket: exactly ListBucket and three object actions, plus the key when the bucket uses SSE-KMS. */
-export function lokiStorageStatements(bucketArn: string, kmsKeyArn?: string): PolicyStatement[] {
-  return storeStatements(LOKI_STORE_ACCESS, bucketArn, kmsKeyArn);
-}

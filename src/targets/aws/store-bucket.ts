@@ -92,6 +92,11 @@ export interface StoreAccess {
   readonly keyActions?: readonly string[];
 }
 
+/** What a store calls on its bucket's KMS key: its policy statement and its grant name the same. */
+export function storeKeyActions(access: StoreAccess): readonly string[] {
+  return access.keyActions ?? STORE_KMS_ACTIONS;
+}
+
 /**
  * A store's permissions on its bucket: exactly its bucket-level actions on the bucket and its
  * object-level actions on its objects, plus the key when the bucket uses SSE-KMS. No wildcard.
@@ -101,7 +106,7 @@ export function storeStatements(access: StoreAccess, bucketArn: string, kmsKeyAr
     { Sid: access.sids.bucket, Effect: 'Allow', Action: [...access.bucketActions], Resource: [bucketArn] },
     { Sid: access.sids.objects, Effect: 'Allow', Action: [...access.objectActions], Resource: [`${bucketArn}/*`] },
   ];
-  if (kmsKeyArn) statements.push({ Sid: access.sids.key, Effect: 'Allow', Action: [...(access.keyActions ?? STORE_KMS_ACTIONS)], Resource: [kmsKeyArn] });
+  if (kmsKeyArn) statements.push({ Sid: access.sids.key, Effect: 'Allow', Action: [...storeKeyActions(access)], Resource: [kmsKeyArn] });
   return statements;
 }
 
@@ -110,11 +115,8 @@ export interface StoreKeyGrantProps {
   readonly roleArn: string;
   /** The grant's name (`tempo-traces-bucket`, `loki-logs-bucket`). */
   readonly name: string;
-  /**
-   * The key actions granted.
-   * @default STORE_KMS_ACTIONS (read and write)
-   */
-  readonly actions?: readonly string[];
+  /** What the store calls on its bucket (the grant gives exactly its key actions). */
+  readonly access: StoreAccess;
 }
 
 /**
@@ -131,7 +133,7 @@ export class StoreKeyGrant extends Construct {
       name: props.name,
       keyId: props.kmsKeyArn,
       granteePrincipal: props.roleArn,
-      operations: (props.actions ?? STORE_KMS_ACTIONS).map((a) => a.replace('kms:', '')),
+      operations: storeKeyActions(props.access).map((a) => a.replace('kms:', '')),
       retireOnDelete: true,
     });
   }

@@ -1,6 +1,5 @@
 import type { TempoRole } from '../../render/tempo';
-import type { PolicyStatement } from './task-role';
-import { StoreAccess, storeStatements } from './store-bucket';
+import type { StoreAccess } from './store-bucket';
 
 /** What Tempo's S3 backend calls on objects (CopyObject needs the tagging pair: the client copies tags). */
 export const TEMPO_S3_OBJECT_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging'] as const;
@@ -12,11 +11,6 @@ export const TEMPO_STORE_ACCESS: StoreAccess = {
   objectActions: TEMPO_S3_OBJECT_ACTIONS,
   sids: { bucket: 'TempoListBlocks', objects: 'TempoReadWriteBlocks', key: 'TempoBlocksKey' },
 };
-
-/** Tempo's permissions on its bucket: exactly the six S3 actions, plus the key when the bucket uses SSE-KMS. */
-export function tempoStorageStatements(bucketArn: string, kmsKeyArn?: string): PolicyStatement[] {
-  return storeStatements(TEMPO_STORE_ACCESS, bucketArn, kmsKeyArn);
-}
 
 /** Reading blocks only: listing them, getting objects, decrypting them (queriers, query-frontends, live-stores). */
 export const TEMPO_STORE_READ_ACCESS: StoreAccess = {
@@ -32,23 +26,18 @@ export const TEMPO_STORE_READ_ACCESS: StoreAccess = {
  * index) read and write; the read path and the live-stores (handed the store in v3.0.3's
  * cmd/tempo/app/modules.go) read; the distributors and metrics-generators never touch it.
  */
-export function tempoRoleStatements(role: TempoRole | 'all', bucketArn: string, kmsKeyArn?: string): PolicyStatement[] {
+export function tempoRoleAccess(role: TempoRole | 'all'): StoreAccess | undefined {
   switch (role) {
     case 'all':
     case 'block-builder':
     case 'backend-scheduler':
     case 'backend-worker':
-      return storeStatements(TEMPO_STORE_ACCESS, bucketArn, kmsKeyArn);
+      return TEMPO_STORE_ACCESS;
     case 'querier':
     case 'query-frontend':
     case 'live-store':
-      return storeStatements(TEMPO_STORE_READ_ACCESS, bucketArn, kmsKeyArn);
+      return TEMPO_STORE_READ_ACCESS;
     default:
-      return [];
+      return undefined;
   }
-}
-
-/** The key actions a role's statements name (for its KMS grant): none where it never touches the bucket. */
-export function tempoRoleKeyActions(role: TempoRole | 'all', kmsKeyArn: string): readonly string[] {
-  return tempoRoleStatements(role, 'arn:aws:s3:::bucket', kmsKeyArn).find((s) => s.Sid === TEMPO_STORE_ACCESS.sids.key)?.Action ?? [];
 }
