@@ -1,4 +1,5 @@
 import { isTempoComponent } from '../components/tempo-distributed';
+import { instanceHosts } from '../components/topology';
 import { component, StackPlan } from '../components/plan';
 import { COLLECTOR_NAMES, componentType, REMOTE_WRITE_EXPORTER_TYPES } from '../render/otel-collector';
 import { DATASOURCE_UIDS, PORTS } from '../spec/defaults';
@@ -302,7 +303,7 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
   const tempos = plan.components.filter((c) => isTempoComponent(c.name));
   if (tempos.length > 0) {
     // the monolith, or (distributed) the generator's own tasks for its registry and remote write
-    const scraped = (c: (typeof tempos)[number]) => (c.ordinals ? plan.topology.ordinalHosts(c.name, c.ordinals.count) : [plan.topology.hostOf(c.name)]).some((h) => targets.has(`${h}:${PORTS.tempoHttp}`));
+    const scraped = (c: (typeof tempos)[number]) => instanceHosts(c, plan.topology).some((h) => targets.has(`${h}:${PORTS.tempoHttp}`));
     const generatorHost = tempos.find((c) => c.name === 'tempo' || c.name === 'tempo-metrics-generator');
     if (tempos.some(scraped)) out.push('tempoSelf');
     const consumers = tempos.filter((c) => c.name === 'tempo-live-store' || c.name === 'tempo-block-builder');

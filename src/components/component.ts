@@ -197,7 +197,15 @@ export function portOf(c: Component, purpose: PortPurpose): ComponentPort | unde
   return c.ports.find((p) => p.purpose === purpose);
 }
 
-/** The names of a component's instances where each is its own service (`ordinals`), else its name. */
+/** The names of `count` ordinal instances of `name`: `<name>-0` … `<name>-<count-1>`. */
+export function ordinalNames(name: ComponentName, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${name}-${i}`);
+}
+
+/**
+ * The names of a component's instances where each is its own service (`ordinals`), else its
+ * name: what each registers under (Cloud Map) and is called by (`Topology.instanceHost`).
+ */
 export function instanceNames(c: Component): string[] {
-  return c.ordinals ? Array.from({ length: c.ordinals.count }, (_, i) => `${c.name}-${i}`) : [c.name];
+  return c.ordinals ? ordinalNames(c.name, c.ordinals.count) : [c.name];
 }

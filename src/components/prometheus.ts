@@ -9,7 +9,7 @@ import { renderStackAlerts, STACK_ALERTS_FILE } from '../render/stack-alerts';
 import { SPAN_METRICS, spanMetricsSource } from '../render/span-metrics';
 import { DASHBOARD_UIDS } from '../../dashboards/common';
 import type { Topology } from './topology';
-import { tempoDistributedComponents } from './tempo-distributed';
+import { tempoInstanceNames } from './tempo-distributed';
 
 export const PROMETHEUS_CONFIG_PATH = '/etc/prometheus/prometheus.yml';
 export const PROMETHEUS_DATA_DIR = '/prometheus';
@@ -46,8 +46,7 @@ export function scrapeTargets(spec: ResolvedSpec, topology: Topology, components
 function tempoTarget(spec: ResolvedSpec, topology: Topology): ScrapeTarget {
   const d = spec.tracing.tempo.distributed;
   if (!d) return { job: 'tempo', address: `${topology.hostOf('tempo')}:${PORTS.tempoHttp}` };
-  const hosts = tempoDistributedComponents(spec, topology).flatMap((c) => (c.ordinals ? topology.ordinalHosts(c.name, c.ordinals.count) : [topology.hostOf(c.name)]));
-  const [first, ...more] = hosts.map((h) => `${h}:${PORTS.tempoHttp}`);
+  const [first, ...more] = tempoInstanceNames(spec, topology).map((n) => `${topology.instanceHost(n)}:${PORTS.tempoHttp}`);
   return { job: 'tempo', address: first, moreAddresses: more, discovery: topology.target === 'aws' ? 'dns' : 'static' };
 }
 

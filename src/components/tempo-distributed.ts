@@ -9,7 +9,7 @@ import { renderTempoConfig, TEMPO_ENV, TEMPO_PROCESSORS, TempoRole } from '../re
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
 import { IMAGES, PORTS, TEMPO_MAX_TRACE_LIVE_SECONDS } from '../spec/defaults';
 import type { ResolvedSpec, ResolvedTempoDistributed } from '../spec/resolved';
-import type { Component, ComponentName, ComponentPort } from './component';
+import { type Component, type ComponentName, type ComponentPort, ordinalNames } from './component';
 import { TEMPO_CONFIG_PATH, TEMPO_DATA_DIR } from './tempo';
 import type { Topology } from './topology';
 
@@ -54,11 +54,9 @@ export const TEMPO_ROLE_RESOURCES: Readonly<Record<TempoRole, { cpu: number; mem
 
 /** The components of distributed Tempo, in role order; the metrics-generator only where Tempo computes span metrics. */
 export function tempoDistributedComponents(spec: ResolvedSpec, topology: Topology): Component[] {
-  const d = spec.tracing.tempo.distributed;
-  if (!d) throw new Error(`environment '${spec.environment}' runs Tempo monolithic`);
-  const generator = spanMetricsSource(spec, topology.traceBackend) === 'tempo' && d.metricsGenerators > 0;
-  const roles = tempoRolesOf(d, generator);
-  const joinMembers = roles.flatMap((r) => (r.ordinals ? topology.ordinalHosts(TEMPO_ROLE_COMPONENTS[r.role], r.count) : [topology.hostOf(TEMPO_ROLE_COMPONENTS[r.role])]));
+  const { d, generator, roles } = tempoRoles(spec, topology);
+  // every instance seeds the memberlist cluster all the roles' rings share
+  const joinMembers = tempoInstanceNames(spec, topology).map((n) => topology.instanceHost(n));
   const config = renderTempoConfig(spec, {
     storage: topology.tempoStorage,
     remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}/api/v1/write`,
@@ -87,6 +85,22 @@ interface RoleCount {
   readonly count: number;
   /** Each instance its own service with an ordinal (the partition consumers). */
   readonly ordinals: boolean;
+}
+
+/**
+ * Every instance of distributed Tempo by name, in role order, each live-store and block-builder
+ * under its ordinal name: the memberlist seeds, and what Prometheus scrapes as job tempo.
+ */
+export function tempoInstanceNames(spec: ResolvedSpec, topology: Topology): string[] {
+  return tempoRoles(spec, topology).roles.flatMap(({ role, count, ordinals }) => (ordinals ? ordinalNames(TEMPO_ROLE_COMPONENTS[role], count) : [TEMPO_ROLE_COMPONENTS[role]]));
+}
+
+/** The roles that run and how many of each; the metrics-generator only where Tempo computes span metrics. */
+function tempoRoles(spec: ResolvedSpec, topology: Topology): { d: ResolvedTempoDistributed; generator: boolean; roles: RoleCount[] } {
+  const d = spec.tracing.tempo.distributed;
+  if (!d) throw new Error(`environment '${spec.environment}' runs Tempo monolithic`);
+  const generator = spanMetricsSource(spec, topology.traceBackend) === 'tempo' && d.metricsGenerators > 0;
+  return { d, generator, roles: tempoRolesOf(d, generator) };
 }
 
 function tempoRolesOf(d: ResolvedTempoDistributed, generator: boolean): RoleCount[] {

@@ -1,6 +1,6 @@
 import type { LokiStorage } from '../render/loki';
 import type { TempoStorage } from '../render/tempo';
-import type { ComponentName } from './component';
+import { type Component, type ComponentName, instanceNames } from './component';
 
 export type TraceBackend = 'tempo' | 'jaeger';
 
@@ -18,8 +18,11 @@ export interface Topology {
    * one Cloud Map name answers with every task, so it is `[hostOf(c)]`.
    */
   replicaHosts(c: ComponentName, n: number): string[];
-  /** The host name of each of `c`'s `n` ordinal instances (`Component.ordinals`), `<name>-<i>` in both targets. */
-  ordinalHosts(c: ComponentName, n: number): string[];
+  /**
+   * The host of one instance by its name (`instanceNames`): a component's own name gives
+   * `hostOf(c)`; an ordinal instance (`tempo-live-store-1`) is found under its own name.
+   */
+  instanceHost(instance: string): string;
   /** The host the services' SDKs use to reach `entry`, the stack's OTLP entry point. */
   otlpHost(entry: ComponentName): string;
   /** The host Prometheus scrapes a service's metrics endpoint on. */
@@ -41,7 +44,7 @@ export function dockerTopology(traceBackend: TraceBackend): Topology {
     traceBackend,
     hostOf: (c) => c,
     replicaHosts: (c, n) => (n <= 1 ? [c] : Array.from({ length: n }, (_, i) => `${c}-${i}`)),
-    ordinalHosts: (c, n) => Array.from({ length: n }, (_, i) => `${c}-${i}`),
+    instanceHost: (i) => i,
     otlpHost: () => 'localhost',
     serviceHost: () => 'host.docker.internal',
     tempoStorage: { kind: 'local', path: '/var/tempo/blocks' },
@@ -71,10 +74,15 @@ export function awsTopology(props: AwsTopologyProps): Topology {
     traceBackend: 'tempo',
     hostOf: (c) => `${c}.${props.discoveryDomain}`,
     replicaHosts: (c) => [`${c}.${props.discoveryDomain}`],
-    ordinalHosts: (c, n) => Array.from({ length: n }, (_, i) => `${c}-${i}.${props.discoveryDomain}`),
+    instanceHost: (i) => `${i}.${props.discoveryDomain}`,
     otlpHost: (c) => `${c}.${props.discoveryDomain}`,
     serviceHost: (s) => `${s}.${props.discoveryDomain}`,
     tempoStorage: { kind: 's3', bucket: props.tracesBucket, region: props.region, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
     lokiStorage: { kind: 's3', bucket: props.logsBucket, region: props.region, ...(props.kmsKeyArn ? { kmsKeyArn: props.kmsKeyArn } : {}) },
   };
+}
+
+/** The hosts of every instance of `c` (one for a component without ordinals: `hostOf(c.name)`). */
+export function instanceHosts(c: Component, topology: Topology): string[] {
+  return instanceNames(c).map((n) => topology.instanceHost(n));
 }

@@ -7,6 +7,7 @@ import type { Exposure } from '../../checks';
 import type { ComponentName, PortPurpose } from '../../components/component';
 import { alertmanagerTargets, arr, exporterEndpoint, obj, renderedYaml, scrapeTargets } from '../../checks/config-tree';
 import { otlpEntry, StackPlan } from '../../components/plan';
+import { instanceHosts } from '../../components/topology';
 import { issue, Issue } from '../../spec/issues';
 import type { OtlpProtocol } from '../../spec/types';
 import { PORTS } from '../../spec/defaults';
@@ -55,7 +56,8 @@ export interface ComponentLink {
  * config change that adds a hop cannot silently end in a timeout.
  */
 export function componentLinks(plan: StackPlan): ComponentLink[] {
-  const byHost = new Map(plan.components.flatMap((c) => [plan.topology.hostOf(c.name), ...(c.ordinals ? plan.topology.ordinalHosts(c.name, c.ordinals.count) : [])].map((h) => [h, c.name] as const)));
+  // a component answers at its name and, with ordinals, at each instance's
+  const byHost = new Map(plan.components.flatMap((c) => [plan.topology.hostOf(c.name), ...instanceHosts(c, plan.topology)].map((h) => [h, c.name] as const)));
   const links: ComponentLink[] = [];
   const add = (from: ComponentName, hostPort: { host: string; port: number }, why: string) => {
     const to = byHost.get(hostPort.host);
