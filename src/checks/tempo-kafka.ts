@@ -1,4 +1,5 @@
 import type { StackPlan } from '../components/plan';
+import { tempoRoleOf } from '../components/tempo-distributed';
 import { TEMPO_ENV } from '../render/tempo';
 import { TEMPO_KAFKA_MAX_BATCH_BYTES } from '../spec/defaults';
 import { issue, Issue } from '../spec/issues';
@@ -41,9 +42,10 @@ export function checkTempoKafka(plan: StackPlan): Issue[] {
   }
   // the roles read the broker address and their identity from the environment (-config.expand-env)
   const expands = (c: { args: readonly string[] }) => c.args.includes('-config.expand-env=true');
-  for (const c of plan.components.filter((x) => x.name.startsWith('tempo-'))) {
+  for (const c of plan.components) {
+    const role = tempoRoleOf(c.name);
+    if (role === undefined || role === 'all') continue;
     if (!expands(c)) issues.push(issue(`${c.name} args`, `must include -config.expand-env=true: tempo.yaml reads \${${TEMPO_ENV.kafkaAddress}} and \${${TEMPO_ENV.instanceId}} from the environment`, c.args));
-    const role = c.name.slice('tempo-'.length);
     if ((role === 'live-store' || role === 'block-builder') && c.ordinals?.env !== TEMPO_ENV.instanceId) {
       issues.push(issue(`${c.name} ordinals`, `must set ${TEMPO_ENV.instanceId} on each instance: Tempo takes the partition from its trailing number`, c.ordinals?.env));
     }

@@ -7,6 +7,7 @@
 import { spanMetricsSource } from '../render/span-metrics';
 import { renderTempoConfig, TEMPO_ENV, TEMPO_PROCESSORS, TempoRole } from '../render/tempo';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
+import { PROMETHEUS_REMOTE_WRITE_PATH } from '../render/prometheus';
 import { IMAGES, PORTS, TEMPO_MAX_TRACE_LIVE_SECONDS } from '../spec/defaults';
 import type { ResolvedSpec, ResolvedTempoDistributed } from '../spec/resolved';
 import { type Component, type ComponentName, type ComponentPort, ordinalNames } from './component';
@@ -59,7 +60,7 @@ export function tempoDistributedComponents(spec: ResolvedSpec, topology: Topolog
   const joinMembers = tempoInstanceNames(spec, topology).map((n) => topology.instanceHost(n));
   const config = renderTempoConfig(spec, {
     storage: topology.tempoStorage,
-    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}/api/v1/write`,
+    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}${PROMETHEUS_REMOTE_WRITE_PATH}`,
     dataDir: TEMPO_DATA_DIR,
     generatorProcessors: generator ? TEMPO_PROCESSORS : [],
     distributed: {

@@ -1,6 +1,7 @@
 import { spanMetricsSource } from '../render/span-metrics';
 import { renderTempoConfig, TEMPO_PROCESSORS } from '../render/tempo';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
+import { PROMETHEUS_REMOTE_WRITE_PATH } from '../render/prometheus';
 import { IMAGES, PORTS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
 import type { Component } from './component';
@@ -15,7 +16,7 @@ export function tempoComponent(spec: ResolvedSpec, topology: Topology): Componen
   const generator = spanMetricsSource(spec, topology.traceBackend) === 'tempo';
   const config = renderTempoConfig(spec, {
     storage: topology.tempoStorage,
-    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}/api/v1/write`,
+    remoteWriteUrl: `http://${topology.hostOf('prometheus')}:${PORTS.prometheus}${PROMETHEUS_REMOTE_WRITE_PATH}`,
     dataDir: TEMPO_DATA_DIR,
     generatorProcessors: generator ? TEMPO_PROCESSORS : [],
   });

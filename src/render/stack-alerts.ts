@@ -1,6 +1,7 @@
 import type { ResolvedSpec } from '../spec/resolved';
 import type { ComponentName } from '../components/component';
 import { spanMetricsSource } from './span-metrics';
+import { isTempoComponent } from '../components/tempo-distributed';
 
 export const STACK_ALERTS_FILE = 'prometheus/rules/stack.yml';
 
@@ -79,7 +80,7 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
     });
   }
   // the monolith, or distributed Tempo's roles: all scraped as job tempo
-  if (components.some((c) => c === 'tempo' || c.startsWith('tempo-'))) {
+  if (components.some(isTempoComponent)) {
     const j = job('tempo');
     // the metrics-generator gets spans (and collects, and remote-writes) only where Tempo computes the span metrics
     const generator = spanMetricsSource(spec, 'tempo') === 'tempo';

@@ -11,7 +11,8 @@ import { instanceHosts } from '../../components/topology';
 import { issue, Issue } from '../../spec/issues';
 import type { OtlpProtocol } from '../../spec/types';
 import { PORTS } from '../../spec/defaults';
-import { TEMPO_KAFKA_ROLES, TempoRole } from '../../render/tempo';
+import { TEMPO_KAFKA_ROLES } from '../../render/tempo';
+import { tempoRoleOf } from '../../components/tempo-distributed';
 
 /**
  * A security group of the stack: one per component, one for Prometheus's file system, one for
@@ -207,7 +208,11 @@ export function securityRules(plan: StackPlan, access: NetworkAccess): SecurityR
  */
 function tempoClusterRules(plan: StackPlan): SecurityRule[] {
   const tempo = renderedYaml(plan, 'tempo.yaml') ?? {};
-  const roles = plan.components.filter((c) => c.name.startsWith('tempo-'));
+  // distributed Tempo's roles (the monolith has neither ring peers nor Kafka)
+  const roles = plan.components.flatMap((c) => {
+    const role = tempoRoleOf(c.name);
+    return role === undefined || role === 'all' ? [] : [{ name: c.name, role }];
+  });
   if (roles.length === 0) return [];
   const rules: SecurityRule[] = [];
   const memberlist = obj(tempo.memberlist);
@@ -217,12 +222,11 @@ function tempoClusterRules(plan: StackPlan): SecurityRule[] {
     rules.push({ direction: 'egress', group: 'tempo-ring', port, peer: { kind: 'group', group: 'tempo-ring' }, description: "memberlist among Tempo's roles" });
   }
   if (obj(tempo.ingest).kafka !== undefined) {
-    for (const c of roles) {
-      const role = c.name.slice('tempo-'.length) as TempoRole;
+    for (const { name, role } of roles) {
       if (!TEMPO_KAFKA_ROLES.includes(role)) continue;
       const why = role === 'distributor' ? 'produces spans' : 'consumes spans';
-      rules.push({ direction: 'ingress', group: 'tempo-kafka', port: PORTS.kafkaPlaintext, peer: { kind: 'group', group: c.name }, description: `${c.name}: ${why}` });
-      rules.push({ direction: 'egress', group: c.name, port: PORTS.kafkaPlaintext, peer: { kind: 'group', group: 'tempo-kafka' }, description: `to the Kafka brokers: ${why}` });
+      rules.push({ direction: 'ingress', group: 'tempo-kafka', port: PORTS.kafkaPlaintext, peer: { kind: 'group', group: name }, description: `${name}: ${why}` });
+      rules.push({ direction: 'egress', group: name, port: PORTS.kafkaPlaintext, peer: { kind: 'group', group: 'tempo-kafka' }, description: `to the Kafka brokers: ${why}` });
     }
   }
   return rules;
