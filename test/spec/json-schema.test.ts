@@ -5,7 +5,7 @@
  * it knows the same keys at the same places as the schema the loader runs. The rules only the
  * loader checks are named in the schema's $comment, and this file shows each one let through.
  */
-import { EVERY_SHAPE_PROBLEM } from '../support/invalid-spec';
+import { BOUNDARY_VALUES, EVERY_SHAPE_PROBLEM } from '../support/invalid-spec';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -103,20 +103,7 @@ const VALID: [string, unknown][] = [
   ["the package test's consumer spec", parse(readFileSync(CONSUMER_FILE, 'utf8'))],
   ['one service', { name: 'shop', services: [{ name: 'checkout' }] }],
   ['three services', spec()],
-  [
-    'the boundary values of every range',
-    spec({
-      name: 'a'.repeat(24),
-      sampling: { ratio: 0 },
-      services: [
-        { name: 'a'.repeat(63), sampling: { ratio: 1 }, metrics: { port: 1 } },
-        { name: 'b', metrics: { port: 65535, path: '/' } },
-      ],
-      tracing: { retention: '2h', slowerThan: '1ms' },
-      metrics: { retention: '999999h', scrapeInterval: '9999m' },
-      environments: { ['e'.repeat(32)]: {} },
-    }),
-  ],
+  ['the boundary values of every range', BOUNDARY_VALUES],
   ['keys written without a value (YAML null)', spec({ sampling: null, tracing: null, environments: null })],
   ['attribute keys with letters, digits, dots, underscores and dashes', withService({ attributes: { team: 'a', 'app.tier': 'b', k8s_pod: 'c', 'x-y': 'd', A1: 'e' } })],
   [
