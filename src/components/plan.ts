@@ -77,8 +77,13 @@ export function planStack(spec: ResolvedSpec, topology: Topology, images?: Stack
   const components = withStackImages(pinned, images);
   const endpoints = otlpEndpoints(components, topology);
   const serviceEnvs = spec.services.map((s) => ({ service: s.name, env: renderOtelEnv(s, spec, endpoints) }));
-  // distributed Tempo's roles share one tempo.yaml: listed once
-  const componentFiles = new Map(components.flatMap((c) => c.files.map((f) => [f.output, f.content] as const)));
+  // distributed Tempo's roles share one tempo.yaml: listed once, and it must be one file
+  const componentFiles = new Map<string, string>();
+  for (const f of components.flatMap((c) => c.files)) {
+    const seen = componentFiles.get(f.output);
+    if (seen !== undefined && seen !== f.content) throw new Error(`two components render config/${f.output} with different contents`);
+    componentFiles.set(f.output, f.content);
+  }
   const files: RenderedFile[] = [
     ...[...componentFiles].map(([output, content]) => ({ output, content })),
     ...serviceEnvs.map((e) => ({ output: `otel/${e.service}.env`, content: formatEnv(e.env, 'dotenv') })),
