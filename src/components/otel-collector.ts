@@ -124,17 +124,8 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
   });
   return {
     name: 'otel-collector',
-    image: IMAGES['otel-collector'],
-    args: [`--config=${COLLECTOR_CONFIG_PATH}`],
+    ...collectorProcess('otel-collector.yaml', config),
     ports: COLLECTOR_PORTS,
-    files: [{ output: 'otel-collector.yaml', mountPath: COLLECTOR_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
-    env: {},
-    secrets: [],
-    // the contrib image is built from scratch (no shell, no wget): nothing to run a check with
-    // inside it; its health_check extension is probed from a sidecar where the target has them
-    healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },
-    volumes: [],
-    user: '10001',
     dependsOn: gateway ? ['otel-sampler', 'prometheus', 'loki'] : [store, 'prometheus', 'loki'],
     flows: [
       ...(gateway ? [{ to: 'otel-sampler' as const, what: 'traces, every span of a trace to one sampler (by trace id)' }] : [{ to: store, what: tail ? 'traces kept by tail sampling' : 'traces' }]),
@@ -151,6 +142,22 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
   };
 }
 
+/** What the collector and the samplers run alike: the contrib image on one rendered config. */
+function collectorProcess(output: string, config: Record<string, unknown>) {
+  return {
+    image: IMAGES['otel-collector'],
+    args: [`--config=${COLLECTOR_CONFIG_PATH}`],
+    files: [{ output, mountPath: COLLECTOR_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
+    env: {},
+    secrets: [],
+    // the contrib image is built from scratch (no shell, no wget): nothing to run a check with
+    // inside it; its health_check extension is probed from a sidecar where the target has them
+    healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },
+    volumes: [],
+    user: '10001',
+  } satisfies Partial<Component>;
+}
+
 /**
  * The tail-sampling collectors behind the load-balancing tier (`samplers` of them): each gets
  * every span of the traces routed to it, so it computes span metrics and the service graph from
@@ -163,20 +170,13 @@ export function samplerComponent(spec: ResolvedSpec, topology: Topology): Compon
   const config = renderCollectorConfig({ ...options, role: 'sampler', tailSampling: tail, spanMetrics: true, numTraces: sizing.numTraces });
   return {
     name: 'otel-sampler',
-    image: IMAGES['otel-collector'],
-    args: [`--config=${COLLECTOR_CONFIG_PATH}`],
+    ...collectorProcess('otel-sampler.yaml', config),
     // only the gateway calls it (OTLP/gRPC); Prometheus scrapes each replica
     ports: [
       { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: 'internal' },
       { name: 'health', port: PORTS.collectorHealth, purpose: 'health', audience: 'internal' },
       { name: 'metrics', port: PORTS.collectorMetrics, purpose: 'metrics', audience: 'internal' },
     ],
-    files: [{ output: 'otel-sampler.yaml', mountPath: COLLECTOR_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
-    env: {},
-    secrets: [],
-    healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },
-    volumes: [],
-    user: '10001',
     dependsOn: [store, 'prometheus'],
     flows: [
       { to: store, what: 'traces kept by tail sampling' },
