@@ -22,6 +22,8 @@ import { commandHelp, CommandSpec, DEFAULT_SPEC, DEFAULT_STACKS, findCommand, ov
 import { packageVersion } from './cli/version';
 import { initRepository } from './init/scaffold';
 import { nextSteps } from './init/next-steps';
+import { verifyEndpoints, VerifyInputError } from './verify/endpoints';
+import { formatHop, verifyStack } from './verify/hops';
 
 interface Io {
   out(s: string): void;
@@ -64,7 +66,7 @@ function planFor(plans: Map<string, StackPlan>, stack: string | undefined): Stac
   return plan;
 }
 
-type Action = (args: ParsedArgs, io: Io) => number;
+type Action = (args: ParsedArgs, io: Io) => number | Promise<number>;
 
 const ACTIONS: Record<string, Action> = {
   validate(args, io) {
@@ -118,6 +120,23 @@ const ACTIONS: Record<string, Action> = {
     return 0;
   },
 
+  async verify(args, io) {
+    const stack = args.positionals[0];
+    if (!stack) throw new UsageError('which stack? o11y verify <stack> [--synth-dir cdktf.out]');
+    const timeout = Number(args.value('timeout'));
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) throw new UsageError(`--timeout takes whole seconds from 1 to 3600 (got ${JSON.stringify(args.value('timeout'))})`);
+    const endpoints = verifyEndpoints(args.value('synth-dir') ?? 'cdktf.out', stack);
+    io.out(`o11y verify ${stack} (${endpoints.target}, environment ${endpoints.environment}): sending through ${endpoints.otlpHttp.url}\n`);
+    const outcomes = await verifyStack(endpoints, { timeoutSeconds: timeout, onHop: (o) => io.out(formatHop(o)) });
+    const broken = outcomes.find((o) => !o.ok);
+    if (broken) {
+      io.err(`o11y verify: ${stack} is broken at hop '${broken.hop}': ${broken.detail}\n`);
+      return 1;
+    }
+    io.out(`o11y verify: every hop of ${stack} carries data\n`);
+    return 0;
+  },
+
   init(args, io) {
     const result = initRepository({
       dir: args.positionals[0] ?? '.',
@@ -150,10 +169,14 @@ function topLevel(argv: string[], io: Io): number {
     io.out(`${packageVersion()}\n`);
     return 0;
   }
-  return ACTIONS.help(args, io);
+  return ACTIONS.help(args, io) as number;
 }
 
-export function run(argv: string[], io: Io): number {
+/**
+ * Runs a command. Every command but `verify` finishes synchronously and returns its exit code;
+ * `verify` waits on the network and returns a promise of it.
+ */
+export function run(argv: string[], io: Io): number | Promise<number> {
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name.startsWith('-')) return topLevel(argv, io);
@@ -163,25 +186,44 @@ export function run(argv: string[], io: Io): number {
       io.out(commandHelp(command));
       return 0;
     }
-    return ACTIONS[command.name](args, io);
+    const code = ACTIONS[command.name](args, io);
+    return typeof code === 'number' ? code : code.catch((e: unknown) => failed(e, io));
   } catch (e) {
-    if (e instanceof O11yValidationError) {
-      io.err(`${e.subject}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}\n${e.issues.map((i) => `  - ${formatIssue(i)}\n`).join('')}`);
-      return 1;
-    }
-    if (e instanceof ReviewInputError) {
-      io.err(`o11y review: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof UsageError) {
-      io.err(`o11y: ${e.message}\n`);
-      return 1;
-    }
-    io.err(`o11y: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
+    return failed(e, io);
   }
 }
 
+/** `run` for the commands that finish synchronously (every one but `verify`): their exit code. */
+export function runSync(argv: string[], io: Io): number {
+  const code = run(argv, io);
+  if (typeof code !== 'number') throw new Error(`o11y ${argv[0]} waits on the network: call run() and await it`);
+  return code;
+}
+
+/** A command's error as one line (or a list of problems) and its exit code; never a stack trace. */
+function failed(e: unknown, io: Io): number {
+  if (e instanceof O11yValidationError) {
+    io.err(`${e.subject}: ${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}\n${e.issues.map((i) => `  - ${formatIssue(i)}\n`).join('')}`);
+    return 1;
+  }
+  if (e instanceof ReviewInputError) {
+    io.err(`o11y review: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof VerifyInputError) {
+    io.err(`o11y verify: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof UsageError) {
+    io.err(`o11y: ${e.message}\n`);
+    return 1;
+  }
+  io.err(`o11y: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
+  return 2;
+}
+
 export function main(argv: string[]): void {
-  process.exitCode = run(argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+  const code = run(argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+  if (typeof code === 'number') process.exitCode = code;
+  else void code.then((c) => { process.exitCode = c; });
 }

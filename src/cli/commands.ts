@@ -137,6 +137,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'verify',
+    summary: 'after a deploy: one trace, metric and log through the stack, followed to every store',
+    details:
+      'Sends a trace with an error span, a counter with an exemplar and a log record to the OTLP entry point, then checks\n' +
+      'the trace store (by trace id), the span metrics and the metric in Prometheus (by exemplar), the log in Loki (by\n' +
+      "trace_id), Prometheus's rule groups and its Alertmanager. Endpoints come from the stack's synthesized manifest:\n" +
+      "a Docker stack's ports on 127.0.0.1; an AWS stack's Cloud Map names, so run it inside the VPC.\n" +
+      'Exit 0 when every hop carries data, 1 naming the first broken hop (or on wrong usage), 2 if an input is unusable.',
+    args: [{ name: 'stack', description: 'a synthesized stack, e.g. local or staging' }],
+    options: [
+      { name: 'synth-dir', value: '<dir>', description: "the synth output holding the stack's manifest", default: 'cdktf.out' },
+      { name: 'timeout', value: '<seconds>', description: 'how long each hop may take', default: '90' },
+    ],
+  },
+  {
     name: 'init',
     summary: 'a new infrastructure repository: spec, stacks, package.json, cdktf.json and the review workflow',
     details:

@@ -18,9 +18,10 @@ export function lokiComponent(spec: ResolvedSpec, topology: Topology): Component
     name: 'loki',
     image: IMAGES.loki,
     args: [`-config.file=${LOKI_CONFIG_PATH}`],
-    // OTLP in (/otlp), queries, /ready and /metrics share the HTTP port; only the collector,
-    // Grafana and Prometheus reach it
-    ports: [{ name: 'http', port: PORTS.loki, purpose: 'http', audience: 'internal' }],
+    // OTLP in (/otlp), queries, /ready and /metrics share the HTTP port. Its query API is for
+    // humans too (logcli, `o11y verify`): a Docker stack publishes it on 127.0.0.1; on AWS only
+    // the collector, Grafana and Prometheus reach it (security groups open Grafana's port only)
+    ports: [{ name: 'http', port: PORTS.loki, purpose: 'http', audience: 'humans' }],
     files: [{ output: 'loki.yaml', mountPath: LOKI_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
     env: {},
     secrets: [],

@@ -1,3 +1,4 @@
+import { SPAN_METRICS, spanMetricsSource, type SpanMetricsSchema } from '../render/span-metrics';
 import type { ResolvedSpec } from '../spec/resolved';
 import type { Component, ComponentName, ComponentPort } from './component';
 import { imageRef } from './component';
@@ -28,6 +29,12 @@ export interface StackManifest {
   readonly components: readonly {
     readonly name: ComponentName;
     readonly image: string;
+    /**
+     * The name the stack's own network resolves it by (`prometheus` on Docker, its Cloud Map name
+     * on AWS): what `o11y verify` reaches from inside the VPC. On Docker, the ports whose audience
+     * is not `internal` are also published on the developer's 127.0.0.1.
+     */
+    readonly host: string;
     readonly ports: readonly ComponentPort[];
     /** Instances, where more than one (the samplers). */
     readonly replicas?: number;
@@ -47,6 +54,8 @@ export interface StackManifest {
     readonly metricsPort?: number;
   }[];
   readonly flows: readonly StackManifestFlow[];
+  /** Who turns spans into RED metrics, and the series and labels they land under in Prometheus. */
+  readonly spanMetrics: SpanMetricsSchema;
 }
 
 export interface ManifestInput {
@@ -82,8 +91,9 @@ export function renderStackManifest(input: ManifestInput): StackManifest {
     environment: spec.environment,
     target: topology.target,
     traceBackend: topology.traceBackend,
-    components: components.map((c) => ({ name: c.name, image: imageRef(c), ports: c.ports, ...((c.replicas ?? 1) > 1 ? { replicas: c.replicas } : {}), ...(c.ordinals ? { instances: c.ordinals.count } : {}) })),
+    components: components.map((c) => ({ name: c.name, image: imageRef(c), host: topology.hostOf(c.name), ports: c.ports, ...((c.replicas ?? 1) > 1 ? { replicas: c.replicas } : {}), ...(c.ordinals ? { instances: c.ordinals.count } : {}) })),
     services,
     flows,
+    spanMetrics: SPAN_METRICS[spanMetricsSource(spec, topology.traceBackend)],
   };
 }

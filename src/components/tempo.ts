@@ -27,7 +27,8 @@ export function tempoComponent(spec: ResolvedSpec, topology: Topology): Componen
     ports: [
       { name: 'otlp-grpc', port: PORTS.otlpGrpc, purpose: 'otlp-grpc', audience: otlpAudience },
       { name: 'otlp-http', port: PORTS.otlpHttp, purpose: 'otlp-http', audience: otlpAudience },
-      { name: 'http', port: PORTS.tempoHttp, purpose: 'http', audience: 'internal' },
+      // the query API (tempo-cli, `o11y verify`): published on 127.0.0.1 by a Docker stack
+      { name: 'http', port: PORTS.tempoHttp, purpose: 'http', audience: 'humans' },
     ],
     files: [{ output: 'tempo.yaml', mountPath: TEMPO_CONFIG_PATH, content: toYaml(config, GENERATED_HEADER) }],
     env: {},

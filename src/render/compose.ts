@@ -52,7 +52,8 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
             },
           }
         : {}),
-      ...(c.memoryLimitMiB !== undefined ? { mem_limit: `${c.memoryLimitMiB}m` } : {}),
+      // no swap beyond the limit, as in the Terraform stack
+      ...(c.memoryLimitMiB !== undefined ? { mem_limit: `${c.memoryLimitMiB}m`, memswap_limit: `${c.memoryLimitMiB}m` } : {}),
       ...(c.name === 'prometheus' ? { extra_hosts: ['host.docker.internal:host-gateway'] } : {}),
       ...(c.dependsOn.length > 0
         ? {

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { run } from '../../src/cli';
+import { runSync } from '../../src/cli';
 import { COMMANDS } from '../../src/cli/commands';
 
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = run(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = runSync(argv, { out: (s) => (out += s), err: (s) => (err += s) });
   return { code, out, err };
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { stringify } from 'yaml';
 import { throwIfAppProblems } from '../../src/app';
-import { run } from '../../src/cli';
+import { runSync } from '../../src/cli';
 import { O11yValidationError } from '../../src/spec/issues';
 import { collectStackIssues } from '../../src/targets/collect-issues';
 import { defineStacks } from '../../stacks/stacks';
@@ -18,7 +18,7 @@ import { exampleSpec } from '../support/plans';
 
 function validate(file: string): { code: number; err: string } {
   let err = '';
-  const code = run(['validate', file], { out: () => undefined, err: (s) => (err += s) });
+  const code = runSync(['validate', file], { out: () => undefined, err: (s) => (err += s) });
   return { code, err };
 }
 

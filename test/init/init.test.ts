@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { parse } from 'yaml';
 import { throwIfAppProblems } from '../../src/app';
-import { run } from '../../src/cli';
+import { runSync } from '../../src/cli';
 import * as o11y from '../../src/index';
 import { COMPONENT_NAMES } from '../../src/components/component';
 import { SCAFFOLD_DEPENDENCIES, SCAFFOLD_DEV_DEPENDENCIES } from '../../src/init/pinned-versions';
@@ -27,7 +27,7 @@ const FILES = ['.github/workflows/o11y-review.yml', '.gitignore', 'cdktf.json', 
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = run(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = runSync(argv, { out: (s) => (out += s), err: (s) => (err += s) });
   return { code, out, err };
 }
 

@@ -1,6 +1,6 @@
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../src/cli';
+import { runSync } from '../../src/cli';
 import { makeTempDir, removeTempDirs } from '../support/synth';
 import { editedCopy, editFile, synthExample } from './support';
 
@@ -8,7 +8,7 @@ import { editedCopy, editFile, synthExample } from './support';
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = run(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = runSync(argv, { out: (s) => (out += s), err: (s) => (err += s) });
   return { code, out, err };
 }
 

@@ -182,8 +182,8 @@ describe('the local Docker stack (Tempo)', () => {
       for (const p of ports) expect(p.ip).toBe('127.0.0.1');
     }
     const published = Object.values(containers(localJson)).flatMap((c) => (c.ports ?? []).map((p) => p.external));
-    // OTLP in, the two UIs; Tempo's query port stays inside the network
-    expect(published.sort()).toEqual([3000, 4317, 4318, 9090, 9093]);
+    // OTLP in, the UIs, and the stores' query APIs (Loki 3100, Tempo 3200: logcli, tempo-cli, o11y verify)
+    expect(published.sort()).toEqual([3000, 3100, 3200, 4317, 4318, 9090, 9093]);
   });
 
   test('Grafana refuses anonymous users, and its admin password is a Terraform reference, not a literal', () => {

@@ -148,7 +148,8 @@ describe('the compose export of the local stack with tail sampling on', () => {
     expect(svc).toMatchObject({ image: COLLECTOR_IMAGE, mem_limit: '1024m', ports: ['127.0.0.1:4317:4317', '127.0.0.1:4318:4318'] });
     expect(svc.healthcheck).toBeUndefined();
     expect(svc.depends_on).toEqual({ tempo: { condition: 'service_healthy' }, prometheus: { condition: 'service_healthy' }, loki: { condition: 'service_healthy' } });
-    expect(compose(plans.get('local')!).services.tempo.ports).toBeUndefined();
+    // Tempo's OTLP stays inside the network (behind the collector); only its query API is published
+    expect(compose(plans.get('local')!).services.tempo.ports).toEqual(['127.0.0.1:3200:3200']);
   });
 
   it('makes a service that depends on the collector wait for service_started (service_healthy would wait forever)', () => {

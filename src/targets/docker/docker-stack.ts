@@ -144,6 +144,9 @@ export class DockerObservabilityStack extends TerraformStack {
               }
             : undefined,
           memory: c.memoryLimitMiB,
+          // no swap beyond the limit the collector's memory_limiter is sized to; said explicitly,
+          // as Docker would otherwise set twice the limit and every later plan would want it null
+          memorySwap: c.memoryLimitMiB,
           // Prometheus scrapes services on the host; host-gateway makes this name work on Linux too
           host: c.name === 'prometheus' ? [{ host: 'host.docker.internal', ip: 'host-gateway' }] : undefined,
           logOpts: { 'max-size': '10m', 'max-file': '3' },

@@ -28,6 +28,12 @@ export interface LiveProcess {
 
 const PREFIX = 'o11yl';
 
+/**
+ * The machine itself (the root namespace): where a Docker stack's published 127.0.0.1 ports and
+ * its `host.docker.internal` are, so the deploy tests run services here, as a developer would.
+ */
+export const ROOT_HOST: Host = { ns: '', ip: '127.0.0.1', names: [] };
+
 function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -125,10 +131,8 @@ export class LiveNetwork {
   /** Starts `cmd` on `host`, with exactly `env` (nothing inherited but what is passed). */
   spawn(host: Host, name: string, cmd: string, args: readonly string[], env: Record<string, string> = {}): LiveProcess {
     const log: WriteStream = createWriteStream(join(this.logDir, `${name}.log`));
-    const child = spawn('ip', ['netns', 'exec', host.ns, cmd, ...args], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const opts = { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env }, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+    const child = host.ns === ROOT_HOST.ns ? spawn(cmd, [...args], opts) : spawn('ip', ['netns', 'exec', host.ns, cmd, ...args], opts);
     let out = '';
     const keep = (b: Buffer) => {
       log.write(b);
