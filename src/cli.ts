@@ -114,6 +114,8 @@ const ACTIONS: Record<string, Action> = {
       plans.set(stack, p.slice(eq + 1));
     }
     let found = reviewDirs(base, head);
+    const unknown = [...plans.keys()].filter((stack) => !found.stacks.some((st) => st.id === stack));
+    if (unknown.length) throw new UsageError(`--plan names stack ${unknown.map((u) => `'${u}'`).join(', ')}, which neither synth output has (stacks: ${found.stacks.map((st) => st.id).join(', ')})`);
     const fromPlans = [...plans].flatMap(([stack, file]) => planRisks(file, stack));
     if (plans.size) found = { ...found, changed: found.changed || fromPlans.length > 0, risks: sortRisks([...found.risks, ...fromPlans]) };
     io.out(args.value('format') === 'json' ? renderJson(found) : renderMarkdown(found));
@@ -222,7 +224,24 @@ function failed(e: unknown, io: Io): number {
   return 2;
 }
 
+/**
+ * A reader that went away (`o11y compose … | head`) ends the command quietly; any other failure
+ * to write the output (a full disk) is one line and exit 1, never a stack trace.
+ */
+function exitOnOutputErrors(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    try {
+      process.stderr.write(`o11y: cannot write the output: ${e.code ?? e.message}\n`);
+    } finally {
+      process.exit(1);
+    }
+  });
+  process.stderr.on('error', () => process.exit(1));
+}
+
 export function main(argv: string[]): void {
+  exitOnOutputErrors();
   const code = run(argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
   if (typeof code === 'number') process.exitCode = code;
   else void code.then((c) => { process.exitCode = c; });

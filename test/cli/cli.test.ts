@@ -224,3 +224,18 @@ describe('o11y refuses wrong usage in one line, exit 1, no stack trace', () => {
     expect(r).toEqual({ code: 1, out: '', err: '-odd.yaml: 1 problem\n  - (spec): cannot read the file: ENOENT\n' });
   });
 });
+
+describe('o11y writing its output', () => {
+  const bin = join(__dirname, '..', '..', 'bin', 'o11y.js');
+
+  it('ends quietly when the reader goes away (`o11y compose --stack local | head -1`)', () => {
+    const r = spawnSync('sh', ['-c', `node '${bin}' compose --stack local | head -1 >/dev/null; echo "exit \${PIPESTATUS:-done}"`], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('exit done\n');
+  });
+
+  it('says in one line that it cannot write the output to a full disk, and exits 1', () => {
+    const r = spawnSync('sh', ['-c', `node '${bin}' compose --stack local > /dev/full`], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', timeout: 120_000 });
+    expect([r.status, r.stderr]).toEqual([1, 'o11y: cannot write the output: ENOSPC\n']);
+  });
+});

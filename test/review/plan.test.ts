@@ -52,6 +52,34 @@ describe('o11y review --plan', () => {
     expect(out).not.toContain('terraform\\_data.same');
   });
 
+  it.each([
+    ['a state file', { format_version: '1.0', values: { root_module: {} } }, 'is a state, not a plan (terraform show -json of a state file); give terraform show -json <planfile>'],
+    ['resource_changes as an object', { format_version: '1.2', planned_values: {}, resource_changes: { a: 1 } }, 'resource_changes is object, not a list; expected the output of terraform show -json <planfile>'],
+    ['a null resource change', { format_version: '1.2', resource_changes: [null] }, 'resource_changes[0] is not a resource change (an object with address and change.actions, a list of strings); expected the output of terraform show -json <planfile>'],
+    ['actions as a string', { format_version: '1.2', resource_changes: [{ address: 'a.b', change: { actions: 'delete' } }] }, 'resource_changes[0] is not a resource change (an object with address and change.actions, a list of strings); expected the output of terraform show -json <planfile>'],
+    ['neither planned_values nor resource_changes', { format_version: '1.2' }, 'has neither planned_values nor resource_changes; expected the output of terraform show -json <planfile>'],
+    ['a list', [], 'is not a JSON object; expected the output of terraform show -json <planfile>'],
+  ])('refuses %s with one line instead of reporting no risks', (_what, content, message) => {
+    const file = join(makeTempDir('plan-shape'), 'plan.json');
+    writeFileSync(file, JSON.stringify(content));
+    expect(() => planRisks(file, 'prod')).toThrow(`${file}: ${message}`);
+  });
+
+  it('reads a plan that changes nothing (Terraform then omits resource_changes) as no risk', () => {
+    const file = join(makeTempDir('plan-empty'), 'plan.json');
+    writeFileSync(file, JSON.stringify({ format_version: '1.2', planned_values: { root_module: {} } }));
+    expect(planRisks(file, 'prod')).toEqual([]);
+  });
+
+  it('refuses a --plan for a stack neither synth output has, naming the stacks', () => {
+    const synth = synthExample();
+    const file = join(makeTempDir('plan-nostack'), 'plan.json');
+    writeFileSync(file, JSON.stringify({ format_version: '1.2', planned_values: {} }));
+    let err = '';
+    expect(run(['review', synth, synth, '--plan', `nosuchstack=${file}`], { out: () => undefined, err: (s) => (err += s) })).toBe(1);
+    expect(err).toBe("o11y: --plan names stack 'nosuchstack', which neither synth output has (stacks: local, local-jaeger, prod, prod-peak, staging)\n");
+  });
+
   it('refuses a file that is not a plan, and a --plan without its stack', () => {
     const file = join(makeTempDir('plan-bad'), 'x.json');
     writeFileSync(file, '{}');
