@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { isAlias, LineCounter, parseDocument, visit } from 'yaml';
-import { issue, O11yValidationError } from './issues';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { Issue, issue, O11yValidationError } from './issues';
 import type { ObservabilitySpec } from './types';
 import { validateSpec } from './validate';
 
@@ -11,13 +11,17 @@ import { validateSpec } from './validate';
  */
 export function parseSpec(text: string, source = 'spec'): ObservabilitySpec {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  // resolveKnownTags: false keeps YAML 1.1's !!omap, !!set, !!pairs, !!binary and !!timestamp
+  // from turning into values the spec never describes; tagIssues then refuses them by name
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter, resolveKnownTags: false });
   if (doc.errors.length > 0) {
     throw new O11yValidationError(
       source,
       doc.errors.map((e) => issue(e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '', `not valid ${source.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)),
     );
   }
+  const tags = tagIssues(doc.contents, '');
+  if (tags.length > 0) throw new O11yValidationError(source, tags);
   let value: unknown;
   try {
     // the yaml library refuses documents whose aliases expand exponentially (maxAliasCount)
@@ -36,6 +40,33 @@ export function parseSpec(text: string, source = 'spec'): ObservabilitySpec {
   }
   validateSpec(value, source);
   return value;
+}
+
+/** The YAML 1.2 core schema's tags: all a spec needs (maps, lists, strings, numbers, booleans, null). */
+const CORE_TAGS = new Set(['map', 'seq', 'str', 'null', 'bool', 'int', 'float'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * Every node carrying a tag outside the core schema, by spec path: such a tag changes what a
+ * value means (`!!omap` makes a list of a map, `!!set` a map of nulls, a custom `!Foo` anything
+ * its reader decides) in ways validation would otherwise see only after the fact, or not at all.
+ */
+function tagIssues(node: unknown, path: string): Issue[] {
+  const out: Issue[] = [];
+  if (isNode(node) && node.tag && !CORE_TAGS.has(node.tag)) {
+    const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+    out.push(issue(path, 'YAML tags outside the core schema are refused: write plain maps, lists, strings, numbers, booleans and null', tag));
+    return out;
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+      const at = path ? `${path}.${key}` : key;
+      out.push(...tagIssues(pair.key, at), ...tagIssues(pair.value, at));
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => out.push(...tagIssues(item, `${path}[${i}]`)));
+  }
+  return out;
 }
 
 /** A spec file larger than this is refused before it is read (a real one is a few KiB). */

@@ -148,3 +148,36 @@ describe('parseSpec', () => {
     expect(() => parseSpec('{}', 'inline.json')).toThrow(/^inline\.json: 2 problems\n {2}- name: is required\n {2}- services: is required$/);
   });
 });
+
+describe('parseSpec and YAML tags', () => {
+  const base = 'name: shop\nservices:\n  - name: checkout\n    protocol: grpc\n';
+  const problems = (text: string): string[] => {
+    try {
+      parseSpec(text);
+    } catch (e) {
+      return (e as O11yValidationError).issues.map((i) => `${i.path}: ${String(i.got)}`);
+    }
+    return [];
+  };
+
+  it.each([
+    ['!!omap on a block that validation would then not see', `${base}alerting: !!omap [ {receivers: []}, {route: {}} ]\n`, ['alerting: !!omap']],
+    ['!!omap hiding a retention below the minimum', `${base}tracing: !!omap [ {retention: 1h} ]\n`, ['tracing: !!omap']],
+    ['!!set turning attributes into nulls', 'name: shop\nservices:\n  - name: checkout\n    protocol: grpc\n    attributes: !!set {k, team}\n', ['services[0].attributes: !!set']],
+    ['!!pairs', `${base}environments: !!pairs [ {staging: {}} ]\n`, ['environments: !!pairs']],
+    ['!!binary', `${base}description: !!binary aGVsbG8=\n`, ['description: !!binary']],
+    ['!!timestamp', `${base}description: !!timestamp 2026-12-07\n`, ['description: !!timestamp']],
+    ['a custom tag', `${base}description: !Foo bar\n`, ['description: !Foo']],
+    ['a tag on the whole document', `!!omap [ {name: shop} ]\n`, [': !!omap']],
+  ])('refuses %s, naming the path and the tag', (_what, text, expected) => {
+    expect(problems(text)).toEqual(expected);
+  });
+
+  it('explains the refusal in the message', () => {
+    expect(() => parseSpec(`${base}alerting: !!omap []\n`)).toThrow('alerting: YAML tags outside the core schema are refused: write plain maps, lists, strings, numbers, booleans and null (got "!!omap")');
+  });
+
+  it("accepts the core schema's own tags", () => {
+    expect(problems('name: !!str shop\nservices: !!seq\n  - !!map {name: checkout, protocol: grpc}\n')).toEqual([]);
+  });
+});
