@@ -17,6 +17,11 @@ export function synthApp(define: (app: App) => void, outdir?: string): void {
     process.stderr.write(`o11y: cannot write the synth output to ${out}: its parent folder does not exist\n`);
     process.exit(1);
   }
+  const link = linkInside(out);
+  if (link) {
+    process.stderr.write(`o11y: refusing to synthesize into ${out}: ${link} is a symbolic link, and synth writes and deletes files inside the output folder; remove the link\n`);
+    process.exit(1);
+  }
   try {
     const app = new App({ outdir: out });
     const failed = collectStackIssues(app);
@@ -32,6 +37,29 @@ export function synthApp(define: (app: App) => void, outdir?: string): void {
       process.exit(1);
     }
     throw e;
+  }
+}
+
+/**
+ * The first symbolic link in the output folder (itself included), if any: synth would write
+ * through it, and the removal of undeclared stacks would delete files wherever it points.
+ */
+export function linkInside(dir: string): string | undefined {
+  if (!existsSync(dir) && !isLink(dir)) return undefined;
+  if (isLink(dir)) return dir;
+  if (!lstatSync(dir).isDirectory()) return undefined;
+  for (const e of readdirSync(dir).sort()) {
+    const found = linkInside(join(dir, e));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

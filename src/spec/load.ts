@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { Issue, issue, O11yValidationError } from './issues';
@@ -81,6 +81,9 @@ export function loadSpec(file: string): ObservabilitySpec {
   }
   let text: string;
   try {
+    // a link could make the spec any file the user can read (/proc/self/environ, a Docker
+    // config.json), whose content the error messages would then quote: give the file itself
+    if (lstatSync(file).isSymbolicLink()) throw new O11yValidationError(file, [issue('', 'is a symbolic link; refused: give the spec file itself')]);
     const st = statSync(file);
     if (!st.isFile()) throw new O11yValidationError(file, [issue('', 'is not a regular file')]);
     if (st.size > MAX_SPEC_BYTES) throw new O11yValidationError(file, [issue('', `is ${st.size} bytes; a spec file may be at most ${MAX_SPEC_BYTES} bytes (10 MiB)`)]);

@@ -124,9 +124,18 @@ describe('loadSpec reports', () => {
     const path = join(dir, 'folder.yaml');
     mkdirSync(path);
     expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): is not a regular file`);
-    const zero = join(dir, 'zero.yaml');
-    symlinkSync('/dev/zero', zero);
-    expect(loadError(zero).message).toBe(`${zero}: 1 problem\n  - (spec): is not a regular file`);
+    const fifo = join(dir, 'fifo.yaml');
+    require('node:child_process').execFileSync('mkfifo', [fifo]);
+    expect(loadError(fifo).message).toBe(`${fifo}: 1 problem\n  - (spec): is not a regular file`);
+  });
+
+  it('a symbolic link as refused, whatever it points at, without reading it (its content would reach the messages)', () => {
+    const secret = file('secret.json', '{"auths": {"registry.example.com": {"auth": "c2VjcmV0"}}}');
+    for (const [name, target] of [['environ.yaml', '/proc/self/environ'], ['docker.yaml', secret], ['zero.yaml', '/dev/zero']] as const) {
+      const link = join(dir, name);
+      symlinkSync(target, link);
+      expect(loadError(link).message).toBe(`${link}: 1 problem\n  - (spec): is a symbolic link; refused: give the spec file itself`);
+    }
   });
 
   it('a file over 10 MiB before parsing it', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EXAMPLE_MAIN, makeTempDir, removeTempDirs, runExampleSynth } from '../support/synth';
@@ -23,5 +23,19 @@ describe('the synth output folder', () => {
     runExampleSynth(cwd);
     expect(readdirSync(stacks).sort()).toEqual(['local', 'local-jaeger', 'notes', 'prod', 'prod-peak', 'staging']);
     expect(existsSync(join(stacks, 'qa'))).toBe(false);
+  });
+
+  it('is refused when it holds a symbolic link, and nothing is written or deleted where the link points', () => {
+    const cwd = makeTempDir('o11y-outdir-');
+    const elsewhere = makeTempDir('o11y-elsewhere-');
+    writeFileSync(join(elsewhere, 'cdk.tf.json'), 'keep me');
+    mkdirSync(join(cwd, 'cdktf.out', 'stacks'), { recursive: true });
+    const link = join(cwd, 'cdktf.out', 'stacks', 'staging');
+    symlinkSync(elsewhere, link);
+    const r = spawnSync(process.execPath, ['-r', REGISTER, EXAMPLE_MAIN], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([1, `o11y: refusing to synthesize into ${join(cwd, 'cdktf.out')}: ${link} is a symbolic link, and synth writes and deletes files inside the output folder; remove the link\n`]);
+    expect(readdirSync(elsewhere)).toEqual(['cdk.tf.json']);
+    expect(readFileSync(join(elsewhere, 'cdk.tf.json'), 'utf8')).toBe('keep me');
+    expect(readdirSync(join(cwd, 'cdktf.out', 'stacks'))).toEqual(['staging']);
   });
 });
