@@ -4,7 +4,7 @@
  * name its own syntax and suggest `--`; ours name the command's options, in one line.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { argsSynopsis, CommandSpec, invocation, OptionSpec, optionsOf } from './commands';
+import { argsSynopsis, CommandSpec, invocation, OptionSpec, optionsOf, synopsis } from './commands';
 
 /** A user error: printed as one line, exit 1, no stack trace. */
 export class UsageError extends Error {}
@@ -98,7 +98,7 @@ export function parseCommandArgs(command: CommandSpec, argv: string[]): ParsedAr
   if (extra.length) {
     throw new UsageError(
       `unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((a) => `'${a}'`).join(', ')} ` +
-        `(${invocation(command)} takes ${argsSynopsis(command)}; see ${invocation(command)} --help)`,
+        `(${invocation(command)} takes ${argsSynopsis(command)}; see ${invocation(command)} --help)\nusage: ${synopsis(command)}`,
     );
   }
   return result;

@@ -204,10 +204,10 @@ describe('o11y refuses wrong usage in one line, exit 1, no stack trace', () => {
     [['validate', '--stacks=stacks/stacks.ts', '--strict'], 'o11y: unknown option --strict (known: --stacks, --help)\n'],
     [['--verbose'], 'o11y: unknown option --verbose (known: --version, --help)\n'],
     // more arguments than the command takes
-    [['validate', 'a.yaml', 'b.yaml'], "o11y: unexpected argument 'b.yaml' (o11y validate takes [spec]; see o11y validate --help)\n"],
-    [['env', 'cart', 'checkout', '--stack', 'local'], "o11y: unexpected argument 'checkout' (o11y env takes <service>; see o11y env --help)\n"],
-    [['compose', 'local'], "o11y: unexpected argument 'local' (o11y compose takes no arguments; see o11y compose --help)\n"],
-    [['help', 'env', 'review'], "o11y: unexpected argument 'review' (o11y help takes [command]; see o11y help --help)\n"],
+    [['validate', 'a.yaml', 'b.yaml'], "o11y: unexpected argument 'b.yaml' (o11y validate takes [spec]; see o11y validate --help)\nusage: o11y validate [spec] [--stacks <module>]\n"],
+    [['env', 'local', 'checkout'], "o11y: unexpected argument 'checkout' (o11y env takes <service>; see o11y env --help)\nusage: o11y env <service> --stack <stack> [--format dotenv|json|shell] [--spec <file>] [--stacks <module>]\n"],
+    [['compose', 'local'], "o11y: unexpected argument 'local' (o11y compose takes no arguments; see o11y compose --help)\nusage: o11y compose --stack <stack> [--spec <file>] [--stacks <module>]\n"],
+    [['help', 'env', 'review'], "o11y: unexpected argument 'review' (o11y help takes [command]; see o11y help --help)\nusage: o11y help [command]\n"],
     // an option without its value
     [['env', 'cart', '--stack'], 'o11y: --stack needs a value\n'],
     [['env', 'cart', '--stack', '--format', 'json'], 'o11y: --stack needs a value\n'],
