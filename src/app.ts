@@ -22,6 +22,8 @@ export function synthApp(define: (app: App) => void, outdir?: string): void {
     process.stderr.write(`o11y: refusing to synthesize into ${out}: ${link} is a symbolic link, and synth writes and deletes files inside the output folder; remove the link\n`);
     process.exit(1);
   }
+  // cdktf's App makes the folder (and stacks/) as soon as it exists: a failed first synth must not leave it
+  const existed = existsSync(out);
   try {
     const app = new App({ outdir: out });
     const failed = collectStackIssues(app);
@@ -33,6 +35,7 @@ export function synthApp(define: (app: App) => void, outdir?: string): void {
     for (const [path, message] of warningsOf(app)) process.stderr.write(`o11y: warning: ${path}: ${message}\n`);
   } catch (e) {
     if (e instanceof O11yValidationError) {
+      if (!existed) rmSync(out, { recursive: true, force: true });
       process.stderr.write(`o11y: ${e.message}\n`);
       process.exit(1);
     }

@@ -38,4 +38,14 @@ describe('the synth output folder', () => {
     expect(readFileSync(join(elsewhere, 'cdk.tf.json'), 'utf8')).toBe('keep me');
     expect(readdirSync(join(cwd, 'cdktf.out', 'stacks'))).toEqual(['staging']);
   });
+
+  it('is not left behind, not even empty, by a first synth that fails validation', () => {
+    const cwd = makeTempDir('o11y-outdir-');
+    const main = join(cwd, 'main.ts');
+    const src = join(__dirname, '..', '..', 'src');
+    writeFileSync(main, `import { synthApp } from '${src}/app';\nimport { issue, O11yValidationError } from '${src}/spec/issues';\nsynthApp(() => { throw new O11yValidationError('spec', [issue('services', 'is required')]); });\n`);
+    const r = spawnSync(process.execPath, ['-r', REGISTER, main], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([1, 'o11y: spec: 1 problem\n  - services: is required\n']);
+    expect(readdirSync(cwd)).toEqual(['main.ts']);
+  });
 });
