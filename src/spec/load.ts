@@ -42,6 +42,21 @@ export function parseSpec(text: string, source = 'spec'): ObservabilitySpec {
   return value;
 }
 
+/** Why a spec file cannot be read, and what to do, by the system's error code. */
+function unreadable(code: string): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file (ENOENT): give the path of your spec; the default is stacks/o11y.yaml, from the project folder';
+    case 'ENOTDIR':
+      return 'no such file (ENOTDIR): a folder on its path is a file';
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot read the file (${code}): permission denied`;
+    default:
+      return `cannot read the file: ${code}`;
+  }
+}
+
 /** The YAML 1.2 core schema's tags: all a spec needs (maps, lists, strings, numbers, booleans, null). */
 const CORE_TAGS = new Set(['map', 'seq', 'str', 'null', 'bool', 'int', 'float'].map((t) => `tag:yaml.org,2002:${t}`));
 
@@ -90,7 +105,7 @@ export function loadSpec(file: string): ObservabilitySpec {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof O11yValidationError) throw e;
-    throw new O11yValidationError(file, [issue('', `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)]);
+    throw new O11yValidationError(file, [issue('', unreadable((e as NodeJS.ErrnoException).code ?? String(e)))]);
   }
   return parseSpec(text, file);
 }

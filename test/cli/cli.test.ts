@@ -64,7 +64,7 @@ describe('o11y validate', () => {
 
   it('reports a missing file as a problem, not a crash', () => {
     const r = cli('validate', '/nonexistent/o11y.yaml');
-    expect(r).toEqual({ code: 1, out: '', err: '/nonexistent/o11y.yaml: 1 problem\n  - (spec): cannot read the file: ENOENT\n' });
+    expect(r).toEqual({ code: 1, out: '', err: '/nonexistent/o11y.yaml: 1 problem\n  - (spec): no such file (ENOENT): give the path of your spec; the default is stacks/o11y.yaml, from the project folder\n' });
   });
 });
 
@@ -221,7 +221,7 @@ describe('o11y refuses wrong usage in one line, exit 1, no stack trace', () => {
 
   it('keeps an argument that starts with a dash when it follows --', () => {
     const r = cli('validate', '--', '-odd.yaml');
-    expect(r).toEqual({ code: 1, out: '', err: '-odd.yaml: 1 problem\n  - (spec): cannot read the file: ENOENT\n' });
+    expect(r).toEqual({ code: 1, out: '', err: '-odd.yaml: 1 problem\n  - (spec): no such file (ENOENT): give the path of your spec; the default is stacks/o11y.yaml, from the project folder\n' });
   });
 });
 

@@ -117,7 +117,7 @@ describe('loadSpec reports', () => {
 
   it('a missing file by its error code', () => {
     const path = join(dir, 'missing.yaml');
-    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): cannot read the file: ENOENT`);
+    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): no such file (ENOENT): give the path of your spec; the default is stacks/o11y.yaml, from the project folder`);
   });
 
   it('a directory, a device or a FIFO as not a regular file, without reading it', () => {
