@@ -12,7 +12,7 @@
  * say so in a label.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { VERSIONS } from '../../../src/spec/defaults';
@@ -35,7 +35,7 @@ export async function buildStandIn(): Promise<string> {
   if (!existsSync(bin)) {
     mkdirSync(dirname(bin), { recursive: true });
     await run('go', ['build', '-trimpath', '-o', `${bin}.partial`, '.'], { cwd: STAND_IN_SRC, env: { ...process.env, CGO_ENABLED: '0' }, logFile: `${bin}.log` });
-    execFileSync('mv', [`${bin}.partial`, bin]);
+    renameSync(`${bin}.partial`, bin);
   }
   return bin;
 }
