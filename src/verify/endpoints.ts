@@ -68,6 +68,8 @@ function ruleGroups(stackDir: string): string[] {
 
 /** Every endpoint verify needs for the stack synthesized in `synthDir/stacks/<stack>`. */
 export function verifyEndpoints(synthDir: string, stack: string): VerifyEndpoints {
+  // a stack id, never a path: `../..` must not lead the manifest read out of the synth output
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(stack)) throw new VerifyInputError(`${JSON.stringify(stack.slice(0, 60))} is not a stack name (letters, digits, '-' and '_')`);
   const stacksDir = join(synthDir, 'stacks');
   const stackDir = join(stacksDir, stack);
   if (!existsSync(stackDir)) {

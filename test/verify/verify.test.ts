@@ -53,6 +53,10 @@ describe('o11y verify endpoints', () => {
     expect(err).toBe(`o11y verify: no synthesized stack 'nosuch' in ${outdir} (stacks: local, local-jaeger, prod, prod-peak, staging)\n`);
   });
 
+  it('refuse a stack name that is a path, before reading anything', () => {
+    expect(() => verifyEndpoints(outdir, '../../etc')).toThrow('"../../etc" is not a stack name (letters, digits, \'-\' and \'_\')');
+  });
+
   it('refuse a timeout that is not whole seconds, naming the value', async () => {
     let err = '';
     const code = await run(['verify', 'local', '--synth-dir', outdir, '--timeout', '1.5'], { out: () => undefined, err: (s) => (err += s) });
