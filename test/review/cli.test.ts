@@ -39,7 +39,7 @@ describe('o11y review', () => {
 
   it('rejects an unknown format and a missing folder argument as wrong usage (exit 1)', () => {
     expect(cli('review', base, base, '--format', 'html')).toEqual({ code: 1, out: '', err: 'o11y: --format must be one of markdown, json (got "html")\n' });
-    expect(cli('review', base, base, base)).toEqual({ code: 1, out: '', err: `o11y: unexpected argument '${base}' (o11y review takes <base-synth-dir> <head-synth-dir>; see o11y review --help)\n` });
+    expect(cli('review', base, base, base)).toEqual({ code: 1, out: '', err: `o11y: unexpected argument '${base}' (o11y review takes <base-synth-dir> <head-synth-dir>; see o11y review --help)\nusage: o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json] [--plan <stack>=<plan.json>]...\n` });
     expect(cli('review', base)).toEqual({ code: 1, out: '', err: 'o11y: which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]\n' });
   });
 
