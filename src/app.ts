@@ -52,6 +52,9 @@ export function linkInside(dir: string): string | undefined {
   if (isLink(dir)) return dir;
   if (!lstatSync(dir).isDirectory()) return undefined;
   for (const e of readdirSync(dir).sort()) {
+    // Terraform's working folder (`cdktf deploy` runs init there): synth neither writes nor
+    // deletes in it, and its providers are links into the plugin cache by design
+    if (e === '.terraform') continue;
     const found = linkInside(join(dir, e));
     if (found) return found;
   }

@@ -48,4 +48,13 @@ describe('the synth output folder', () => {
     expect([r.status, r.stderr]).toEqual([1, 'o11y: spec: 1 problem\n  - services: is required\n']);
     expect(readdirSync(cwd)).toEqual(['main.ts']);
   });
+
+  it("leaves Terraform's working folder alone: its provider links (a plugin cache) do not stop a later synth", () => {
+    const cwd = makeTempDir('o11y-outdir-');
+    const providers = join(cwd, 'cdktf.out', 'stacks', 'local', '.terraform', 'providers');
+    mkdirSync(providers, { recursive: true });
+    symlinkSync(makeTempDir('o11y-plugin-cache-'), join(providers, 'terraform-provider-docker'));
+    runExampleSynth(cwd);
+    expect(existsSync(join(cwd, 'cdktf.out', 'stacks', 'local', 'cdk.tf.json'))).toBe(true);
+  });
 });
