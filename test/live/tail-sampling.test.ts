@@ -143,7 +143,8 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
   });
 
   it('runs every dashboard query against the real Prometheus: none over metrics it has comes back empty', async () => {
-    const outcomes = await runDashboardQueries(plan, stack.components.prometheus!.url(PORTS.prometheus), { service: 'checkout' }, 20_000, ['checkout']);
+    // $slo at its All value (.+): every SLO of the selected service
+    const outcomes = await runDashboardQueries(plan, stack.components.prometheus!.url(PORTS.prometheus), { service: 'checkout', slo: '.+' }, 20_000, ['checkout']);
     const withData = outcomes.filter((o) => o.absent.length === 0);
     process.stdout.write(`dashboards: ${outcomes.length} queries, ${withData.length} over metrics present, ${withData.filter((o) => o.series > 0).length} returned data; absent: ${[...new Set(outcomes.flatMap((o) => o.absent))].join(', ')}\n`);
     // only checkout sends here
