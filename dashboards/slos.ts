@@ -63,9 +63,13 @@ function statPanel(title: string, expr: string, opts: { unit: string; descriptio
     .thresholds(thresholds(opts.thresholds ?? [{ value: null, color: 'text' }]));
 }
 
-/** An instant query in table form: one line per series (service × SLO), its value in the column `Value #<refId>`. */
+/**
+ * An instant query in table form: one line per service × SLO, its value in the column
+ * `Value #<refId>`. Aggregated to exactly those two labels, so the columns' frames merge into
+ * one line per SLO whatever other labels a series carries.
+ */
 function tableTarget(refId: string, expr: string): prometheus.DataqueryBuilder {
-  return promTarget(refId, expr).instant().format(prometheus.PromQueryFormat.Table);
+  return promTarget(refId, `max by (service, slo) (${expr})`).instant().format(prometheus.PromQueryFormat.Table);
 }
 
 /**
