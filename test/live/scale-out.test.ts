@@ -6,8 +6,8 @@
  * service's spans of a trace through a different gateway, as services behind a load balancer do.
  *
  * The samplers' ratio policy decides by a hash of the trace id, so which traces they keep is
- * known exactly: the test expects that set, before a sampler stops and after, and counts the
- * traces the stopped one held undecided as exactly the ones lost.
+ * known exactly: the test expects that set, before a sampler crashes and after, and counts the
+ * traces the crashed one held undecided as exactly the ones lost.
  *
  * Test-only tap (the one edit to a rendered file): each sampler's `traces/all` pipeline also
  * writes what it receives to a file named by its HOSTNAME, so the test sees which sampler got
@@ -214,8 +214,10 @@ describe(`two load-balancing collectors in front of ${SAMPLERS} samplers (local,
     process.stdout.write(`scale-out: ${phase1.length} traces (${phase1.length * SPANS_PER_TRACE} spans) through 2 gateways; spans per sampler: ${[...perSampler].sort().map(([s, n]) => `${s} ${n}`).join(', ')}; traces split across samplers: ${split.length}\n`);
     expect(split.map((x) => x.traceId)).toEqual([]);
     expect([...perSampler.keys()].sort()).toEqual(['otel-sampler-0', 'otel-sampler-1', 'otel-sampler-2']);
-    // a hash of the trace id: each sampler gets a fair share (well within 20 % of a third)
-    for (const n of perSampler.values()) expect(Math.abs(n / (phase1.length * SPANS_PER_TRACE) - 1 / SAMPLERS)).toBeLessThan(0.2 / SAMPLERS);
+    // a hash of the trace id on a ring where each sampler holds 200 of 600 points, placed by a
+    // crc32 of its address: its share moves with the addresses by about ±0.02 (1σ; one run saw
+    // 0.39), and 2 000 traces add ±0.01. Each gets a share, within 0.1 of a third (over 4σ)
+    for (const n of perSampler.values()) expect(Math.abs(n / (phase1.length * SPANS_PER_TRACE) - 1 / SAMPLERS)).toBeLessThan(0.1);
   });
 
   it('keeps every error trace: each sampler decides on whole traces', async () => {
@@ -254,10 +256,10 @@ describe(`two load-balancing collectors in front of ${SAMPLERS} samplers (local,
     expect(edges).toEqual([`checkout→cart ${phase1.length}`, `user→checkout ${phase1.length}`]);
   });
 
-  it('loses exactly the traces the stopped sampler held undecided: its resolver drops it and the others take every later trace', async () => {
+  it('loses exactly the traces a crashed sampler held undecided: its resolver drops it and the others take every later trace', async () => {
     const phase2: SentTrace[] = [];
     const victim = stack.replicas['otel-sampler']![1];
-    let stoppedAt = 0;
+    let crashedAt = 0;
     const sending = (async () => {
       const until = Date.now() + 55_000;
       while (Date.now() < until) {
@@ -265,49 +267,51 @@ describe(`two load-balancing collectors in front of ${SAMPLERS} samplers (local,
         await new Promise((r) => setTimeout(r, 500));
       }
     })();
-    // long enough before the stop for traces it decided, and after it for the re-resolve and later traffic
+    // long enough before the crash for traces it decided, and after it for the re-resolve and later traffic
     await new Promise((r) => setTimeout(r, 20_000));
-    stoppedAt = Date.now();
-    await network.stop(victim.process, 2_000);
-    // as Docker's DNS forgets a stopped container, and Cloud Map an unhealthy task
+    crashedAt = Date.now();
+    // a crash (an OOM kill, a lost host): a SIGTERM would let it decide every trace it holds before exiting
+    victim.process.child.kill('SIGKILL');
+    await victim.process.exited;
+    // as Docker's DNS forgets a dead container, and Cloud Map an unhealthy task
     network.unname(victim.host, 'otel-sampler');
     await sending;
     const t = tapped(tapDir);
     const atVictim = (x: SentTrace) => t.get(x.traceId)?.has('otel-sampler-1') ?? false;
     const complete = (x: SentTrace) => [...(t.get(x.traceId)?.entries() ?? [])].filter(([s]) => s !== 'otel-sampler-1').reduce((a, [, n]) => a + n, 0) === SPANS_PER_TRACE;
-    const before = phase2.filter((x) => x.sentAt < stoppedAt);
-    const window = phase2.filter((x) => x.sentAt >= stoppedAt && x.sentAt < stoppedAt + 15_000);
-    const after = phase2.filter((x) => x.sentAt >= stoppedAt + 15_000);
+    const before = phase2.filter((x) => x.sentAt < crashedAt);
+    const window = phase2.filter((x) => x.sentAt >= crashedAt && x.sentAt < crashedAt + 15_000);
+    const after = phase2.filter((x) => x.sentAt >= crashedAt + 15_000);
     const lost = (xs: SentTrace[]) => xs.filter((x) => !complete(x)).length;
-    // what the live samplers got whole before the stop and once the gateways re-resolved: kept at the ratio, as before
+    // what the live samplers got whole before the crash and once the gateways re-resolved: kept at the ratio, as before
     const live = [...before, ...after].filter(complete);
     await waitDecided(live);
     const stored = await storedAll(phase2);
     const liveStored = storedWhole(live, stored);
-    expect(liveStored.whole.sort()).toEqual(live.filter(policiesKeep).map((x) => x.traceId).sort());
-    expect(liveStored.none.length).toBe(live.length - liveStored.whole.length);
-    // the stopped sampler decides a trace one decision wait after its first span and keeps nothing
-    // undecided on shutdown: what it got within that wait of the stop is lost, kept or not; what it
-    // got earlier was decided as everywhere else. A band of 2 s either side is left out (when a
-    // span arrived after it was sent, and when the shutdown stopped the decisions).
+    // a sampler decides a trace one decision wait after its first span: what the crashed one got
+    // within that wait of the crash is lost, kept or not; what it got earlier was decided as
+    // everywhere else. A band of 2 s either side is left out (when a span arrived after it was
+    // sent, and when a kept trace left the exporter's queue).
     const wait = plan.spec.tracing.tailSampling!.decisionWaitSeconds * 1000;
     const held = before.filter(atVictim);
-    const decided = held.filter((x) => x.sentAt < stoppedAt - wait - 2_000);
-    const undecided = held.filter((x) => x.sentAt > stoppedAt - wait + 2_000);
+    const decided = held.filter((x) => x.sentAt < crashedAt - wait - 2_000);
+    const undecided = held.filter((x) => x.sentAt > crashedAt - wait + 2_000);
     const decidedStored = storedWhole(decided, stored);
     const lostKept = held.filter((x) => policiesKeep(x) && stored.get(x.traceId) !== SPANS_PER_TRACE);
     process.stdout.write(
-      `sampler stopped: before ${before.length} traces, ${held.length} at the stopped sampler: ${decided.length} sent over ${wait / 1000 + 2} s before the stop (${decidedStored.whole.length} kept), ` +
+      `sampler crashed: before ${before.length} traces, ${held.length} at the crashed sampler: ${decided.length} sent over ${wait / 1000 + 2} s before the crash (${decidedStored.whole.length} kept), ` +
         `${undecided.length} in its last ${wait / 1000 - 2} s (undecided: ${undecided.filter(policiesKeep).length} of them to keep, stored ${undecided.filter((x) => stored.get(x.traceId)).length}); ` +
-        `lost of those to keep: ${lostKept.length}; first 15 s after ${window.length} (${lost(window)} not whole at a live sampler while the gateways re-resolved), later ${after.length} (${lost(after)})\n`,
+        `lost of those to keep: ${lostKept.length}; at live samplers ${live.length} whole (${liveStored.whole.length} kept); first 15 s after ${window.length} (${lost(window)} not whole at a live sampler while the gateways re-resolved), later ${after.length} (${lost(after)})\n`,
     );
+    expect(liveStored.whole.sort()).toEqual(live.filter(policiesKeep).map((x) => x.traceId).sort());
+    expect(liveStored.none.length).toBe(live.length - liveStored.whole.length);
     expect(decided.length).toBeGreaterThan(50);
     expect(undecided.length).toBeGreaterThan(50);
     expect(decidedStored.whole.sort()).toEqual(decided.filter(policiesKeep).map((x) => x.traceId).sort());
     expect(decidedStored.none.length).toBe(decided.length - decidedStored.whole.length);
     expect(undecided.filter((x) => stored.get(x.traceId)).map((x) => x.traceId)).toEqual([]);
     // the loss: the traces to keep that it held undecided, and nothing it had decided
-    const band = (x: SentTrace) => x.sentAt >= stoppedAt - wait - 2_000 && x.sentAt <= stoppedAt - wait + 2_000;
+    const band = (x: SentTrace) => x.sentAt >= crashedAt - wait - 2_000 && x.sentAt <= crashedAt - wait + 2_000;
     expect(lostKept.filter((x) => !band(x)).map((x) => x.traceId).sort()).toEqual(undecided.filter(policiesKeep).map((x) => x.traceId).sort());
     // every trace sent once the gateways re-resolved reaches a live sampler whole
     expect(after.length).toBeGreaterThan(500);
