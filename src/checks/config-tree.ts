@@ -20,14 +20,17 @@ export function at(tree: unknown, path: string): unknown {
 const parsed = new WeakMap<StackPlan, Map<string, Json | undefined>>();
 
 /**
- * Recently parsed texts, shared between plans: an app's stacks render many files alike (four
- * of five stacks' 4 MB `slos.yml` at 1000 services), built one after the other. Only the last
- * few are kept, so memory does not grow with the number of stacks.
+ * Recently parsed large texts, shared between plans: an app's stacks render many files alike
+ * (four of five stacks' 4 MB `slos.yml` at 1000 services), built one after the other. Small
+ * texts parse quickly and are not kept; of the large ones only the last few, so memory does
+ * not grow with the number of stacks.
  */
 const byText = new Map<string, Json>();
-const MAX_SHARED_TEXTS = 64;
+const MIN_SHARED_CHARS = 64 * 1024;
+const MAX_SHARED_TEXTS = 8;
 
 function parsedText(text: string): Json {
+  if (text.length < MIN_SHARED_CHARS) return obj(parse(text));
   let tree = byText.get(text);
   if (tree === undefined) {
     tree = obj(parse(text));
