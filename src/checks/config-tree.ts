@@ -20,28 +20,7 @@ export function at(tree: unknown, path: string): unknown {
 const parsed = new WeakMap<StackPlan, Map<string, Json | undefined>>();
 
 /**
- * Recently parsed large texts, shared between plans: an app's stacks render many files alike
- * (four of five stacks' 4 MB `slos.yml` at 1000 services), built one after the other. Small
- * texts parse quickly and are not kept; of the large ones only the last few, so memory does
- * not grow with the number of stacks.
- */
-const byText = new Map<string, Json>();
-const MIN_SHARED_CHARS = 64 * 1024;
-const MAX_SHARED_TEXTS = 8;
-
-function parsedText(text: string): Json {
-  if (text.length < MIN_SHARED_CHARS) return obj(parse(text));
-  let tree = byText.get(text);
-  if (tree === undefined) {
-    tree = obj(parse(text));
-    if (byText.size >= MAX_SHARED_TEXTS) byText.delete(byText.keys().next().value!);
-    byText.set(text, tree);
-  }
-  return tree;
-}
-
-/**
- * A rendered YAML file of the plan, parsed once per plan (and once for plans rendering the same text); undefined when the stack has no such
+ * A rendered YAML file of the plan, parsed once per plan; undefined when the stack has no such
  * file. Shared between callers: read it, never change it (an edited plan is a new plan object).
  */
 export function renderedYaml(plan: StackPlan, output: string): Json | undefined {
@@ -49,7 +28,7 @@ export function renderedYaml(plan: StackPlan, output: string): Json | undefined 
   if (!files) parsed.set(plan, (files = new Map()));
   if (!files.has(output)) {
     const text = fileContent(plan, output);
-    files.set(output, text === undefined ? undefined : parsedText(text));
+    files.set(output, text === undefined ? undefined : obj(parse(text)));
   }
   return files.get(output);
 }

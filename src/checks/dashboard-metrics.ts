@@ -391,10 +391,6 @@ const children = (node: PromqlSyntaxNode): PromqlSyntaxNode[] => {
   return out;
 };
 
-/** Names already read, by query: the stacks of one app check the same rule and panel queries. */
-const namesByExpr = new Map<string, PromqlNames>();
-const MAX_REMEMBERED_QUERIES = 100_000;
-
 /**
  * The metric names a PromQL expression selects, read from its parse tree by the Prometheus
  * project's own grammar (@prometheus-io/lezer-promql), so that functions, aggregators, keywords,
@@ -407,17 +403,6 @@ const MAX_REMEMBERED_QUERIES = 100_000;
  * the query the grammar cannot parse, so an unreadable query is never silently accepted.
  */
 export function promqlMetricNames(expr: string): PromqlNames {
-  let found = namesByExpr.get(expr);
-  if (!found) {
-    if (namesByExpr.size >= MAX_REMEMBERED_QUERIES) namesByExpr.clear();
-    found = readPromqlMetricNames(expr);
-    namesByExpr.set(expr, found);
-  }
-  // copies: a caller may change its lists
-  return { names: [...found.names], problems: [...found.problems] };
-}
-
-function readPromqlMetricNames(expr: string): PromqlNames {
   const names: string[] = [];
   const problems: string[] = [];
   const filled = expr.replace(GRAFANA_DURATIONS, (v) => '5m'.padEnd(v.length, ' '));
