@@ -44,14 +44,24 @@ function loadSwc(filename) {
   }
 }
 
+function swcVersion(filename) {
+  try {
+    return require('@swc/core/package.json').version;
+  } catch (e) {
+    loadSwc(filename); // says what to install when @swc/core is missing
+    throw e;
+  }
+}
+
 function compile(source, filename) {
-  swc = swc || loadSwc(filename);
-  salt = salt || `${require('@swc/core/package.json').version}:${JSON.stringify(SWC_OPTIONS)}`;
+  // the key needs swc's version only: its native binding (tens of ms to load) waits for a miss
+  salt = salt || `${swcVersion(filename)}:${JSON.stringify(SWC_OPTIONS)}`;
   const key = createHash('sha256').update(salt).update('\0').update(filename).update('\0').update(source).digest('hex');
   const cached = path.join(CACHE_DIR, `${key}.js`);
   try {
     return fs.readFileSync(cached, 'utf8');
   } catch {
+    swc = swc || loadSwc(filename);
     const { code } = swc.transformSync(source, { ...SWC_OPTIONS, filename });
     try {
       fs.mkdirSync(CACHE_DIR, { recursive: true });

@@ -1,162 +1,33 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { App } from 'cdktf';
-import type { StackPlan } from './components/plan';
-import { renderCompose } from './render/compose';
-import { EnvFormat, formatEnv } from './render/otel-env';
-import { renderJson } from './review/json';
-import { renderMarkdown } from './review/markdown';
-import { reviewDirs } from './review/review';
-import { sortRisks } from './review/risk';
-import { planRisks } from './review/terraform-plan';
+import { ParsedArgs, parseCommandArgs, UsageError } from './cli/args';
+import type { Action, Io } from './cli/action';
+import { commandHelp, CommandSpec, findCommand, overview, TOP_LEVEL } from './cli/commands';
+import { packageVersion } from './cli/version';
 import { ReviewInputError } from './review/synth-output';
 import { formatIssue, O11yValidationError } from './spec/issues';
-import { loadSpec } from './spec/load';
-import type { ObservabilitySpec } from './spec/types';
-import { throwIfAppProblems } from './app';
-import { collectStackIssues } from './targets/collect-issues';
-import { warningsOf } from './targets/warnings';
-import { ParsedArgs, parseCommandArgs, UsageError } from './cli/args';
-import { commandHelp, CommandSpec, DEFAULT_SPEC, DEFAULT_STACKS, findCommand, overview, TOP_LEVEL } from './cli/commands';
-import { packageVersion } from './cli/version';
-import { initRepository } from './init/scaffold';
-import { nextSteps } from './init/next-steps';
-import { verifyEndpoints, VerifyInputError } from './verify/endpoints';
-import { formatHop, verifyStack } from './verify/hops';
+import { VerifyInputError } from './verify/input-error';
 
-interface Io {
-  out(s: string): void;
-  err(s: string): void;
-}
-
-/** Runs the stacks module's defineStacks on a throwaway app (nothing is written). */
-function withApp<T>(spec: ObservabilitySpec, stacksModule: string, use: (app: App, failed: readonly O11yValidationError[]) => T): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(resolve(stacksModule)) as { defineStacks?: (app: App, spec: ObservabilitySpec) => void };
-  if (typeof mod.defineStacks !== 'function') throw new UsageError(`${stacksModule} does not export defineStacks(app, spec)`);
-  const outdir = mkdtempSync(join(tmpdir(), 'o11y-cli-'));
-  try {
-    const app = new App({ outdir });
-    const failed = collectStackIssues(app);
-    mod.defineStacks(app, spec);
-    return use(app, failed);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** Builds the declared stacks in memory (nothing is synthesized) and returns their plans. */
-function buildPlans(spec: ObservabilitySpec, stacksModule: string): Map<string, StackPlan> {
-  return withApp(spec, stacksModule, (app, failed) => {
-    throwIfAppProblems(app, failed);
-    const plans = new Map<string, StackPlan>();
-    for (const child of app.node.children) {
-      const plan = (child as unknown as { plan?: StackPlan }).plan;
-      if (plan) plans.set(child.node.id, plan);
-    }
-    return plans;
-  });
-}
-
-function planFor(plans: Map<string, StackPlan>, stack: string | undefined): StackPlan {
-  if (!stack) throw new UsageError(`--stack is required (stacks: ${[...plans.keys()].join(', ')})`);
-  const plan = plans.get(stack);
-  if (!plan) throw new UsageError(`no stack '${stack}' (stacks: ${[...plans.keys()].join(', ')})`);
-  return plan;
-}
-
-type Action = (args: ParsedArgs, io: Io) => number | Promise<number>;
-
-const ACTIONS: Record<string, Action> = {
-  validate(args, io) {
-    const file = args.positionals[0] ?? DEFAULT_SPEC;
-    const spec = loadSpec(file);
-    const envs = Object.keys(spec.environments ?? {});
-    // then every stack is built in memory: validate says what synth would say, for every stack
-    const warnings = withApp(spec, args.value('stacks') ?? DEFAULT_STACKS, (app, failed) => {
-      throwIfAppProblems(app, failed);
-      return warningsOf(app);
-    });
-    for (const [path, message] of warnings) io.err(`o11y: warning: ${path}: ${message}\n`);
-    io.out(`${file}: valid (${spec.services.length} service${spec.services.length === 1 ? '' : 's'}${envs.length ? `; environments: ${envs.join(', ')}` : ''})\n`);
-    return 0;
-  },
-
-  env(args, io) {
-    const service = args.positionals[0];
-    if (!service) throw new UsageError('which service? o11y env <service> --stack <stack>');
-    const plan = planFor(buildPlans(loadSpec(args.value('spec') ?? DEFAULT_SPEC), args.value('stacks') ?? DEFAULT_STACKS), args.value('stack'));
-    const env = plan.serviceEnvs.find((e) => e.service === service);
-    if (!env) throw new UsageError(`no service '${service}' (services: ${plan.serviceEnvs.map((e) => e.service).join(', ')})`);
-    io.out(formatEnv(env.env, args.value('format') as EnvFormat));
-    return 0;
-  },
-
-  compose(args, io) {
-    const stack = args.value('stack');
-    const plan = planFor(buildPlans(loadSpec(args.value('spec') ?? DEFAULT_SPEC), args.value('stacks') ?? DEFAULT_STACKS), stack);
-    if (plan.topology.target !== 'docker') throw new UsageError(`stack '${stack}' runs on ${plan.topology.target}; compose exports local (Docker) stacks only`);
-    io.out(renderCompose(plan, `${plan.spec.name}-${stack}`));
-    return 0;
-  },
-
-  review(args, io) {
-    const [base, head] = args.positionals;
-    if (!base || !head) throw new UsageError('which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]');
-    // --plan <stack>=<terraform show -json output>, once per stack: Terraform's own deletes and replaces
-    const plans = new Map<string, string>();
-    for (const p of args.values('plan')) {
-      const eq = p.indexOf('=');
-      if (eq < 1) throw new UsageError(`--plan takes <stack>=<file> (terraform show -json of that stack's plan) (got ${JSON.stringify(p)})`);
-      const stack = p.slice(0, eq);
-      if (plans.has(stack)) throw new UsageError(`--plan names stack '${stack}' twice (${plans.get(stack)}, ${p.slice(eq + 1)}); give one plan per stack`);
-      plans.set(stack, p.slice(eq + 1));
-    }
-    let found = reviewDirs(base, head);
-    const unknown = [...plans.keys()].filter((stack) => !found.stacks.some((st) => st.id === stack));
-    if (unknown.length) throw new UsageError(`--plan names stack ${unknown.map((u) => `'${u}'`).join(', ')}, which neither synth output has (stacks: ${found.stacks.map((st) => st.id).join(', ')})`);
-    const fromPlans = [...plans].flatMap(([stack, file]) => planRisks(file, stack));
-    if (plans.size) found = { ...found, changed: found.changed || fromPlans.length > 0, risks: sortRisks([...found.risks, ...fromPlans]) };
-    io.out(args.value('format') === 'json' ? renderJson(found) : renderMarkdown(found));
-    return 0;
-  },
-
-  async verify(args, io) {
-    const stack = args.positionals[0];
-    if (!stack) throw new UsageError('which stack? o11y verify <stack> [--synth-dir cdktf.out]');
-    const timeout = Number(args.value('timeout'));
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) throw new UsageError(`--timeout takes whole seconds from 1 to 3600 (got ${JSON.stringify(args.value('timeout'))})`);
-    const endpoints = verifyEndpoints(args.value('synth-dir') ?? 'cdktf.out', stack);
-    io.out(`o11y verify ${stack} (${endpoints.target}, environment ${endpoints.environment}): sending through ${endpoints.otlpHttp.url}\n`);
-    const outcomes = await verifyStack(endpoints, { timeoutSeconds: timeout, onHop: (o) => io.out(formatHop(o)) });
-    const broken = outcomes.find((o) => !o.ok);
-    if (broken) {
-      io.err(`o11y verify: ${stack} is broken at hop '${broken.hop}': ${broken.detail}\n`);
-      return 1;
-    }
-    io.out(`o11y verify: every hop of ${stack} carries data\n`);
-    return 0;
-  },
-
-  init(args, io) {
-    const result = initRepository({
-      dir: args.positionals[0] ?? '.',
-      name: args.value('name'),
-      service: args.value('service'),
-      environment: args.value('env'),
-      force: args.flag('force'),
-    });
-    io.out(nextSteps(result));
-    return 0;
-  },
-
-  help(args, io) {
-    const name = args.positionals[0];
-    io.out(name === undefined ? overview() : commandHelp(commandNamed(name)));
-    return 0;
-  },
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Each command's code, required only when that command runs: `o11y --help` and every
+ * `--help` load none of it, `o11y review` no cdktf (test/cli/lazy-load.test.ts), and only
+ * the commands that build stacks (src/cli/synth-commands.ts) load cdktf and the providers.
+ */
+const ACTIONS: Record<string, () => Action> = {
+  validate: () => (require('./cli/synth-commands') as typeof import('./cli/synth-commands')).validate,
+  env: () => (require('./cli/synth-commands') as typeof import('./cli/synth-commands')).env,
+  compose: () => (require('./cli/synth-commands') as typeof import('./cli/synth-commands')).compose,
+  review: () => (require('./cli/review-command') as typeof import('./cli/review-command')).review,
+  verify: () => (require('./cli/verify-command') as typeof import('./cli/verify-command')).verify,
+  init: () => (require('./cli/init-command') as typeof import('./cli/init-command')).init,
+  help: () => help,
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function help(args: ParsedArgs, io: Io): number {
+  const name = args.positionals[0];
+  io.out(name === undefined ? overview() : commandHelp(commandNamed(name)));
+  return 0;
+}
 
 function commandNamed(name: string): CommandSpec {
   const command = findCommand(name);
@@ -171,7 +42,7 @@ function topLevel(argv: string[], io: Io): number {
     io.out(`${packageVersion()}\n`);
     return 0;
   }
-  return ACTIONS.help(args, io) as number;
+  return help(args, io);
 }
 
 /**
@@ -188,7 +59,7 @@ export function run(argv: string[], io: Io): number | Promise<number> {
       io.out(commandHelp(command));
       return 0;
     }
-    const code = ACTIONS[command.name](args, io);
+    const code = ACTIONS[command.name]()(args, io);
     return typeof code === 'number' ? code : code.catch((e: unknown) => failed(e, io));
   } catch (e) {
     return failed(e, io);

@@ -4,7 +4,7 @@
  * cannot drift from what is accepted. What each command does is in ../cli.ts.
  */
 import { ENV_FORMATS } from '../render/otel-env';
-import { DEFAULT_ENVIRONMENT, DEFAULT_SERVICE } from '../init/scaffold-options';
+import { DEFAULT_ENVIRONMENT, DEFAULT_SERVICE } from '../init/scaffold-defaults';
 import { PLACEHOLDER } from '../targets/placeholders';
 
 export const DEFAULT_SPEC = 'stacks/o11y.yaml';

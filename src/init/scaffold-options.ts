@@ -2,8 +2,8 @@ import { basename } from 'node:path';
 import { COMPONENT_NAMES } from '../components/component';
 import { issue, Issue } from '../spec/issues';
 import { NAME_HINT, NAME_PATTERN } from '../spec/spec-schema';
-import { awsNames } from '../targets/aws/aws-stack';
-import { bucketNameProblems } from '../targets/aws/validate-aws-props';
+import { awsNames } from '../targets/aws/aws-names';
+import { bucketNameProblems } from '../targets/aws/bucket-names';
 
 /** What `o11y init` fills into its templates. */
 export interface ScaffoldOptions {
@@ -15,8 +15,7 @@ export interface ScaffoldOptions {
   readonly environment: string;
 }
 
-export const DEFAULT_SERVICE = 'my-service';
-export const DEFAULT_ENVIRONMENT = 'prod';
+export { DEFAULT_ENVIRONMENT, DEFAULT_SERVICE } from './scaffold-defaults';
 /** The Docker stack every scaffold has. */
 export const LOCAL_STACK = 'local';
 /** Used when nothing of the directory's name is a valid name. */

@@ -29,14 +29,14 @@ export interface ConfigComparison {
 /**
  * The `config/` folders of one stack, compared as trees. Every file is read as bytes, but
  * decoded and parsed only when the other side lacks it or holds different bytes, so a large
- * stack whose configs did not change costs one read per file.
+ * stack whose configs did not change costs one read per file. `pieces` may be shared by
+ * every stack of a review.
  */
-export function compareConfigs(base: StackOutput | undefined, head: StackOutput | undefined): ConfigComparison {
+export function compareConfigs(base: StackOutput | undefined, head: StackOutput | undefined, pieces = new YamlPieces()): ConfigComparison {
   const bFiles = base?.configFiles ?? new Map<string, string>();
   const hFiles = head?.configFiles ?? new Map<string, string>();
   const files: ConfigFileDiff[] = [];
   const pairs = new Map<string, ConfigPair>();
-  const pieces = new YamlPieces();
   for (const file of [...new Set([...bFiles.keys(), ...hFiles.keys()])].sort()) {
     const bPath = bFiles.get(file);
     const hPath = hFiles.get(file);

@@ -2,11 +2,12 @@ import { compareConfigs, ConfigFileDiff } from './config-diff';
 import { configRisks } from './config-risks';
 import { parseConfig } from './config-file';
 import { Risk, risk, sortRisks } from './risk';
-import { readSynthOutput, readText, StackOutput, SynthOutput } from './synth-output';
-import { compareTerraform, ResourceDiff, terraformEntries } from './terraform-diff';
+import { readBytes, readSynthOutput, readTerraform, readText, StackOutput, SynthOutput } from './synth-output';
+import { compareTerraform, ResourceDiff, TerraformEntry, terraformEntries } from './terraform-diff';
 import { terraformRisks } from './terraform-risks';
 import { compareTopology, TopologyDiff } from './topology';
 import type { Tree } from './tree-diff';
+import { YamlPieces } from './yaml-pieces';
 
 /** What `o11y review` found: the same findings feed the Markdown and the JSON output. */
 export interface Review {
@@ -37,11 +38,14 @@ export function review(base: SynthOutput, head: SynthOutput): Review {
   const ids = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].sort();
   const stacks: StackReview[] = [];
   const risks: Risk[] = [];
+  // one cache of parsed YAML pieces for the whole review: the stacks' large rule files share most of their text
+  const pieces = new YamlPieces();
   for (const id of ids) {
     const [b, h] = [base.stacks.get(id), head.stacks.get(id)];
-    const [bEntries, hEntries] = [terraformEntries(b?.terraform), terraformEntries(h?.terraform)];
+    // stack by stack, so only one stack's trees are held at a time
+    const [bEntries, hEntries] = terraformOf(b, h);
     const resources = compareTerraform(bEntries, hEntries);
-    const configs = compareConfigs(b, h);
+    const configs = compareConfigs(b, h, pieces);
     const status = !b ? 'added' : !h ? 'removed' : resources.length + configs.files.length > 0 ? 'changed' : 'unchanged';
     if (status === 'added' || status === 'removed') risks.push(risk(status === 'added' ? 'stack-added' : 'stack-removed', id, `stack ${status}`));
     if (status === 'changed') risks.push(...terraformRisks(id, bEntries, hEntries, resources), ...configRisks(id, configs.pairs));
@@ -57,6 +61,20 @@ export function review(base: SynthOutput, head: SynthOutput): Review {
     });
   }
   return { changed: stacks.some((s) => s.status !== 'unchanged'), risks: sortRisks(risks), stacks };
+}
+
+/**
+ * Both sides' Terraform blocks. Byte-identical files hold the same blocks: neither is parsed,
+ * and both sides are empty, which no rule tells from "no change" (every Terraform rule
+ * compares base with head).
+ */
+function terraformOf(b: StackOutput | undefined, h: StackOutput | undefined): [Map<string, TerraformEntry>, Map<string, TerraformEntry>] {
+  const [bBytes, hBytes] = [b && readBytes(b.terraformFile), h && readBytes(h.terraformFile)];
+  if (bBytes && hBytes && bBytes.equals(hBytes)) {
+    readTerraform(b!.terraformFile, bBytes); // still refused when it is no Terraform JSON
+    return [new Map(), new Map()];
+  }
+  return [terraformEntries(b && readTerraform(b.terraformFile, bBytes)), terraformEntries(h && readTerraform(h.terraformFile, hBytes))];
 }
 
 /** The stack manifest of one side, parsed; undefined when that synth did not write one. */

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 
 /**
  * One side of a review: a `cdktf.out` folder as `cdktf synth` / `npm run synth` writes it.
@@ -14,8 +14,8 @@ export interface SynthOutput {
 
 export interface StackOutput {
   readonly id: string;
-  /** The parsed `cdk.tf.json`. */
-  readonly terraform: Readonly<Record<string, unknown>>;
+  /** The stack's `cdk.tf.json`, checked; read (./terraform-file.ts) only when the review reaches the stack. */
+  readonly terraformFile: string;
   /** `config/<path>` → file path on disk, sorted; read only when the two sides differ. */
   readonly configFiles: ReadonlyMap<string, string>;
 }
@@ -39,18 +39,31 @@ export const MAX_REVIEW_FILE_BYTES = 64 * 2 ** 20;
  * file (not a device, FIFO or socket), and of a sane size. Synth folders come from pull
  * requests: a link to /etc or /dev/zero is data to refuse, never to follow.
  */
-function checkedFile(root: string, path: string): string {
+function checkedFile(root: string, path: string, realRoot = realpathSync(root)): string {
   let real: string;
   try {
     real = realpathSync(path);
   } catch (e) {
     throw new ReviewInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const rel = relative(realpathSync(root), real);
+  const rel = relative(realRoot, real);
   if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || rel.startsWith(sep)) throw new ReviewInputError(path, `is a link to ${real}, outside the synth folder ${root}; refused`);
-  const st = statSync(real);
-  if (!st.isFile()) throw new ReviewInputError(path, 'is not a regular file; refused');
-  if (st.size > MAX_REVIEW_FILE_BYTES) throw new ReviewInputError(path, `is ${st.size} bytes, more than any synth output file (${MAX_REVIEW_FILE_BYTES}); refused`);
+  if (!statSync(real).isFile()) throw new ReviewInputError(path, 'is not a regular file; refused');
+  return sizeChecked(path);
+}
+
+/** `path` (a folder) once every link in it is resolved lies inside the synth folder, else refused. */
+function insideRoot(root: string, path: string, realRoot: string): string {
+  const real = realpathSync(path);
+  const rel = relative(realRoot, real);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new ReviewInputError(path, `is a link to ${real}, outside the synth folder ${root}; refused`);
+  return path;
+}
+
+/** A regular file (the caller knows it is one): refused above the size limit. */
+function sizeChecked(path: string): string {
+  const size = statSync(path).size;
+  if (size > MAX_REVIEW_FILE_BYTES) throw new ReviewInputError(path, `is ${size} bytes, more than any synth output file (${MAX_REVIEW_FILE_BYTES}); refused`);
   return path;
 }
 
@@ -71,9 +84,7 @@ export function readSynthOutput(dir: string): SynthOutput {
     const workDir = typeof entry?.workingDirectory === 'string' ? entry.workingDirectory : `stacks/${id}`;
     const file = join(dir, tfPath);
     if (!statOrUndefined(file)) throw new ReviewInputError(file, `not found, though ${manifestPath} lists stack '${id}'`);
-    const terraform = readJson(checkedFile(dir, file));
-    if (!terraform || typeof terraform !== 'object' || Array.isArray(terraform)) throw new ReviewInputError(file, 'not a Terraform JSON object');
-    stacks.set(id, { id, terraform: terraform as Record<string, unknown>, configFiles: listFiles(dir, join(dir, workDir, CONFIG_DIR)) });
+    stacks.set(id, { id, terraformFile: checkedFile(dir, file), configFiles: listFiles(dir, join(dir, workDir, CONFIG_DIR)) });
   }
   return { dir, stacks };
 }
@@ -84,6 +95,18 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
   } catch {
     return undefined;
   }
+}
+
+/** A stack's `cdk.tf.json`, parsed; `bytes` when the caller has read them already. */
+export function readTerraform(path: string, bytes: Buffer = readBytes(path)): Record<string, unknown> {
+  let terraform: unknown;
+  try {
+    terraform = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new ReviewInputError(path, 'not valid JSON');
+  }
+  if (!terraform || typeof terraform !== 'object' || Array.isArray(terraform)) throw new ReviewInputError(path, 'not a Terraform JSON object');
+  return terraform as Record<string, unknown>;
 }
 
 function readJson(path: string): unknown {
@@ -107,16 +130,23 @@ export function readBytes(path: string): Buffer {
   }
 }
 
-/** Every file under `root` by `/`-separated relative path, sorted; empty when there is no such folder. */
+/**
+ * Every file under `root` by `/`-separated relative path, sorted; empty when there is no such
+ * folder. A plain file found by walking real folders down from the synth folder lies inside
+ * it: only its size is checked. Links and special files get the whole check (8000 files of a
+ * 1000-service synth would otherwise cost a realpath, one lstat per path component, each).
+ */
 function listFiles(synthDir: string, root: string): Map<string, string> {
   const found: [string, string][] = [];
+  const realRoot = realpathSync(synthDir);
   const walk = (d: string, prefix: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       // a linked folder is not walked: its files are checked like any other link
       if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else found.push([`${prefix}${e.name}`, checkedFile(synthDir, join(d, e.name))]);
+      else if (e.isFile()) found.push([`${prefix}${e.name}`, sizeChecked(join(d, e.name))]);
+      else found.push([`${prefix}${e.name}`, checkedFile(synthDir, join(d, e.name), realRoot)]);
     }
   };
-  if (statOrUndefined(root)?.isDirectory()) walk(root, '');
+  if (statOrUndefined(root)?.isDirectory()) walk(insideRoot(synthDir, root, realRoot), '');
   return new Map(found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

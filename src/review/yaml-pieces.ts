@@ -14,6 +14,8 @@ import type { Tree } from './tree-diff';
  */
 export class YamlPieces {
   private readonly cache = new Map<string, Tree>();
+  /** Whole large texts already parsed: several stacks of a review often render the same file. */
+  private readonly wholeTexts = new Map<string, Tree>();
 
   /** @param minSplitChars below this size a file is parsed whole: the split would cost more than it saves */
   constructor(private readonly minSplitChars = 16 * 1024) {}
@@ -21,12 +23,17 @@ export class YamlPieces {
   /** The document's tree, equal to `parse(text)`; throws as `parse` does on invalid YAML. */
   parse(text: string): Tree {
     if (text.length < this.minSplitChars) return parse(text) as Tree;
-    try {
-      return this.inPieces(text);
-    } catch {
-      // the whole parse names the line and column in the file, not in a piece
-      return parse(text) as Tree;
+    let tree = this.wholeTexts.get(text);
+    if (tree === undefined) {
+      try {
+        tree = this.inPieces(text);
+      } catch {
+        // the whole parse names the line and column in the file, not in a piece
+        return parse(text) as Tree;
+      }
+      this.wholeTexts.set(text, tree);
     }
+    return tree;
   }
 
   private inPieces(text: string): Tree {

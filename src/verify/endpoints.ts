@@ -11,8 +11,9 @@ import type { ComponentName, ComponentPort, PortPurpose } from '../components/co
 import { STACK_MANIFEST_FILE, type StackManifest } from '../components/stack-manifest';
 import type { SpanMetricsSchema } from '../render/span-metrics';
 
-/** A user's input that verify cannot use (a stack that was not synthesized, a broken manifest). */
-export class VerifyInputError extends Error {}
+import { VerifyInputError } from './input-error';
+
+export { VerifyInputError };
 
 export interface VerifyEndpoints {
   readonly stack: string;

@@ -123,6 +123,19 @@ describe('o11y review on unusable input: exit 2, one line, no stack trace', () =
     });
   });
 
+  it('a config folder that links out of the synth folder is refused, though its files are plain files', () => {
+    const outside = editedCopy(base, () => undefined);
+    const linked = editedCopy(base, (dir) => {
+      rmSync(join(dir, 'stacks/local/config'), { recursive: true });
+      symlinkSync(join(outside, 'stacks/local/config'), join(dir, 'stacks/local/config'));
+    });
+    expect(cli('review', base, linked)).toEqual({
+      code: 2,
+      out: '',
+      err: `o11y review: ${join(linked, 'stacks/local/config')}: is a link to ${join(outside, 'stacks/local/config')}, outside the synth folder ${linked}; refused\n`,
+    });
+  });
+
   it('a special file (/dev/zero behind a link inside the folder) is refused, not read forever', () => {
     const special = editedCopy(base, (dir) => {
       symlinkSync('/dev/zero', join(dir, 'zero'));

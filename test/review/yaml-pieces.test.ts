@@ -55,6 +55,14 @@ describe('YAML parsed in pieces', () => {
     expect(b.scrape_configs[2]).toBe(a.scrape_configs[1]);
   });
 
+  it('hands every stack of a review the same tree for the same whole text, cut and parsed once', () => {
+    const pieces = new YamlPieces(0);
+    const text = toYaml({ groups: [{ name: 'a', rules: [{ record: 'x', expr: 'up' }] }, { name: 'b', rules: [] }] });
+    const first = pieces.parse(text);
+    expect(pieces.parse(`${text}`)).toBe(first);
+    expect(first).toEqual(parse(text));
+  });
+
   it('reports invalid YAML as the yaml package does, with the line and column in the whole file', () => {
     const text = 'a: 1\nb:\n  - x: 1\n  - y: [\nc: 2\n';
     expect(() => parse(text)).toThrow(/at line 5, column 1/);

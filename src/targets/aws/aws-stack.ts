@@ -38,6 +38,9 @@ import { instanceNames } from '../../components/component';
 import { terraformLiteral } from '../terraform-literal';
 import { StoreBucket, StoreKeyGrant, storeStatements } from './store-bucket';
 import { LOKI_STORE_ACCESS } from './loki-task-role';
+import { awsNames } from './aws-names';
+
+export { awsNames };
 import { validateAwsProps } from './validate-aws-props';
 import { helperImage, StackImagesProps } from '../../components/stack-images';
 import { HELPER_IMAGES } from './config-delivery';
@@ -236,14 +239,6 @@ export interface AwsObservabilityStackProps {
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 
 /** The names an AWS environment uses, with their defaults applied in one place. */
-export function awsNames(name: string, environment: string, props: Pick<AwsObservabilityStackProps, 'discoveryDomain' | 'tracesBucket' | 'logsBucket' | 'configBucket'>) {
-  return {
-    discoveryDomain: props.discoveryDomain ?? `${name}-${environment}.o11y.internal`,
-    tracesBucket: props.tracesBucket ?? `${name}-${environment}-tempo-traces`,
-    logsBucket: props.logsBucket ?? `${name}-${environment}-loki-logs`,
-    configBucket: props.configBucket ?? `${name}-${environment}-o11y-config`,
-  };
-}
 
 /** The topology the stack renders its configs for (also what tests build plans from). */
 export function awsStackTopology(name: string, environment: string, props: Pick<AwsObservabilityStackProps, 'region' | 'discoveryDomain' | 'tracesBucket' | 'logsBucket' | 'kmsKeyArn'>): Topology {

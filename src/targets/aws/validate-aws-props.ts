@@ -8,6 +8,9 @@ import { OTLP_PROTOCOLS, OtlpProtocol } from '../../spec/types';
 import type { AwsObservabilityStackProps } from './aws-stack';
 import { stackImagesIssues } from '../../components/stack-images';
 import { placeholderIssues } from '../placeholders';
+import { bucketNameProblems } from './bucket-names';
+
+export { bucketNameProblems };
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -25,22 +28,6 @@ const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
 
-/** Problems with an S3 bucket name (general purpose buckets), as S3 would refuse it, or as TLS would break it. */
-export function bucketNameProblems(name: string): string[] {
-  const out: string[] = [];
-  if (name.length < 3 || name.length > 63) out.push('must be 3 to 63 characters long');
-  if (!/^[a-z0-9.-]*$/.test(name)) out.push('may contain only lowercase letters, digits, dots and hyphens');
-  // an uppercase letter is refused by the rule above; said again here it would read as wrong
-  if (!/^[a-zA-Z0-9]/.test(name) || !/[a-zA-Z0-9]$/.test(name)) out.push('must begin and end with a letter or digit');
-  if (name.includes('..')) out.push('must not contain two adjacent periods');
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) out.push('must not be formatted as an IP address');
-  for (const p of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (name.startsWith(p)) out.push(`must not start with '${p}' (reserved by S3)`);
-  for (const s of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) if (name.endsWith(s)) out.push(`must not end with '${s}' (reserved by S3)`);
-  // virtual-hosted-style HTTPS (what Tempo and the AWS CLI use) fails certificate checks for dotted names,
-  // and the bucket policy refuses plain HTTP
-  if (name.includes('.') && out.length === 0) out.push("must not contain '.': TLS to a dotted bucket's virtual-hosted address fails, and the bucket only accepts TLS");
-  return out;
-}
 
 /** An IPv4 CIDR such as `10.0.0.0/16`, with no host bits set. */
 export function cidrProblem(cidr: string): string | undefined {
