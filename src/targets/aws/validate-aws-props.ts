@@ -65,6 +65,11 @@ export interface AwsValidationContext {
   readonly logsBucket: string;
   readonly configBucket: string;
   /**
+   * The access-log bucket's name.
+   * @default - not checked
+   */
+  readonly accessLogsBucket?: string;
+  /**
    * Component name → its descriptor's sizing, before overrides.
    * @default - none (the spec did not resolve; sizing is not checked)
    */
@@ -95,6 +100,11 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
   if (ctx.tracesBucket === ctx.configBucket) issues.push(issue('configBucket', "must differ from tracesBucket: Tempo treats every top-level prefix of its bucket as a tenant", ctx.configBucket));
   if (ctx.logsBucket === ctx.tracesBucket) issues.push(issue('logsBucket', "must differ from tracesBucket: Tempo treats every top-level prefix of its bucket as a tenant, and each store's lifecycle follows its own retention", ctx.logsBucket));
   if (ctx.logsBucket === ctx.configBucket) issues.push(issue('logsBucket', "must differ from configBucket: the logs bucket expires objects after the logs retention", ctx.logsBucket));
+  if (ctx.accessLogsBucket !== undefined) {
+    for (const p of bucketNameProblems(ctx.accessLogsBucket)) issues.push(issue('accessLogsBucket', p, ctx.accessLogsBucket));
+    const same = (['tracesBucket', 'logsBucket', 'configBucket'] as const).find((b) => ctx[b] === ctx.accessLogsBucket);
+    if (same) issues.push(issue('accessLogsBucket', `must differ from ${same}: access logs go to a bucket of their own (SSE-S3, their own expiry)`, ctx.accessLogsBucket));
+  }
   if (props.logsExpirationMarginDays !== undefined && !(Number.isInteger(props.logsExpirationMarginDays) && props.logsExpirationMarginDays >= 1)) {
     issues.push(issue('logsExpirationMarginDays', 'must be a whole number of days, at least 1: the lifecycle backstop must never delete logs Loki still keeps', props.logsExpirationMarginDays));
   }
