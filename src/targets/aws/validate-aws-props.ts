@@ -23,7 +23,11 @@ const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** A Secrets Manager secret's full ARN (with its 6-character suffix): ECS resolves `valueFrom` by it. */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
-const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
+/**
+ * A key ARN as the AWS provider accepts one (`data.aws_kms_key` refuses any other at validate): the
+ * key id a UUID of versions 1-5 with the RFC 4122 variant, as KMS makes them, or a multi-Region key.
+ */
+const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
 /** Problems with an S3 bucket name (general purpose buckets), as S3 would refuse it, or as TLS would break it. */
 export function bucketNameProblems(name: string): string[] {
