@@ -102,6 +102,12 @@ const EMULATOR_DRIFT: readonly { readonly type: string; readonly attribute: stri
     shows: (before, after) => JSON.stringify(before) === '{}' && typeof after === 'object' && after !== null && Object.keys(after).length > 0,
     why: "the provider tags a bucket in CreateBucket (CreateBucketConfiguration.Tags); moto reads only LocationConstraint from that body, so GetBucketTagging finds no tags",
   },
+  {
+    type: 'aws_s3_bucket_logging',
+    attribute: 'target_object_key_format',
+    shows: (before, after) => JSON.stringify(before) === '[]' && JSON.stringify(after).includes('"partition_date_source":"EventTime"'),
+    why: 'moto stores PutBucketLogging\'s TargetObjectKeyFormat but GetBucketLogging returns only TargetBucket, TargetPrefix and TargetGrants (moto/s3/responses.py get_bucket_logging), so the partitioned key format reads back empty',
+  },
   ...(['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'] as const).flatMap((type) => [
     {
       type,
