@@ -16,21 +16,32 @@ export function at(tree: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), tree);
 }
 
-/** Parsed files per plan: the checks read the same few files many times over (synth time). */
-const parsed = new WeakMap<StackPlan, Map<string, Json | undefined>>();
+/**
+ * Parsed files by content, shared by every plan: the checks read the same few files many times
+ * over, and an app's stacks render many files byte for byte alike (the rule files, most configs),
+ * so each distinct text is parsed once per synth rather than once per stack. Bounded: a long-lived
+ * process (the CLI, a test worker) keeps only the most recent texts.
+ */
+const parsedByContent = new Map<string, Json>();
+const PARSED_CACHE_ENTRIES = 64;
 
 /**
- * A rendered YAML file of the plan, parsed once per plan; undefined when the stack has no such
- * file. Shared between callers: read it, never change it (an edited plan is a new plan object).
+ * A rendered YAML file of the plan, parsed once per distinct text; undefined when the stack has
+ * no such file. Shared between callers and stacks: read it, never change it.
  */
 export function renderedYaml(plan: StackPlan, output: string): Json | undefined {
-  let files = parsed.get(plan);
-  if (!files) parsed.set(plan, (files = new Map()));
-  if (!files.has(output)) {
-    const text = fileContent(plan, output);
-    files.set(output, text === undefined ? undefined : obj(parse(text)));
+  const text = fileContent(plan, output);
+  return text === undefined ? undefined : parsedYaml(text);
+}
+
+function parsedYaml(text: string): Json {
+  let tree = parsedByContent.get(text);
+  if (tree === undefined) {
+    tree = obj(parse(text));
+    if (parsedByContent.size >= PARSED_CACHE_ENTRIES) parsedByContent.delete(parsedByContent.keys().next().value!);
+    parsedByContent.set(text, tree);
   }
-  return files.get(output);
+  return tree;
 }
 
 /** Every `host:port` Prometheus scrapes (static targets and DNS-discovered names), with its job, from the prometheus.yml as deployed. */

@@ -369,9 +369,9 @@ interface PromqlSyntaxNode {
 const { parser: promqlParser } = require('@prometheus-io/lezer-promql') as { parser: { parse(expr: string): { readonly topNode: PromqlSyntaxNode } } };
 
 export interface PromqlNames {
-  readonly names: string[];
+  readonly names: readonly string[];
   /** What could not be read; a non-empty list means the names may be incomplete. */
-  readonly problems: string[];
+  readonly problems: readonly string[];
 }
 
 /** Grafana's interval variables, which stand for a duration: read as `5m`, padded so offsets stay put. */
@@ -403,6 +403,21 @@ const children = (node: PromqlSyntaxNode): PromqlSyntaxNode[] => {
  * the query the grammar cannot parse, so an unreadable query is never silently accepted.
  */
 export function promqlMetricNames(expr: string): PromqlNames {
+  // an app's stacks load the same rules and dashboards, with the same queries: parse each once
+  let found = namesByExpr.get(expr);
+  if (found === undefined) {
+    found = readMetricNames(expr);
+    if (namesByExpr.size >= NAMES_CACHE_ENTRIES) namesByExpr.clear();
+    namesByExpr.set(expr, found);
+  }
+  return found;
+}
+
+/** Bounded, for a long-lived process; well above one synth's distinct queries at 1000 services. */
+const NAMES_CACHE_ENTRIES = 100_000;
+const namesByExpr = new Map<string, PromqlNames>();
+
+function readMetricNames(expr: string): PromqlNames {
   const names: string[] = [];
   const problems: string[] = [];
   const filled = expr.replace(GRAFANA_DURATIONS, (v) => '5m'.padEnd(v.length, ' '));
@@ -449,7 +464,7 @@ export function promqlMetricNames(expr: string): PromqlNames {
     children(node).forEach(visit);
   };
   visit(top);
-  return { names: [...new Set(names)], problems };
+  return Object.freeze({ names: Object.freeze([...new Set(names)]), problems: Object.freeze(problems) });
 }
 
 /** A query in a dashboard, with where it is. */

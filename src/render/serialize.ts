@@ -6,8 +6,46 @@ import { stringify } from 'yaml';
  * Key order is the renderer's insertion order, so output is stable by construction.
  */
 export function toYaml(value: unknown, header?: string): string {
+  // an app's stacks render many documents alike (at 1000 services each stack's SLO rules are
+  // megabytes, the same in most stacks), and printing YAML is the slow part: a document is printed
+  // once per synth and reused by its JSON form, which is far cheaper to build
+  const json = plainJson(value);
+  const key = json === undefined ? undefined : `${header ?? ''}\0${json}`;
+  const known = key === undefined ? undefined : yamlByJson.get(key);
+  if (known !== undefined) return known;
   const body = stringify(value, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false });
-  return header ? `${header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}` : body;
+  const text = header ? `${header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}` : body;
+  if (key !== undefined) {
+    if (yamlByJson.size >= YAML_CACHE_ENTRIES) yamlByJson.delete(yamlByJson.keys().next().value!);
+    yamlByJson.set(key, text);
+  }
+  return text;
+}
+
+/** Bounded, for a long-lived process (the CLI, a test worker): the most recent documents only. */
+const YAML_CACHE_ENTRIES = 32;
+const yamlByJson = new Map<string, string>();
+
+/**
+ * The value's JSON when JSON and YAML tell the same values apart (plain objects, arrays, strings,
+ * booleans, null and finite numbers other than -0: two such values with one JSON print one YAML),
+ * else undefined: NaN and null, or a Date and its ISO string, share a JSON form but not a YAML one.
+ */
+function plainJson(value: unknown): string | undefined {
+  let plain = true;
+  const json = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const raw = key === '' && !(key in this) ? value : this[key];
+    if (typeof raw === 'number') {
+      if (!Number.isFinite(raw) || Object.is(raw, -0)) plain = false;
+    } else if (raw !== null && typeof raw === 'object') {
+      const proto = Object.getPrototypeOf(raw);
+      if (!Array.isArray(raw) && proto !== Object.prototype && proto !== null) plain = false;
+    } else if (typeof raw === 'bigint' || typeof raw === 'symbol' || typeof raw === 'function') {
+      plain = false;
+    }
+    return v;
+  });
+  return plain && json !== undefined ? json : undefined;
 }
 
 export function toJson(value: unknown): string {

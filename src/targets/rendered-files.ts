@@ -19,9 +19,13 @@ export function writeRenderedFilesOnSynth(stack: TerraformStack, files: readonly
       inner.synthesize(session);
       const dir = join(session.outdir, session.manifest.forStack(stack).workingDirectory, CONFIG_DIR);
       rmSync(dir, { recursive: true, force: true });
+      // one mkdir per folder, not per file: at 1000 services a stack writes thousands of files into `otel/`
+      const made = new Set<string>();
       for (const f of files) {
         const target = join(dir, f.output);
-        mkdirSync(dirname(target), { recursive: true });
+        const parent = dirname(target);
+        if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+        made.add(parent);
         writeFileSync(target, f.content);
       }
     },

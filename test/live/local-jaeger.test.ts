@@ -2,8 +2,8 @@
  * local-jaeger end to end: Jaeger and Prometheus from the rendered files, and four services on
  * real SDKs (Node, Python, Go) configured only by their generated `.env` files. Jaeger's query
  * API must return every trace with its resource; Prometheus must scrape every SDK's Prometheus
- * exporter; no SDK may report an export error for any signal — and the same services with the
- * SDK defaults for metrics and logs do (which proves the error capture works).
+ * exporter; no SDK may report an export error for any signal — and the same services pointed at
+ * a closed port do, on every SDK and both OTLP protocols (which proves the error capture works).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +92,7 @@ describe('local-jaeger with services on real SDKs', () => {
   });
 
   it('runs every dashboard query against the real Prometheus: none over metrics it has comes back empty', async () => {
-    const outcomes = await runDashboardQueries(plan, prometheus(), { service: plan.spec.services.map((s) => s.name).join('|') });
+    const outcomes = await runDashboardQueries(plan, prometheus(), { service: plan.spec.services.map((s) => s.name).join('|'), slo: '.+' });
     const withData = outcomes.filter((o) => o.absent.length === 0);
     process.stdout.write(`dashboards: ${outcomes.length} queries, ${withData.length} over metrics present, ${withData.filter((o) => o.series > 0).length} returned data; absent: ${[...new Set(outcomes.flatMap((o) => o.absent))].join(', ')}\n`);
     expect(outcomes.length).toBeGreaterThan(0);
@@ -147,4 +147,28 @@ describe('local-jaeger with services on real SDKs', () => {
     expect(Object.fromEntries(services.map((s) => [s.service, s.exportErrors()]))).toEqual(Object.fromEntries(services.map((s) => [s.service, []])));
   });
 
+  it('the same services pointed at a closed port report export errors, on every SDK and protocol (the check above can fail)', async () => {
+    // nothing listens on this port of the services' host; every signal goes over OTLP to it (no
+    // Prometheus exporter, whose ports the services above hold), with a 2 s export timeout so
+    // that each SDK gives up within seconds instead of retrying for its default 10 s (Python's
+    // SDK 1.45 reads OTEL_EXPORTER_OTLP_TIMEOUT in seconds, the others in milliseconds as specified)
+    const CLOSED = 'http://localhost:4999';
+    const TIMEOUT: Record<SdkLanguage, string> = { node: '2000', go: '2000', python: '2' };
+    const broken = await Promise.all(
+      plan.spec.services.map((s) => {
+        const env = fileContent(plan, `otel/${s.name}.env`)!
+          .replace(/^OTEL_SERVICE_NAME=(.*)$/m, 'OTEL_SERVICE_NAME=$1-closed-port')
+          .replace(/^OTEL_EXPORTER_OTLP_ENDPOINT=.*$/m, `OTEL_EXPORTER_OTLP_ENDPOINT=${CLOSED}`)
+          .replace(/^OTEL_METRICS_EXPORTER=.*$/m, 'OTEL_METRICS_EXPORTER=otlp')
+          .concat(`\nOTEL_EXPORTER_OTLP_TIMEOUT=${TIMEOUT[LANGUAGES[s.name]]}\n`);
+        return startService(network, stack.servicesHost, LANGUAGES[s.name], env, { traces: 2, errors: 0, slow: 0, slowMs: MIX.slowMs });
+      }),
+    );
+    const t0 = Date.now();
+    await Promise.all(broken.map((s) => network.stop(s.process, 60_000)));
+    const stopSeconds = ((Date.now() - t0) / 1000).toFixed(1);
+    const errors = Object.fromEntries(broken.map((s) => [`${s.service} (${s.language}, ${plan.serviceEnvs.find((e) => `${e.service}-closed-port` === s.service)!.env.OTEL_EXPORTER_OTLP_PROTOCOL})`, s.exportErrors()]));
+    process.stdout.write(`closed port (all stopped within ${stopSeconds} s): ${Object.entries(errors).map(([k, v]) => `${k}: ${v.length} errors, first: ${v[0]?.slice(0, 160)}`).join('; ')}\n`);
+    for (const [service, lines] of Object.entries(errors)) expect([service, lines.length > 0]).toEqual([service, true]);
+  }, 180_000);
 });

@@ -3,7 +3,8 @@
  * Prometheus from staging's prometheus.yml, and a real OTLP trace store (Jaeger, from our own
  * Jaeger component) answering under Tempo's Cloud Map name. Tempo itself is not run (AGPL).
  * A Go service on the real SDK, configured by staging's checkout.env, sends N traces: k with
- * errors, j slow, the rest normal.
+ * errors, j slow, the rest normal. The ratio policy decides by a hash of the trace id, so which
+ * normal traces it keeps is known exactly from the ids the service reports.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ import { examplePlan, exampleSpec } from '../support/plans';
 import type { ObservabilitySpec } from '../../src/spec/types';
 import { runDashboardQueries, unexpectedlyAbsent, unexpectedlyEmpty } from './support/dashboards';
 import { LiveNetwork } from './support/netns';
-import { RunningService, startService } from './support/sdk-services';
+import { keepRatioPolicy, probabilisticKeeps } from './support/probabilistic';
+import { RunningService, SentTrace, startService } from './support/sdk-services';
 import { defaultBinaries, RunningStack, startStack } from './support/stack';
 
 /**
@@ -45,6 +47,9 @@ const plan = examplePlan('staging', spec);
 const receiverHost = plan.topology.serviceHost('checkout');
 const tail = plan.spec.tracing.tailSampling!;
 const MIX = { traces: 400, errors: 20, slow: 10, slowMs: tail.slowerThanMs + 200 };
+/** The rendered keep-ratio policy: which trace ids it keeps follows from the ids alone. */
+const keepRatio = keepRatioPolicy(fileContent(plan, 'otel-collector.yaml')!);
+const policiesKeep = (t: SentTrace) => t.error || t.slow || probabilisticKeeps(keepRatio, t.traceId);
 
 let runDir: string;
 let network: LiveNetwork;
@@ -82,13 +87,11 @@ beforeAll(async () => {
   });
   network.spawn(stack.servicesHost, 'webhook-receiver', process.execPath, [join(__dirname, 'support', 'webhook-receiver.js'), String(WEBHOOK_PORT), notificationsFile()]);
   service = await startService(network, stack.servicesHost, 'go', fileContent(plan, 'otel/checkout.env')!, MIX);
-  // decisions come decision_wait after a trace's first span; the last trace then needs one more
+  // decisions come decision_wait after a trace's first span: once the last trace the policies
+  // keep is stored, every trace sent before it was decided too
   const deadline = (tail.decisionWaitSeconds + 20) * 1000;
-  const last = service.traces[service.traces.length - 1].traceId;
-  const normalOne = service.traces.filter((t) => !t.error && !t.slow);
-  await pollUntil('the collector decided the last trace (or kept some normal one after it)', deadline, async () =>
-    (await stored(last)) || (await Promise.all(normalOne.slice(-20).map((t) => stored(t.traceId)))).some(Boolean) ? { value: true, seen: 'decided' } : { seen: 'waiting' },
-  );
+  const last = service.traces.filter(policiesKeep).at(-1)!.traceId;
+  await pollUntil(`the collector stored the last trace its policies keep (${last})`, deadline, async () => ((await stored(last)) ? { value: true, seen: 'decided' } : { seen: 'waiting' }));
   await new Promise((r) => setTimeout(r, 5_000));
   kept = new Set((await Promise.all(service.traces.map(async (t) => ((await stored(t.traceId)) ? t.traceId : '')))).filter(Boolean));
 }, 300_000);
@@ -107,14 +110,13 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
     expect(slow.filter((t) => !kept.has(t.traceId))).toEqual([]);
   });
 
-  it('keeps the other traces at the configured ratio, within four standard deviations of the binomial', () => {
+  it("keeps exactly the other traces the ratio policy picks by trace id, and drops the rest", () => {
+    expect(keepRatio.samplingPercentage / 100).toBe(tail.ratio);
     const normal = service.traces.filter((t) => !t.error && !t.slow);
-    const n = normal.length;
-    const k = normal.filter((t) => kept.has(t.traceId)).length;
-    const mean = n * tail.ratio;
-    const bound = 4 * Math.sqrt(n * tail.ratio * (1 - tail.ratio));
-    process.stdout.write(`tail sampling: sent ${service.traces.length}, kept ${kept.size} (errors ${MIX.errors}/${MIX.errors}, slow ${MIX.slow}/${MIX.slow}, normal ${k}/${n}, expected ${mean.toFixed(1)} ± ${bound.toFixed(1)})\n`);
-    expect(Math.abs(k - mean)).toBeLessThanOrEqual(bound);
+    const picked = normal.filter((t) => probabilisticKeeps(keepRatio, t.traceId)).map((t) => t.traceId);
+    const keptNormal = normal.filter((t) => kept.has(t.traceId)).map((t) => t.traceId);
+    process.stdout.write(`tail sampling: sent ${service.traces.length}, kept ${kept.size} (errors ${MIX.errors}, slow ${MIX.slow}, normal ${keptNormal.length}/${normal.length}: the ${picked.length} the ${keepRatio.samplingPercentage} % policy picks by trace id)\n`);
+    expect(keptNormal.sort()).toEqual(picked.sort());
   });
 
   it('counts every server span in the span metrics, before sampling', async () => {
@@ -143,7 +145,8 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
   });
 
   it('runs every dashboard query against the real Prometheus: none over metrics it has comes back empty', async () => {
-    const outcomes = await runDashboardQueries(plan, stack.components.prometheus!.url(PORTS.prometheus), { service: 'checkout' }, 20_000, ['checkout']);
+    // $slo at its All value (.+): every SLO of the selected service
+    const outcomes = await runDashboardQueries(plan, stack.components.prometheus!.url(PORTS.prometheus), { service: 'checkout', slo: '.+' }, 20_000, ['checkout']);
     const withData = outcomes.filter((o) => o.absent.length === 0);
     process.stdout.write(`dashboards: ${outcomes.length} queries, ${withData.length} over metrics present, ${withData.filter((o) => o.series > 0).length} returned data; absent: ${[...new Set(outcomes.flatMap((o) => o.absent))].join(', ')}\n`);
     // only checkout sends here

@@ -19,7 +19,8 @@ function wrapperGoMod(b: GoBuild): string {
   return `module o11y-stack.local/build\n\ngo ${GO_LANGUAGE}\n\n${replaces.join('')}`;
 }
 
-function buildDir(b: GoBuild): string {
+/** The cached build of `b`: `bin/`, the wrapper's go.mod and go.sum, and `module/` for a build with generated files. */
+export function buildDir(b: GoBuild): string {
   const name = b.module.split('/').slice(-2).join('-');
   return cachePath('go', `${name}@${b.version}-${digest(wrapperGoMod(b), JSON.stringify(b.packages), b.ldflags ?? '', ...(b.generatedFiles ? [JSON.stringify(b.generatedFiles)] : []))}`);
 }

@@ -22,7 +22,12 @@ async function promGet(base: string, path: string, params: Record<string, string
   return body.data;
 }
 
-/** Grafana's built-in and dashboard variables, as Grafana substitutes them for an instant query. */
+/**
+ * Grafana's built-in and dashboard variables, as Grafana substitutes them for an instant query
+ * (a multi-value variable as the regex of its values, `.+` for All). A dashboard variable
+ * missing from `vars` stays, and Prometheus refuses the query: pass every variable the
+ * dashboards use (`$service`, and `$slo` of the SLOs dashboard).
+ */
 export function fillVariables(expr: string, vars: Record<string, string>): string {
   return expr
     .replace(/\$__rate_interval|\$\{__rate_interval\}/g, '1m')
@@ -87,7 +92,11 @@ export function unexpectedlyEmpty(outcomes: readonly QueryOutcome[], sending?: r
   return outcomes.filter((o) => o.absent.length === 0 && o.series === 0 && !idle(o.expr, sending) && promqlMetricNames(o.expr).names.some(isExpected)).map((o) => `${o.where}: ${o.expr}`);
 }
 
-/** A per-service panel (the SLOs dashboard's rows) of a service that sent nothing in this scenario: rightly empty. */
+/**
+ * A query naming a service that sent nothing in this scenario: rightly empty, asked once rather
+ * than waited for. The dashboards select services through `$service` (filled with the senders)
+ * and name none, so today no query is idle; this keeps one that does from failing a scenario.
+ */
 function idle(expr: string, sending: readonly string[] | undefined): boolean {
   return sending !== undefined && [...expr.matchAll(/service="([^"]+)"/g)].some((m) => !sending.includes(m[1]));
 }
