@@ -28,7 +28,7 @@ const PROD_ACCOUNT = {
   otlpAllowedSecurityGroupIds: ['sg-0fedcba9876543210'], // the services' security group: replace with yours
   grafanaAllowedCidrs: ['10.100.0.0/16'], // VPN range: replace with yours
   grafanaCertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', // replace with yours
-  kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', // replace with yours
+  kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-86ef-1234567890ab', // replace with yours
   alertingSecretArns: {
     'pagerduty-routing-key': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/pagerduty-routing-key-d4E5f6', // replace with yours
     'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/slack-webhook-url-g7H8i9', // replace with yours

@@ -36,6 +36,7 @@ const awsPropsSchema = obj({
   logsBucket: optional(str()),
   logsExpirationMarginDays: optional(wholeNumber()),
   configBucket: optional(str()),
+  accessLogsBucket: optional(str()),
   kmsKeyArn: optional(str()),
   tracesExpirationMarginDays: optional(wholeNumber()),
   tracesBucketVersioning: optional(bool()),

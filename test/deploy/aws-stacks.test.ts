@@ -49,16 +49,18 @@ const EMULATOR_WORKAROUNDS: EmulatorWorkarounds = {
     {
       type: 'aws_s3_bucket_policy',
       set: (r) => ({ policy: withoutObjectScope(String(r.policy)) }),
-      why: "moto evaluates a bucket policy on object requests only and evaluates no `Bool` condition (moto/iam/policy_conditions.py knows StringEquals alone, and an unknown operator counts as met), so the TLS-only Deny denies every PutObject and every refresh of an object (403); on the emulator the Deny keeps the bucket's ARN and drops `<bucket>/*`",
+      why: "moto evaluates a bucket policy on object requests only and evaluates no `Bool` condition (moto/iam/policy_conditions.py knows StringEquals alone, and an unknown operator counts as met), so the TLS-only Deny denies every PutObject and every refresh of an object (403); on the emulator the Deny keeps the bucket's ARN and drops `<bucket>/*`. And moto's PutBucketLogging reads every statement of the target bucket's policy as `stmt.get('Principal', {}).get('Service')` (moto/s3/models.py, _log_permissions_enabled_policy), which raises AttributeError (HTTP 500) on the Deny's `Principal: \"*\"`; on the emulator it is written `{\"AWS\": \"*\"}`, which AWS reads the same",
     },
   ],
 };
 
-/** The DenyInsecureTransport statement without its object-level resource (see EMULATOR_WORKAROUNDS). */
+/** The DenyInsecureTransport statement without its object-level resource, its principal as an object (see EMULATOR_WORKAROUNDS). */
 function withoutObjectScope(policy: string): string {
-  const doc = JSON.parse(policy) as { Statement: { Sid?: string; Resource: string | string[] }[] };
+  const doc = JSON.parse(policy) as { Statement: { Sid?: string; Principal?: unknown; Resource: string | string[] }[] };
   for (const s of doc.Statement) {
-    if (s.Sid === 'DenyInsecureTransport') s.Resource = ([] as string[]).concat(s.Resource).filter((r) => !r.endsWith('/*'));
+    if (s.Sid !== 'DenyInsecureTransport') continue;
+    s.Resource = ([] as string[]).concat(s.Resource).filter((r) => !r.endsWith('/*'));
+    if (s.Principal === '*') s.Principal = { AWS: '*' };
   }
   return JSON.stringify(doc);
 }
@@ -99,6 +101,12 @@ const EMULATOR_DRIFT: readonly { readonly type: string; readonly attribute: stri
     attribute: 'tags_all',
     shows: (before, after) => JSON.stringify(before) === '{}' && typeof after === 'object' && after !== null && Object.keys(after).length > 0,
     why: "the provider tags a bucket in CreateBucket (CreateBucketConfiguration.Tags); moto reads only LocationConstraint from that body, so GetBucketTagging finds no tags",
+  },
+  {
+    type: 'aws_s3_bucket_logging',
+    attribute: 'target_object_key_format',
+    shows: (before, after) => JSON.stringify(before) === '[]' && JSON.stringify(after).includes('"partition_date_source":"EventTime"'),
+    why: 'moto stores PutBucketLogging\'s TargetObjectKeyFormat but GetBucketLogging returns only TargetBucket, TargetPrefix and TargetGrants (moto/s3/responses.py get_bucket_logging), so the partitioned key format reads back empty',
   },
   ...(['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'] as const).flatMap((type) => [
     {

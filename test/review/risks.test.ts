@@ -22,7 +22,7 @@ const risksOf = (head: string, from = base): string[] => riskLines(reviewDirs(fr
 
 const ECR_CACHE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub';
 const digest = (hex: string): string => `sha256:${hex.repeat(64)}`;
-const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-11bb-22cc-33dd-444455556666';
+const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-11bb-22cc-83dd-444455556666';
 
 describe('risk flags from changes to the spec', () => {
   it("more Kafka partitions for prod-peak's distributed Tempo are flagged: the existing topic does not grow by itself", () => {
@@ -162,7 +162,8 @@ describe('risk flags from changes to the spec', () => {
       'prod: IAM widened: aws_iam_role.otel-sampler_execution-role_66837FCC (new): actions + sts:AssumeRole; principals + Service:ecs-tasks.amazonaws.com',
       'prod: IAM widened: aws_iam_role.otel-sampler_task-role_DEE870E5 (new): actions + sts:AssumeRole; principals + Service:ecs-tasks.amazonaws.com',
       'prod: IAM widened: aws_iam_role_policy.otel-sampler_execution-role_policy_1B33AF96 (new): actions + logs:CreateLogStream, logs:PutLogEvents; resources + ${aws_cloudwatch_log_group.otel-sampler_logs_7FD45280.arn}:*',
-      'prod: IAM widened: aws_iam_role_policy.otel-sampler_task-role_policy_E6730F44 (new): actions + s3:GetObject, s3:GetObjectVersion; resources + ${aws_s3_bucket.config_bucket_492FA8B0.arn}/otel-sampler.yaml',
+      'prod: IAM widened: aws_iam_role_policy.otel-sampler_task-role_policy_E6730F44 (new): actions + kms:Decrypt, s3:GetObject, s3:GetObjectVersion; resources + ${aws_s3_bucket.config_bucket_492FA8B0.arn}/otel-sampler.yaml, arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-86ef-1234567890ab',
+      'prod: IAM widened: aws_kms_grant.otel-sampler_config-key-grant_92444952 (new): actions + kms:Decrypt; resources + arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-86ef-1234567890ab; principals + ${aws_iam_role.otel-sampler_task-role_DEE870E5.arn}',
       'prod: port opened: aws_vpc_security_group_ingress_rule.security-groups_otel-sampler-ingress-4317-otel-collector_A6EA320A allows tcp 4317 from aws_security_group.security-groups_otel-collector_0C43A7BB',
       'prod: port opened: aws_vpc_security_group_ingress_rule.security-groups_otel-sampler-ingress-8888-prometheus_F15F5A65 allows tcp 8888 from aws_security_group.security-groups_prometheus_2768D6C6',
       'prod: port opened: aws_vpc_security_group_ingress_rule.security-groups_prometheus-ingress-9090-otel-sampler_BD83C3A1 allows tcp 9090 from aws_security_group.security-groups_otel-sampler_4FBBC6B6',
@@ -176,9 +177,26 @@ describe('risk flags from changes to the spec', () => {
 });
 
 describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () => {
-  it("a KMS key widens Tempo's and Loki's task roles and adds their KMS grants (IAM widened) and changes both buckets' encryption", () => {
+  it("a KMS key widens Tempo's and Loki's task roles and adds their KMS grants (IAM widened), changes the buckets' encryption, and replaces Prometheus's file system", () => {
     const head = synthExample({ define: exampleStacksWith({ staging: { kmsKeyArn: KMS_KEY } }) });
+    // every task decrypts its config (the config bucket is SSE-KMS too), Grafana's execution role its secret
+    const configReaders: [component: string, grant: string, role: string][] = [
+      ['alertmanager', 'DDCDFBB4', '8FB3EC25'],
+      ['grafana', '90A40D01', 'C0115733'],
+      ['loki', '65F49468', '1207BE56'],
+      ['otel-collector', '620CFF44', 'F7754ADD'],
+      ['prometheus', '160508E9', '9BE09D09'],
+      ['tempo', 'D20F42CF', '1E7583C3'],
+    ];
     expect(risksOf(head).sort()).toEqual([
+      ...['alertmanager_task-role_policy_5E58D019', 'grafana_execution-role_policy_192C1828', 'grafana_task-role_policy_107C0B69', 'otel-collector_task-role_policy_C454F928', 'prometheus_task-role_policy_F15F1738'].map(
+        (p) => `staging: IAM widened: aws_iam_role_policy.${p}: actions + kms:Decrypt; resources + ${KMS_KEY}`,
+      ),
+      ...configReaders.map(([c, grant, role]) => `staging: IAM widened: aws_kms_grant.${c}_config-key-grant_${grant} (new): actions + kms:Decrypt; resources + ${KMS_KEY}; principals + \${aws_iam_role.${c}_task-role_${role}.arn}`),
+      `staging: IAM widened: aws_kms_grant.grafana_secret-key-grant-0_grant_EE607DEF (new): actions + kms:Decrypt; resources + ${KMS_KEY}; principals + \${aws_iam_role.grafana_execution-role_324D1A5B.arn}`,
+      `staging: bucket encryption changed: aws_s3_bucket_server_side_encryption_configuration.config_encryption_57BE8351: AES256 → aws:kms, key ${KMS_KEY}, bucket key`,
+      `staging: resource replaced: aws_efs_file_system.prometheus-storage_file-system_95012D66: kms_key_id (none) → ${KMS_KEY} (forces a new resource)`,
+      'staging: stateful resource replaced: aws_efs_file_system.prometheus-storage_file-system_95012D66: the new one starts empty',
       `staging: IAM widened: aws_iam_role_policy.loki_task-role_policy_93905D52: actions + kms:Decrypt, kms:GenerateDataKey; resources + ${KMS_KEY}`,
       `staging: IAM widened: aws_kms_grant.loki-key-grant_BC443459 (new): actions + kms:Decrypt, kms:GenerateDataKey; resources + ${KMS_KEY}; principals + \${aws_iam_role.loki_task-role_1207BE56.arn}`,
       `staging: bucket encryption changed: aws_s3_bucket_server_side_encryption_configuration.logs_encryption_22B51FEE: AES256 → aws:kms, key ${KMS_KEY}, bucket key`,

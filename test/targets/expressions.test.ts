@@ -46,7 +46,8 @@ function resolves(json: TerraformJson, ref: string, above: readonly Record<strin
     case 'count':
       return above.some((o) => 'count' in o);
     case 'self':
-      return above.some((o) => 'provisioner' in o || 'connection' in o);
+      // a provisioner's or connection's resource, and the resource or data source a postcondition checks
+      return above.some((o) => 'provisioner' in o || 'connection' in o || 'postcondition' in o);
     default:
       return CONTEXT_ROOTS.has(root) || json.resource?.[root]?.[a] !== undefined;
   }

@@ -280,17 +280,18 @@ describe('prod-peak, synthesized', () => {
       const [, p] = resources('aws_iam_role_policy').find(([k]) => k.startsWith(`${role}_task-role_policy_`))!;
       return (JSON.parse(p.policy).Statement as { Sid: string; Action: string[] }[]).map((s) => `${s.Sid}: ${s.Action.join(' ')}`);
     };
-    const config = 'ReadOwnConfig: s3:GetObject s3:GetObjectVersion';
+    // its config objects, and (prod-peak has a customer key) their decrypt through S3
+    const config = ['ReadOwnConfig: s3:GetObject s3:GetObjectVersion', 'ReadOwnConfigKey: kms:Decrypt'];
     const write = ['TempoListBlocks: s3:ListBucket', 'TempoReadWriteBlocks: s3:DeleteObject s3:GetObject s3:GetObjectTagging s3:PutObject s3:PutObjectTagging', 'TempoBlocksKey: kms:Decrypt kms:GenerateDataKey'];
     // reading an SSE-KMS object needs Decrypt only; GenerateDataKey is for writing one
     const read = ['TempoListBlocks: s3:ListBucket', 'TempoReadBlocks: s3:GetObject', 'TempoBlocksKey: kms:Decrypt'];
-    expect(statementsOf('tempo-distributor')).toEqual([config]);
-    for (const r of ['tempo-block-builder-0', 'tempo-backend-scheduler', 'tempo-backend-worker']) expect(statementsOf(r)).toEqual([config, ...write]);
-    for (const r of ['tempo-querier', 'tempo-query-frontend', 'tempo-live-store-2']) expect(statementsOf(r)).toEqual([config, ...read]);
+    expect(statementsOf('tempo-distributor')).toEqual(config);
+    for (const r of ['tempo-block-builder-0', 'tempo-backend-scheduler', 'tempo-backend-worker']) expect(statementsOf(r)).toEqual([...config, ...write]);
+    for (const r of ['tempo-querier', 'tempo-query-frontend', 'tempo-live-store-2']) expect(statementsOf(r)).toEqual([...config, ...read]);
     // and a KMS grant for every role that touches the bucket, with the same operations
     const grants = Object.fromEntries(resources('aws_kms_grant').map(([, g]) => [g.name as string, (g.operations as string[]).join(' ')]));
     const rw = 'Decrypt GenerateDataKey';
-    expect(Object.fromEntries(Object.entries(grants).filter(([n]) => n.startsWith('tempo')))).toEqual({
+    expect(Object.fromEntries(Object.entries(grants).filter(([n]) => n.startsWith('tempo') && n.endsWith('-traces-bucket')))).toEqual({
       'tempo-backend-scheduler-traces-bucket': rw,
       'tempo-backend-worker-traces-bucket': rw,
       'tempo-block-builder-0-traces-bucket': rw,

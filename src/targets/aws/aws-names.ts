@@ -4,10 +4,12 @@ export interface AwsNameProps {
   readonly tracesBucket?: string;
   readonly logsBucket?: string;
   readonly configBucket?: string;
+  readonly accessLogsBucket?: string;
 }
 
 export function awsNames(name: string, environment: string, props: AwsNameProps) {
   return {
+    accessLogsBucket: props.accessLogsBucket ?? `${name}-${environment}-o11y-access-logs`,
     discoveryDomain: props.discoveryDomain ?? `${name}-${environment}.o11y.internal`,
     tracesBucket: props.tracesBucket ?? `${name}-${environment}-tempo-traces`,
     logsBucket: props.logsBucket ?? `${name}-${environment}-loki-logs`,

@@ -1,4 +1,4 @@
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
@@ -25,6 +25,8 @@ import { O11yCluster } from './ecs-cluster';
 import { GrafanaSecret } from './grafana-secret';
 import { PrometheusStorage } from './prometheus-storage';
 import { SecureBucket } from './secure-bucket';
+import { AccessLogBucket, ALB_ACCESS_LOG_PREFIX, S3_ACCESS_LOG_PREFIX } from './access-log-bucket';
+import { CustomerKeyCheck, logsKeyPolicyStatement } from './customer-key';
 import { awsPropsIssues } from '../props-schema';
 import { GrafanaLoadBalancer, GRAFANA_HTTPS_PORT } from './grafana-load-balancer';
 import { recordStackIssue } from '../collect-issues';
@@ -140,9 +142,18 @@ export interface AwsObservabilityStackProps {
    */
   readonly configBucket?: string;
   /**
-   * KMS key (a key ARN in the stack's region) for SSE-KMS on the traces and logs buckets; Tempo's
-   * and Loki's task roles get an IAM statement and a grant for it.
-   * @default - SSE-S3
+   * Bucket for the access logs: S3 server access logs of the traces, logs and config buckets,
+   * and the Grafana load balancer's (always SSE-S3: neither log delivery writes to SSE-KMS).
+   * @default "<name>-<environment>-o11y-access-logs"
+   */
+  readonly accessLogsBucket?: string;
+  /**
+   * A customer managed KMS key (a key ARN in the stack's region) for everything the stack stores:
+   * SSE-KMS on the traces, logs and config buckets, Prometheus's file system, the generated
+   * secrets, every CloudWatch log group and MSK's volumes. Each role that reads through it gets an
+   * IAM statement and a grant for exactly that; the key policy must allow CloudWatch Logs
+   * (the `kms-key-policy-statement` output, docs/aws.md).
+   * @default - SSE-S3 and AWS managed keys
    */
   readonly kmsKeyArn?: string;
   /**
@@ -188,9 +199,10 @@ export interface AwsObservabilityStackProps {
    */
   readonly containerInsights?: boolean;
   /**
-   * Protect the stores of data (the traces bucket, the config bucket, Prometheus's file system)
-   * against destroy and replacement: Terraform refuses a plan that would delete one
-   * (`lifecycle.prevent_destroy`). Turn off only to tear an environment down on purpose.
+   * Protect the stores of data (the traces, logs, config and access-log buckets, Prometheus's file
+   * system) against destroy and replacement: Terraform refuses a plan that would delete one
+   * (`lifecycle.prevent_destroy`); and turn on the Grafana load balancer's deletion protection.
+   * Turn off only to tear an environment down on purpose.
    * @default true
    */
   readonly protectData?: boolean;
@@ -276,7 +288,7 @@ export class AwsObservabilityStack extends TerraformStack {
         if (!(e instanceof O11yValidationError)) throw e;
         issues.push(...e.issues);
       }
-      const { discoveryDomain: domain, tracesBucket: tracesBucketName, logsBucket: logsBucketName, configBucket: configBucketName } = awsNames(spec?.name ?? props.spec.name, environment, props);
+      const { discoveryDomain: domain, tracesBucket: tracesBucketName, logsBucket: logsBucketName, configBucket: configBucketName, accessLogsBucket: accessLogsBucketName } = awsNames(spec?.name ?? props.spec.name, environment, props);
       const plan = spec ? planStack(spec, awsStackTopology(spec.name, environment, props), props.images) : undefined;
       issues.push(
         ...validateAwsProps(props, {
@@ -284,6 +296,7 @@ export class AwsObservabilityStack extends TerraformStack {
           tracesBucket: tracesBucketName,
           logsBucket: logsBucketName,
           configBucket: configBucketName,
+          accessLogsBucket: accessLogsBucketName,
           defaultSizing: plan ? Object.fromEntries(plan.components.map((c) => [c.name, c.resources])) : undefined,
           components: plan?.components.map((c) => c.name),
         }),
@@ -351,6 +364,19 @@ export class AwsObservabilityStack extends TerraformStack {
       annotateWarnings(this, stackPlan);
       const sgs = new ComponentSecurityGroups(this, 'security-groups', { vpcId: props.vpcId, namePrefix: prefix, groups: groupNames, rules });
 
+      const protect = props.protectData ?? true;
+      const key = props.kmsKeyArn;
+      // the key is checked at plan time, before anything is encrypted with it
+      if (key) new CustomerKeyCheck(this, 'kms-key', { kmsKeyArn: key });
+      // one bucket for every access log: the stores' and the config bucket's S3 server access logs, the load balancer's
+      const accessLogs = new AccessLogBucket(this, 'access-logs', {
+        bucketName: accessLogsBucketName,
+        account,
+        sourceBucketArns: [tracesBucketName, logsBucketName, configBucketName].map((b) => `arn:${account.partition}:s3:::${b}`),
+        loadBalancerLogs: grafanaTls,
+        protect,
+      });
+      const s3AccessLogs = { target: accessLogs, prefix: S3_ACCESS_LOG_PREFIX };
       const traces = new StoreBucket(this, 'traces', {
         bucketName: tracesBucketName,
         retentionHours: resolved.tracing.retentionHours,
@@ -358,17 +384,19 @@ export class AwsObservabilityStack extends TerraformStack {
         kmsKeyArn: props.kmsKeyArn,
         versioning: props.tracesBucketVersioning,
         noncurrentVersionDays: props.tracesNoncurrentVersionDays,
-        protect: props.protectData ?? true,
+        protect,
+        accessLogs: s3AccessLogs,
       });
       const logs = new StoreBucket(this, 'logs', {
         bucketName: logsBucketName,
         retentionHours: resolved.logs.retentionHours,
         expirationMarginDays: props.logsExpirationMarginDays,
         kmsKeyArn: props.kmsKeyArn,
-        protect: props.protectData ?? true,
+        protect,
+        accessLogs: s3AccessLogs,
       });
       // versioned, so a task definition names the exact config version it runs and a rollback finds it
-      const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30, protect: props.protectData ?? true });
+      const configBucket = new SecureBucket(this, 'config', { bucketName: configBucketName, versioning: true, noncurrentVersionDays: 30, protect, kmsKeyArn: key, accessLogs: s3AccessLogs });
 
       const cluster = new O11yCluster(this, 'cluster', { clusterName: prefix, containerInsights: props.containerInsights });
       // each ordinal instance (a live-store, a block-builder) is found under its own name
@@ -390,7 +418,8 @@ export class AwsObservabilityStack extends TerraformStack {
         securityGroupId: sgs.groups['prometheus-storage']!.id,
         uid: prometheusUser,
         gid: prometheusUser,
-        protect: props.protectData ?? true,
+        protect,
+        kmsKeyArn: key,
       });
 
       const secretArns: Record<string, string> = {};
@@ -401,7 +430,7 @@ export class AwsObservabilityStack extends TerraformStack {
           secretArns[s.name] = props.alertingSecretArns![s.name]!;
           continue;
         }
-        const secret = new GrafanaSecret(this, s.name, { secretName: `o11y/${name}/${environment}/${s.name}`, description: `${s.description} (o11y-stack ${environment})` });
+        const secret = new GrafanaSecret(this, s.name, { secretName: `o11y/${name}/${environment}/${s.name}`, description: `${s.description} (o11y-stack ${environment})`, kmsKeyArn: key });
         secretArns[s.name] = secret.secret.arn;
         secretOutputs[s.name] = secret.secret.arn;
       }
@@ -417,6 +446,8 @@ export class AwsObservabilityStack extends TerraformStack {
             healthPath: stackPlan.components.find((c) => c.name === 'grafana')?.healthcheck?.httpPath ?? '/api/health',
             domainName: props.grafanaDomainName,
             hostedZoneId: props.grafanaHostedZoneId,
+            accessLogs: { bucket: accessLogs.bucket.bucket, prefix: ALB_ACCESS_LOG_PREFIX, ready: accessLogs.policy },
+            deletionProtection: protect,
           })
         : undefined;
 
@@ -451,6 +482,7 @@ export class AwsObservabilityStack extends TerraformStack {
             ...(props.images?.registry !== undefined ? { helperImages: { configInit: helperImage(HELPER_IMAGES.configInit, props.images), healthProbe: helperImage(HELPER_IMAGES.healthProbe, props.images) } } : {}),
             taskStatements: store ? storeStatements(store.access, store.bucketArn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
             secretArns,
+            ...(key ? { kmsKeyArn: key, keyEncryptedSecrets: Object.keys(secretOutputs) } : {}),
             persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
             // the stores must not have two writers; the collector holds only in-flight traces, and a
             // deploy must not cut OTLP ingestion: it rolls with the new task up before the old stops
@@ -504,6 +536,13 @@ export class AwsObservabilityStack extends TerraformStack {
       new TerraformOutput(this, 'traces-bucket', { value: traces.bucket.bucket });
       new TerraformOutput(this, 'logs-bucket', { value: logs.bucket.bucket });
       new TerraformOutput(this, 'config-bucket', { value: configBucket.bucket.bucket });
+      new TerraformOutput(this, 'access-logs-bucket', { value: accessLogs.bucket.bucket });
+      if (key) {
+        new TerraformOutput(this, 'kms-key-policy-statement', {
+          value: Fn.jsonencode(logsKeyPolicyStatement(account, [`/ecs/${prefix}/`, ...(kafka ? [`/msk/${prefix}/`] : [])])),
+          description: `The statement the key policy of ${key} must hold before the first deploy: CloudWatch Logs encrypting this stack's log groups (docs/aws.md)`,
+        });
+      }
       new TerraformOutput(this, 'discovery-namespace-id', { value: discovery.namespace.id, description: `Cloud Map namespace ${domain}: register <service>.${domain} here to be scraped` });
       new TerraformOutput(this, 'cluster-name', { value: cluster.cluster.name });
       if (kafka) new TerraformOutput(this, 'tempo-kafka-bootstrap-brokers', { value: kafka.cluster.bootstrapBrokers, description: 'Amazon MSK brokers (plaintext, reachable from the Tempo roles only): for kafka-topics and consumer-group checks from inside the VPC' });

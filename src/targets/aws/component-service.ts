@@ -6,7 +6,9 @@ import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-pol
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { Component, imageRef, preludeEntrypoint } from '../../components/component';
 import { AWS_CLI_IMAGE, CONFIG_CONTAINER, CONFIG_HASH_ENV, ConfigDelivery, HEALTH_PROBE_IMAGE, OwnedVolume } from './config-delivery';
+import { KeyGrant, s3DecryptStatement, S3_ENCRYPTION_CONTEXT, SECRET_ENCRYPTION_CONTEXT, secretsDecryptStatement } from './customer-key';
 import { ecrPullStatements } from './ecr-pull';
+import { INIT_SCRATCH, scratchDirs, SCRATCH_MODE } from './read-only-root';
 import { AccountContext, PolicyStatement, TaskRole } from './task-role';
 
 export interface ComponentSizing {
@@ -79,6 +81,19 @@ export interface ComponentServiceProps {
    * @default - AWS_CLI_IMAGE for the config init container, HEALTH_PROBE_IMAGE for the health probe
    */
   readonly helperImages?: { readonly configInit: string; readonly healthProbe: string };
+  /**
+   * The stack's customer managed key: it encrypts the log group, the config bucket and the
+   * secrets named in `keyEncryptedSecrets`; the task role may decrypt its config through S3 and
+   * the execution role those secrets through Secrets Manager (an IAM statement and a grant each).
+   * @default - AWS managed keys
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * The secrets (by `Component.secrets[].name`) encrypted with `kmsKeyArn` (the generated ones;
+   * a provided secret's key is its owner's).
+   * @default []
+   */
+  readonly keyEncryptedSecrets?: readonly string[];
 }
 
 /**
@@ -106,7 +121,8 @@ export class ComponentService extends Construct {
     const secretArns = props.secretArns ?? {};
     const persistent = props.persistentVolumes ?? {};
 
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${props.namePrefix}/${instance}`, retentionInDays: props.logRetentionDays });
+    const key = props.kmsKeyArn;
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${props.namePrefix}/${instance}`, retentionInDays: props.logRetentionDays, ...(key ? { kmsKeyId: key } : {}) });
     const initImage = props.helperImages?.configInit ?? AWS_CLI_IMAGE;
     const probeImage = props.helperImages?.healthProbe ?? HEALTH_PROBE_IMAGE;
     this.config = new ConfigDelivery(this, 'config', { component: c, bucketName: props.configBucketName, bucketArn: props.configBucketArn, region: props.region, image: initImage });
@@ -114,13 +130,16 @@ export class ComponentService extends Construct {
 
     const missing = c.secrets.filter((s) => !secretArns[s.name]);
     if (missing.length > 0) throw new Error(`${this.node.path}: no Secrets Manager ARN for ${missing.map((s) => s.name).join(', ')}`);
+    // what this task decrypts with the customer key: its config objects, the secrets it encrypts
+    const configKey = key && this.config.bundle.files.length > 0 ? key : undefined;
+    const keySecrets = key ? c.secrets.filter((s) => (props.keyEncryptedSecrets ?? []).includes(s.name)).map((s) => secretArns[s.name]!) : [];
 
     this.taskRole = new TaskRole(this, 'task-role', {
       roleName: `${name}-task`,
       kind: 'task',
       description: `${instance} containers (o11y-stack)`,
       account: props.account,
-      statements: [...this.config.readStatements, ...(props.taskStatements ?? [])],
+      statements: [...this.config.readStatements, ...(configKey ? [s3DecryptStatement('ReadOwnConfigKey', configKey, props.configBucketArn, props.region)] : []), ...(props.taskStatements ?? [])],
     });
     this.executionRole = new TaskRole(this, 'execution-role', {
       roleName: `${name}-exec`,
@@ -130,6 +149,7 @@ export class ComponentService extends Construct {
       statements: [
         { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${this.logGroup.arn}:*`] },
         ...(c.secrets.length > 0 ? [{ Sid: 'ReadSecrets', Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue'], Resource: c.secrets.map((s) => secretArns[s.name]) }] : []),
+        ...(key && keySecrets.length > 0 ? [secretsDecryptStatement('ReadSecretsKey', key, keySecrets, props.region)] : []),
         // the agent pulls with this role: images in private ECR need its permission, only for their repositories
         ...ecrPullStatements([initImage, imageRef(c), ...(probed ? [probeImage] : [])]),
       ],
@@ -140,7 +160,12 @@ export class ComponentService extends Construct {
       options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': prefix },
     });
     // task storage is created root-owned: the init container hands it to the image's user
-    const owned: OwnedVolume[] = c.user ? c.volumes.filter((v) => !persistent[v.name]).map((v) => ({ volume: v.name, user: c.user! })) : [];
+    // (and opens the scratch directories of the read-only root, read-only-root.ts)
+    const scratch = scratchDirs(c);
+    const owned: OwnedVolume[] = [
+      ...(c.user ? c.volumes.filter((v) => !persistent[v.name]).map((v) => ({ volume: v.name, user: c.user! })) : []),
+      ...scratch.map((d) => (d.owner === 'user' && c.user ? { volume: d.volume, user: c.user } : { volume: d.volume, user: '0', mode: SCRATCH_MODE })),
+    ];
     const bundle = this.config.bundle;
     const main: Record<string, unknown> = {
       name: c.name,
@@ -160,7 +185,9 @@ export class ComponentService extends Construct {
       mountPoints: [
         ...bundle.mounts.map((m) => ({ sourceVolume: m.volume, containerPath: m.containerPath, readOnly: true })),
         ...c.volumes.map((v) => ({ sourceVolume: v.name, containerPath: v.mountPath, readOnly: false })),
+        ...scratch.map((d) => ({ sourceVolume: d.volume, containerPath: d.containerPath, readOnly: false })),
       ],
+      readonlyRootFilesystem: true,
       ...(c.healthcheck
         ? {
             healthCheck: {
@@ -193,13 +220,22 @@ export class ComponentService extends Construct {
           },
           dependsOn: [{ containerName: c.name, condition: 'START' }],
           logConfiguration: logs(`${c.name}-health`),
+          // wget writes nothing (-O /dev/null)
+          readonlyRootFilesystem: true,
         }
       : undefined;
-    this.containerDefinitions = [this.config.initContainer(owned, logs(CONFIG_CONTAINER)), main, ...(probe ? [probe] : [])];
+    const init = this.config.initContainer(owned, logs(CONFIG_CONTAINER));
+    const initContainer = {
+      ...init,
+      mountPoints: [...(init.mountPoints as unknown[]), { sourceVolume: INIT_SCRATCH.volume, containerPath: INIT_SCRATCH.containerPath, readOnly: false }],
+      readonlyRootFilesystem: true,
+    };
+    this.containerDefinitions = [initContainer, main, ...(probe ? [probe] : [])];
 
     const volumes: EcsTaskDefinitionVolume[] = [
       ...bundle.mounts.map((m) => ({ name: m.volume })),
       ...c.volumes.map((v) => (persistent[v.name] ? { name: v.name, efsVolumeConfiguration: persistent[v.name] } : { name: v.name })),
+      ...[...scratch, INIT_SCRATCH].map((d) => ({ name: d.volume })),
     ];
     this.taskDefinition = new EcsTaskDefinition(this, 'task', {
       family: name,
@@ -236,6 +272,13 @@ export class ComponentService extends Construct {
       // `cdktf deploy` fails when the new task never becomes healthy, instead of reporting success
       waitForSteadyState: true,
     });
+    // grants for the customer key, whether or not its policy delegates to IAM: exactly a decrypt
+    // of this task's config bucket (by the task role) and of its own secrets (by the execution role)
+    const grants = [
+      ...(configKey ? [new KeyGrant(this, 'config-key-grant', { kmsKeyArn: configKey, roleArn: this.taskRole.role.arn, name: `${instance}-config`, operations: ['Decrypt'], encryptionContextSubset: { [S3_ENCRYPTION_CONTEXT]: props.configBucketArn } })] : []),
+      ...(key ? keySecrets.map((arn, i) => new KeyGrant(this, `secret-key-grant-${i}`, { kmsKeyArn: key, roleArn: this.executionRole.role.arn, name: `${instance}-secret-${i}`, operations: ['Decrypt'], encryptionContextSubset: { [SECRET_ENCRYPTION_CONTEXT]: arn } })) : []),
+    ];
+    if (grants.length > 0) this.service.node.addDependency(...grants);
     if (c.autoscale) {
       const target = new AppautoscalingTarget(this, 'scaling-target', {
         serviceNamespace: 'ecs',

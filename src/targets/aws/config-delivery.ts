@@ -99,6 +99,11 @@ export interface ConfigDeliveryProps {
 export interface OwnedVolume {
   readonly volume: string;
   readonly user: string;
+  /**
+   * Its mode (`1777`: a scratch directory every user may write).
+   * @default - as created
+   */
+  readonly mode?: string;
 }
 
 /**
@@ -155,7 +160,10 @@ export class ConfigDelivery extends Construct {
       lines.push(`aws s3api get-object --region '${this.props.region}' --bucket '${this.props.bucketName}' --key '${f.key}' --version-id '${this.objects[i].versionId}' '${f.initPath}' > /dev/null`);
       lines.push(`echo '${f.sha256}  ${f.initPath}' | sha256sum -c -`);
     });
-    for (const v of owned) lines.push(`chown ${v.user} '${INIT_DATA_ROOT}/${v.volume}'`);
+    for (const v of owned) {
+      lines.push(`chown ${v.user} '${INIT_DATA_ROOT}/${v.volume}'`);
+      if (v.mode) lines.push(`chmod ${v.mode} '${INIT_DATA_ROOT}/${v.volume}'`);
+    }
     return lines.join('\n');
   }
 

@@ -2,6 +2,7 @@ import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** TLS 1.3 and 1.2 only (AWS's recommended policy for new HTTPS listeners). */
@@ -26,6 +27,17 @@ export interface GrafanaLoadBalancerProps {
   readonly domainName?: string;
   /** @default - no DNS record */
   readonly hostedZoneId?: string;
+  /**
+   * Access logs into this bucket under this prefix; `ready` is what must exist before ELB's
+   * write test (the bucket's policy).
+   * @default - no access logs
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string; readonly ready: ITerraformDependable };
+  /**
+   * AWS refuses to delete the load balancer (`enable_deletion_protection`) until it is turned off.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -50,6 +62,8 @@ export class GrafanaLoadBalancer extends Construct {
       subnets: [...props.subnetIds],
       securityGroups: [props.securityGroupId],
       dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? false,
+      ...(props.accessLogs ? { accessLogs: { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true }, dependsOn: [props.accessLogs.ready] } : {}),
     });
     this.targetGroup = new LbTargetGroup(this, 'targets', {
       name: `${short}-grafana`,

@@ -14,6 +14,11 @@ export interface GrafanaSecretProps {
    * @default 7
    */
   readonly recoveryWindowInDays?: number;
+  /**
+   * The customer managed key the secret is encrypted with (whoever reads it needs kms:Decrypt).
+   * @default - Secrets Manager's AWS managed key (aws/secretsmanager)
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -33,6 +38,7 @@ export class GrafanaSecret extends Construct {
       name: props.secretName,
       description: props.description,
       recoveryWindowInDays: props.recoveryWindowInDays ?? 7,
+      ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
     });
     new SecretsmanagerSecretVersion(this, 'version', { secretId: this.secret.id, secretString: password.result });
   }

@@ -20,6 +20,12 @@ export interface PrometheusStorageProps {
    * @default false
    */
   readonly protect?: boolean;
+  /**
+   * Customer managed key for encryption at rest (EFS uses it through grants it creates itself; the
+   * tasks need no key permission). Changing it replaces the file system.
+   * @default - EFS's AWS managed key (aws/elasticfilesystem)
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -45,6 +51,7 @@ export class PrometheusStorage extends Construct {
     this.fileSystem = new EfsFileSystem(this, 'file-system', {
       creationToken: props.name,
       encrypted: true,
+      ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
       throughputMode: 'elastic',
       performanceMode: 'generalPurpose',
       tags: { Name: props.name },

@@ -1,4 +1,5 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -37,6 +38,18 @@ export interface SecureBucketProps {
    * @default false
    */
   readonly protect?: boolean;
+  /**
+   * Statements added to the bucket policy after the TLS-only Deny (a log delivery service's access).
+   * @default - none
+   */
+  readonly policyStatements?: readonly Record<string, unknown>[];
+  /**
+   * S3 server access logging into this bucket under this prefix, partitioned by source bucket and
+   * day (`<prefix><account>/<region>/<bucket>/<yyyy>/<mm>/<dd>/…`); its policy must let S3's
+   * logging service write there.
+   * @default - no server access logging
+   */
+  readonly accessLogs?: { readonly target: SecureBucket; readonly prefix: string };
 }
 
 /**
@@ -89,6 +102,7 @@ export class SecureBucket extends Construct {
             Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
           },
+          ...(props.policyStatements ?? []),
         ],
       }),
       // S3 refuses a policy change while the public-access block is being (re)applied
@@ -105,5 +119,15 @@ export class SecureBucket extends Construct {
       rules.push({ id: 'noncurrent-version-expiration', status: 'Enabled', filter: [{}], noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 1 }], expiration: [{ expiredObjectDeleteMarker: true }] });
     }
     this.lifecycle = new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket, rule: rules, dependsOn: versioning ? [versioning] : undefined });
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, 'access-logs', {
+        bucket,
+        targetBucket: props.accessLogs.target.bucket.bucket,
+        targetPrefix: props.accessLogs.prefix,
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: 'EventTime' } },
+        // S3 checks at PutBucketLogging that the target's policy lets its logging service write
+        dependsOn: [props.accessLogs.target.policy],
+      });
+    }
   }
 }

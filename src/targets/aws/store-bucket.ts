@@ -1,6 +1,6 @@
-import { KmsGrant } from '@cdktf/provider-aws/lib/kms-grant';
 import { Construct } from 'constructs';
-import { SecureBucket } from './secure-bucket';
+import { KeyGrant } from './customer-key';
+import { SecureBucket, SecureBucketProps } from './secure-bucket';
 import type { PolicyStatement } from './task-role';
 
 /**
@@ -50,6 +50,11 @@ export interface StoreBucketProps {
    * @default false
    */
   readonly protect?: boolean;
+  /**
+   * S3 server access logging (see SecureBucket).
+   * @default - none
+   */
+  readonly accessLogs?: SecureBucketProps['accessLogs'];
 }
 
 /**
@@ -67,6 +72,7 @@ export class StoreBucket extends SecureBucket {
       bucketName: props.bucketName,
       kmsKeyArn: props.kmsKeyArn,
       protect: props.protect,
+      accessLogs: props.accessLogs,
       versioning: props.versioning ?? false,
       noncurrentVersionDays: props.noncurrentVersionDays,
       expirationDays,
@@ -124,17 +130,8 @@ export interface StoreKeyGrantProps {
  * delegates to IAM (the default key policy does); a grant also works with a key policy that
  * does not, so the store can use the key either way. Creating it needs kms:CreateGrant on the key.
  */
-export class StoreKeyGrant extends Construct {
-  readonly grant: KmsGrant;
-
+export class StoreKeyGrant extends KeyGrant {
   constructor(scope: Construct, id: string, props: StoreKeyGrantProps) {
-    super(scope, id);
-    this.grant = new KmsGrant(this, 'grant', {
-      name: props.name,
-      keyId: props.kmsKeyArn,
-      granteePrincipal: props.roleArn,
-      operations: storeKeyActions(props.access).map((a) => a.replace('kms:', '')),
-      retireOnDelete: true,
-    });
+    super(scope, id, { kmsKeyArn: props.kmsKeyArn, roleArn: props.roleArn, name: props.name, operations: storeKeyActions(props.access).map((a) => a.replace('kms:', '')) });
   }
 }

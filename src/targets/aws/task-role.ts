@@ -26,9 +26,10 @@ export interface TaskRoleProps {
   readonly roleName: string;
   /**
    * `task`: assumed for the containers; its trust policy carries the `aws:SourceAccount` and
-   * `aws:SourceArn` conditions of the ECS task-role guide. `execution`: assumed by the ECS agent,
-   * with the plain trust policy of the task-execution-role guide (the agent's calls are not
-   * documented to carry a source ARN, and a condition it does not meet would stop every task).
+   * `aws:SourceArn` conditions of the ECS task-role guide. `execution`: assumed by the ECS agent;
+   * its trust policy carries `aws:SourceAccount` only (the confused-deputy condition the
+   * task-execution-role guide gives; the agent's calls are not documented to carry a source ARN,
+   * and a condition it does not meet would stop every task).
    */
   readonly kind: 'task' | 'execution';
   readonly description: string;
@@ -62,14 +63,10 @@ export class TaskRole extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'ecs-tasks.amazonaws.com' },
             Action: 'sts:AssumeRole',
-            ...(props.kind === 'task'
-              ? {
-                  Condition: {
-                    StringEquals: { 'aws:SourceAccount': accountId },
-                    ArnLike: { 'aws:SourceArn': `arn:${partition}:ecs:${region}:${accountId}:*` },
-                  },
-                }
-              : {}),
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': accountId },
+              ...(props.kind === 'task' ? { ArnLike: { 'aws:SourceArn': `arn:${partition}:ecs:${region}:${accountId}:*` } } : {}),
+            },
           },
         ],
       }),

@@ -75,7 +75,10 @@ export interface TempoKafkaProps {
   /** Private subnets, one per zone (MSK takes the first 3). */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
-  /** @default - an AWS-managed key */
+  /**
+   * Encrypts the brokers' volumes and their log group.
+   * @default - AWS managed keys
+   */
   readonly kmsKeyArn?: string;
   readonly logRetentionDays: number;
 }
@@ -100,7 +103,7 @@ export class TempoKafka extends Construct {
       kafkaVersions: [MSK_KAFKA_VERSION],
       serverProperties: kafkaServerProperties(props.tempo),
     });
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/msk/${props.name}/tempo`, retentionInDays: props.logRetentionDays });
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/msk/${props.name}/tempo`, retentionInDays: props.logRetentionDays, ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}) });
     this.cluster = new MskCluster(this, 'cluster', {
       clusterName: `${props.name}-tempo`,
       kafkaVersion: MSK_KAFKA_VERSION,

@@ -26,7 +26,11 @@ const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** A Secrets Manager secret's full ARN (with its 6-character suffix): ECS resolves `valueFrom` by it. */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
-const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/;
+/**
+ * A key ARN as the AWS provider accepts one (`data.aws_kms_key` refuses any other at validate): the
+ * key id a UUID of versions 1-5 with the RFC 4122 variant, as KMS makes them, or a multi-Region key.
+ */
+const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
 
 /** An IPv4 CIDR such as `10.0.0.0/16`, with no host bits set. */
@@ -51,6 +55,11 @@ export interface AwsValidationContext {
   readonly tracesBucket: string;
   readonly logsBucket: string;
   readonly configBucket: string;
+  /**
+   * The access-log bucket's name.
+   * @default - not checked
+   */
+  readonly accessLogsBucket?: string;
   /**
    * Component name → its descriptor's sizing, before overrides.
    * @default - none (the spec did not resolve; sizing is not checked)
@@ -82,6 +91,11 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
   if (ctx.tracesBucket === ctx.configBucket) issues.push(issue('configBucket', "must differ from tracesBucket: Tempo treats every top-level prefix of its bucket as a tenant", ctx.configBucket));
   if (ctx.logsBucket === ctx.tracesBucket) issues.push(issue('logsBucket', "must differ from tracesBucket: Tempo treats every top-level prefix of its bucket as a tenant, and each store's lifecycle follows its own retention", ctx.logsBucket));
   if (ctx.logsBucket === ctx.configBucket) issues.push(issue('logsBucket', "must differ from configBucket: the logs bucket expires objects after the logs retention", ctx.logsBucket));
+  if (ctx.accessLogsBucket !== undefined) {
+    for (const p of bucketNameProblems(ctx.accessLogsBucket)) issues.push(issue('accessLogsBucket', p, ctx.accessLogsBucket));
+    const same = (['tracesBucket', 'logsBucket', 'configBucket'] as const).find((b) => ctx[b] === ctx.accessLogsBucket);
+    if (same) issues.push(issue('accessLogsBucket', `must differ from ${same}: access logs go to a bucket of their own (SSE-S3, their own expiry)`, ctx.accessLogsBucket));
+  }
   if (props.logsExpirationMarginDays !== undefined && !(Number.isInteger(props.logsExpirationMarginDays) && props.logsExpirationMarginDays >= 1)) {
     issues.push(issue('logsExpirationMarginDays', 'must be a whole number of days, at least 1: the lifecycle backstop must never delete logs Loki still keeps', props.logsExpirationMarginDays));
   }

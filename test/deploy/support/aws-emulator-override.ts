@@ -38,8 +38,8 @@ const ENDPOINT_OF_TYPE: readonly (readonly [prefix: string, endpoint: string])[]
   ['aws_ssm_', 'ssm'],
   ['aws_vpc', 'ec2'],
 ];
-/** Types that call no API (the partition is known from the region). */
-const NO_API = new Set(['aws_partition']);
+/** Types that call no API (the partition is known from the region; the ELB account per region is in the provider). */
+const NO_API = new Set(['aws_partition', 'aws_elb_service_account']);
 /** Always pointed at the emulator: the provider may call STS and the S3 backend reads through S3. */
 const ALWAYS = ['s3', 'sts'];
 

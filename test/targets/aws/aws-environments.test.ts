@@ -85,7 +85,7 @@ describe('awsEnvironments', () => {
     const json = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as TerraformJson;
     expect(json.terraform?.backend?.s3).toMatchObject({ bucket: 'shop-terraform-state', key: 'o11y/shop/qa.tfstate' });
     const buckets = Object.values(json.resource?.aws_s3_bucket ?? {}).map((b) => b.bucket).sort();
-    expect(buckets).toEqual(['shop-qa-loki-logs', 'shop-qa-o11y-config', 'shop-qa-tempo-traces']);
+    expect(buckets).toEqual(['shop-qa-loki-logs', 'shop-qa-o11y-access-logs', 'shop-qa-o11y-config', 'shop-qa-tempo-traces']);
     // the override: Tempo keeps 3 days in qa (14 in the base spec)
     expect(readFileSync(join(dir, 'config', 'tempo.yaml'), 'utf8')).toContain('block_retention: 72h');
     const env = readFileSync(join(dir, 'config', 'otel', 'checkout.env'), 'utf8');

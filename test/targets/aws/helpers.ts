@@ -51,6 +51,7 @@ export interface ContainerDef {
   readonly mountPoints?: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
   readonly healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
   readonly dependsOn?: { containerName: string; condition: string }[];
+  readonly readonlyRootFilesystem?: boolean;
 }
 
 export function containers(json: TerraformJson, component: string): ContainerDef[] {

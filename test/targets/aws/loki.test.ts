@@ -89,7 +89,10 @@ describe("Loki's task role", () => {
 
   test('may use the KMS key only where the buckets are SSE-KMS, through an IAM statement and a grant of its own', () => {
     const key = prodInputs().kmsKeyArn!;
-    expect(rolePolicyOf(prod.json).filter((s) => s.Action.some((a) => a.startsWith('kms:')))).toEqual([{ Sid: 'LokiChunksKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [key] }]);
+    // its chunks, and (decrypt only, through S3, of the config bucket) its config (test/targets/aws/customer-key.test.ts)
+    const kms = rolePolicyOf(prod.json).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+    expect(kms.map((s) => s.Sid)).toEqual(['ReadOwnConfigKey', 'LokiChunksKey']);
+    expect(kms[1]).toEqual({ Sid: 'LokiChunksKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [key] });
     expect(Object.values(resourcesOf(prod.json, 'aws_kms_grant')).filter((g) => g.name === 'loki-logs-bucket')).toEqual([
       expect.objectContaining({ key_id: key, grantee_principal: ref(prod.json, 'aws_iam_role', 'loki/task-role', 'arn'), operations: ['Decrypt', 'GenerateDataKey'] }),
     ]);

@@ -30,7 +30,9 @@ describe("Tempo's task role", () => {
   test('may use the KMS key only when the bucket is SSE-KMS, through an IAM statement and a grant', () => {
     const key = prodInputs().kmsKeyArn!;
     const kms = rolePolicy(prod.json, 'tempo/task-role').Statement.filter((s) => s.Action.some((a) => a.startsWith('kms:')));
-    expect(kms).toEqual([{ Sid: 'TempoBlocksKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [key] }]);
+    // its blocks, and (decrypt only, through S3, of the config bucket) its config (test/targets/aws/customer-key.test.ts)
+    expect(kms.map((s) => s.Sid)).toEqual(['ReadOwnConfigKey', 'TempoBlocksKey']);
+    expect(kms[1]).toEqual({ Sid: 'TempoBlocksKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [key] });
     // one grant per store that uses the key: Tempo's (here) and Loki's (test/targets/aws/loki.test.ts)
     expect(Object.values(resourcesOf(prod.json, 'aws_kms_grant')).filter((g) => g.name === 'tempo-traces-bucket')).toEqual([
       expect.objectContaining({ key_id: key, grantee_principal: ref(prod.json, 'aws_iam_role', 'tempo/task-role', 'arn'), operations: ['Decrypt', 'GenerateDataKey'] }),
