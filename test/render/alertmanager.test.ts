@@ -33,26 +33,28 @@ describe("the example's alertmanager.yml", () => {
     const am = amConfig('prod');
     expect(am.route.receiver).toBe('unrouted');
     expect(am.route.routes).toEqual([
+      { receiver: 'heartbeat', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '50s' },
       { receiver: 'oncall', matchers: ['severity="page"'], repeat_interval: '1h' },
       { receiver: 'sre-channel', matchers: ['severity="ticket"'], repeat_interval: '24h' },
     ]);
     const byName = Object.fromEntries(am.receivers.map((r) => [r.name, r]));
-    expect(Object.keys(byName)).toEqual(['unrouted', 'oncall', 'sre-channel']);
+    expect(Object.keys(byName)).toEqual(['unrouted', 'heartbeat', 'oncall', 'sre-channel']);
+    expect(byName.heartbeat.webhook_configs).toEqual([{ url_file: `${ALERTMANAGER_SECRETS_DIR}/heartbeat-url`, send_resolved: false }]);
     expect(byName.oncall.pagerduty_configs[0]).toMatchObject({ routing_key_file: `${ALERTMANAGER_SECRETS_DIR}/pagerduty-routing-key`, send_resolved: true });
     expect(byName['sre-channel'].slack_configs[0]).toMatchObject({ api_url_file: `${ALERTMANAGER_SECRETS_DIR}/slack-webhook-url`, channel: '#sre-alerts' });
   });
 
   it("uses staging's own receivers: everything to the staging channel, PagerDuty nowhere", () => {
     const am = amConfig('staging');
-    expect(am.route.routes?.map((r) => r.receiver)).toEqual(['sre-channel', 'sre-channel']);
-    expect(am.receivers.map((r) => r.name)).toEqual(['unrouted', 'sre-channel']);
-    expect(am.receivers[1].slack_configs[0]).toMatchObject({ channel: '#sre-alerts-staging' });
+    expect(am.route.routes?.map((r) => r.receiver)).toEqual(['heartbeat', 'sre-channel', 'sre-channel']);
+    expect(am.receivers.map((r) => r.name)).toEqual(['unrouted', 'heartbeat', 'sre-channel']);
+    expect(am.receivers[2].slack_configs[0]).toMatchObject({ channel: '#sre-alerts-staging' });
   });
 
-  it('notifies nobody locally: every alert stays in Alertmanager and Grafana', () => {
+  it('notifies nobody locally: every alert stays in Alertmanager and Grafana, the Watchdog too', () => {
     for (const stack of ['local', 'local-jaeger'] as const) {
       const am = amConfig(stack);
-      expect(am.route).not.toHaveProperty('routes');
+      expect(am.route.routes).toEqual([{ receiver: 'unrouted', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '50s' }]);
       expect(am.receivers).toEqual([{ name: 'unrouted' }]);
     }
   });
@@ -80,12 +82,13 @@ describe('a webhook receiver', () => {
 describe('receiver secrets', () => {
   const prod = examplePlan('prod').spec;
   it('are named once each, sorted, from every receiver', () => {
-    expect(alertingSecrets(prod.alerting)).toEqual(['pagerduty-routing-key', 'slack-webhook-url']);
+    expect(alertingSecrets(prod.alerting)).toEqual(['heartbeat-url', 'pagerduty-routing-key', 'slack-webhook-url']);
   });
 
   it('reach Alertmanager as environment variables its prelude writes to files only it can read, then unsets', () => {
     const c = alertmanagerComponent(prod);
     expect(c.secrets).toEqual([
+      { name: 'heartbeat-url', description: 'alert receiver secret heartbeat-url', env: 'HEARTBEAT_URL', source: 'provided' },
       { name: 'pagerduty-routing-key', description: 'alert receiver secret pagerduty-routing-key', env: 'PAGERDUTY_ROUTING_KEY', source: 'provided' },
       { name: 'slack-webhook-url', description: 'alert receiver secret slack-webhook-url', env: 'SLACK_WEBHOOK_URL', source: 'provided' },
     ]);
@@ -175,6 +178,7 @@ describe("the AWS stack's receiver secrets", () => {
 
   it('need an ARN for every secret the environment names', () => {
     expect(awsProblems('prod', undefined)).toEqual([
+      "alertingSecretArns.heartbeat-url: is missing: a receiver of environment 'prod' names secret heartbeat-url; give the ARN of the Secrets Manager secret holding its value",
       "alertingSecretArns.pagerduty-routing-key: is missing: a receiver of environment 'prod' names secret pagerduty-routing-key; give the ARN of the Secrets Manager secret holding its value",
       "alertingSecretArns.slack-webhook-url: is missing: a receiver of environment 'prod' names secret slack-webhook-url; give the ARN of the Secrets Manager secret holding its value",
     ]);
@@ -182,7 +186,7 @@ describe("the AWS stack's receiver secrets", () => {
   });
 
   it('must be full Secrets Manager ARNs, with the suffix ECS resolves them by', () => {
-    expect(awsProblems('staging', { 'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url' })).toEqual([
+    expect(awsProblems('staging', { ...EXAMPLE_AWS_INPUTS.staging.alertingSecretArns, 'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url' })).toEqual([
       'alertingSecretArns.slack-webhook-url: must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>) (got "arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11...)',
     ]);
   });
