@@ -13,7 +13,8 @@ import type { ObservabilitySpec } from '../../src/spec/types';
 import { specIssues } from '../../src/spec/validate';
 import { validateAwsProps } from '../../src/targets/aws/validate-aws-props';
 import { EXAMPLE_AWS_INPUTS } from '../../stacks/stacks';
-import { dockerPlan, examplePlan, renderedFile } from '../support/plans';
+import { EXAMPLE_STACKS, dockerPlan, examplePlan, renderedFile } from '../support/plans';
+import { NO_HEARTBEAT, stackWarnings } from '../../src/checks';
 import { synthJson, testApp } from '../support/synth';
 import { DockerObservabilityStack } from '../../src/targets/docker/docker-stack';
 
@@ -76,6 +77,47 @@ describe('a webhook receiver', () => {
     expect(plain.receivers[1].webhook_configs).toEqual([{ url: 'http://relay.internal:8080/alerts', send_resolved: true }]);
     const secret = parse(renderedFile(dockerPlan(spec({ urlSecret: 'relay-url' }), 'local', 'tempo'), ALERTMANAGER_CONFIG_FILE)) as AmConfig;
     expect(secret.receivers[1].webhook_configs).toEqual([{ url_file: `${ALERTMANAGER_SECRETS_DIR}/relay-url`, send_resolved: true }]);
+  });
+});
+
+describe('the heartbeat (alerting.heartbeat, a dead man\'s switch)', () => {
+  const am = (alerting: Json) => parse(renderedFile(dockerPlan(withAlerting(alerting) as unknown as ObservabilitySpec, 'local', 'tempo'), ALERTMANAGER_CONFIG_FILE)) as AmConfig;
+  const oncall = { name: 'oncall', pagerduty: { routingKeySecret: 'pd-key' } };
+
+  it('gets the Watchdog alone, first, pinged every minute and never resolved, by plain URL or secret', () => {
+    const plain = am({ receivers: [oncall], route: { default: 'oncall' }, heartbeat: { url: 'http://relay.internal:8080/ping' } });
+    expect(plain.route.routes?.[0]).toEqual({ receiver: 'heartbeat', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '50s' });
+    expect(plain.receivers.find((r) => r.name === 'heartbeat')?.webhook_configs).toEqual([{ url: 'http://relay.internal:8080/ping', send_resolved: false }]);
+    const secret = am({ heartbeat: { urlSecret: 'hb' } });
+    expect(secret.receivers.find((r) => r.name === 'heartbeat')?.webhook_configs).toEqual([{ url_file: `${ALERTMANAGER_SECRETS_DIR}/hb`, send_resolved: false }]);
+  });
+
+  it('is its secret asked for like a receiver\'s', () => {
+    expect(alertingSecrets({ receivers: [{ name: 'sre', webhook: { urlSecret: 'relay' } }], heartbeat: { urlSecret: 'hb' } })).toEqual(['hb', 'relay']);
+  });
+
+  it('without one, the Watchdog stops at unrouted, and validate warns where alerts reach someone', () => {
+    expect(am({ receivers: [oncall], route: { page: 'oncall' } }).route.routes?.[0]).toMatchObject({ receiver: 'unrouted', matchers: ['alertname="Watchdog"'] });
+    const warnings = (alerting: Json) => stackWarnings(dockerPlan(withAlerting(alerting) as unknown as ObservabilitySpec, 'local', 'tempo')).filter((w) => w.id === NO_HEARTBEAT).map((w) => formatIssue(w.issue));
+    expect(warnings({ receivers: [oncall], route: { page: 'oncall' } })).toEqual([
+      'alerting.heartbeat: is not set while alerts go to oncall: if Prometheus or Alertmanager stops, no alert says so. Give a heartbeat service\'s URL (a secret, as urlSecret) for the Watchdog alert to ping',
+    ]);
+    // nobody is notified of anything: nothing to warn about
+    expect(warnings({})).toEqual([]);
+    expect(warnings({ receivers: [oncall], route: { page: 'oncall' }, heartbeat: { urlSecret: 'hb' } })).toEqual([]);
+    for (const stack of EXAMPLE_STACKS) expect(stackWarnings(examplePlan(stack)).filter((w) => w.id === NO_HEARTBEAT)).toEqual([]);
+  });
+
+  it('refuses both or neither of url and urlSecret, and a receiver named heartbeat', () => {
+    expect(problems(withAlerting({ heartbeat: {} }))).toEqual(['alerting.heartbeat: needs exactly one of url and urlSecret (a URL that carries a token belongs in a secret) (got {})']);
+    expect(problems(withAlerting({ receivers: [{ name: 'heartbeat', webhook: { url: 'https://hc.example/ping' } }] }))).toEqual([
+      'alerting.receivers[0].name: is the receiver o11y-stack renders for the Watchdog alert (alerting.heartbeat); choose another name (got "heartbeat")',
+    ]);
+  });
+
+  it("is the environment's own: staging's alerting block carries its own heartbeat", () => {
+    expect(examplePlan('staging').spec.alerting.heartbeat).toEqual({ urlSecret: 'heartbeat-url' });
+    expect(examplePlan('local').spec.alerting.heartbeat).toBeUndefined();
   });
 });
 
