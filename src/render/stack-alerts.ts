@@ -2,6 +2,7 @@ import type { ResolvedSpec } from '../spec/resolved';
 import type { ComponentName } from '../components/component';
 import { SPAN_METRICS, spanMetricsSource } from './span-metrics';
 import { isTempoComponent } from '../components/tempo-distributed';
+import type { ScrapeTarget } from './prometheus';
 
 export const STACK_ALERTS_FILE = 'prometheus/rules/stack.yml';
 
@@ -10,11 +11,11 @@ export const WATCHDOG_ALERT = 'Watchdog';
 
 export interface StackAlertsOptions {
   /**
-   * Every scrape job of prometheus.yml: a job with no target left (a DNS-discovered job whose
+   * The scrape jobs of prometheus.yml: a job with no target left (a DNS-discovered job whose
    * tasks are all gone has no `up` series at all) fires TargetsMissing.
    * @default [] (no TargetsMissing)
    */
-  readonly jobs?: readonly string[];
+  readonly targets?: readonly Pick<ScrapeTarget, 'job' | 'labels'>[];
 }
 
 interface AlertRule {
@@ -38,7 +39,7 @@ function rule(component: ComponentName, alert: string, expr: string, summary: st
  * (checked at synth against the same families as the dashboards).
  */
 export function renderStackAlerts(spec: ResolvedSpec, components: readonly ComponentName[], opts: StackAlertsOptions = {}): Record<string, unknown> {
-  const groups: { name: string; rules: AlertRule[] }[] = [{ name: 'stack-health', rules: healthRules(spec, components, opts.jobs ?? []) }];
+  const groups: { name: string; rules: AlertRule[] }[] = [];
   const job = (c: string) => `{job="${c}"}`;
   if (components.includes('otel-collector')) {
     // with samplers behind it, the same collector alerts cover both tiers, per job
@@ -134,6 +135,7 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
     });
   }
   if (components.includes('loki')) groups.push({ name: 'stack-loki', rules: lokiRules() });
+  groups.push({ name: 'stack-health', rules: healthRules(spec, components, opts.targets ?? []) });
   return { groups };
 }
 
@@ -142,7 +144,7 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
  * a stopped Prometheus evaluates nothing and a stopped Alertmanager sends nothing, so the
  * Watchdog fires always and its absence is the alarm (at a heartbeat service, off the stack).
  */
-function healthRules(spec: ResolvedSpec, components: readonly ComponentName[], jobs: readonly string[]): AlertRule[] {
+function healthRules(spec: ResolvedSpec, components: readonly ComponentName[], targets: readonly Pick<ScrapeTarget, 'job' | 'labels'>[]): AlertRule[] {
   const rules = [
     {
       alert: WATCHDOG_ALERT,
@@ -158,9 +160,14 @@ function healthRules(spec: ResolvedSpec, components: readonly ComponentName[], j
     // (DNS-discovered tasks, Docker replicas) reports how many of its targets are
     rule('prometheus', 'TargetDown', `count by (job) (up${components.includes('otel-sampler') ? '{job!="otel-sampler"}' : ''} == 0) > 0`, '{{ $value }} target(s) of job {{ $labels.job }} down', "Prometheus cannot scrape them: the component or service is down, restarting, or unreachable (DNS, security group). Its own alerts cannot fire while it is, and what it sends may be lost: look at its task or container and its log."),
   ];
-  if (jobs.length > 0) {
-    // absent() keeps the job label of an equality matcher: one term per job, one rule
-    rules.push(rule('prometheus', 'TargetsMissing', jobs.map((j) => `absent(up{job="${j}"})`).join(' or '), 'Prometheus has no target for job {{ $labels.job }}', 'The job discovers no target (every task of a DNS-discovered job gone, or its name no longer resolves) so nothing of it is scraped and TargetDown cannot fire: check that its service runs and is registered (Cloud Map).', { for: '10m' }));
+  if (targets.length > 0) {
+    // a job of the stack's own components that has no target at all (absent() keeps the job
+    // label of an equality matcher: one term per component, whatever the number of services),
+    // or any job, a service's too, that had targets in the last day and has none now (one
+    // regex, so the rule grows by a name per service, never by a term)
+    const own = targets.filter((t) => t.labels?.service === undefined).map((t) => `absent(up{job="${t.job}"})`);
+    const gone = `(group by (job) (max_over_time(up{job=~"${targets.map((t) => t.job).join('|')}"}[1d])) unless on (job) group by (job) (up))`;
+    rules.push(rule('prometheus', 'TargetsMissing', [...own, gone].join(' or '), 'Prometheus has no target for job {{ $labels.job }}', 'The job discovers no target (every task of a DNS-discovered job gone, or its name no longer resolves) so nothing of it is scraped and TargetDown cannot fire: check that its service runs and is registered (Cloud Map). A job gone for more than a day is no longer told apart from one never deployed.', { for: '10m' }));
   }
   const slo = spec.services.filter((s) => s.slos.length > 0).map((s) => s.name);
   if (slo.length > 0) {

@@ -291,6 +291,15 @@ describe('promtool test rules: the stack going dark (Watchdog, scrape targets, s
           { at: '17m', alertname: 'TargetDown', firing: [] },
         ],
       },
+      {
+        // a component's job: absent() tells even if it never had a target
+        name: 'loki never scraped',
+        series: all('loki').filter((x) => !x.series.includes('job="loki"')),
+        alerts: [
+          { at: '9m', alertname: 'TargetsMissing', firing: [] },
+          { at: '11m', alertname: 'TargetsMissing', firing: [labelsOnly({ severity: 'ticket', component: 'prometheus', job: 'loki' })] },
+        ],
+      },
       { name: 'every job scraped', series: all(''), alerts: [{ at: '30m', alertname: 'TargetsMissing', firing: [] }] },
     ]);
     expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
