@@ -26,16 +26,18 @@ interface AlertRule {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
-function rule(component: ComponentName, alert: string, expr: string, summary: string, action: string, opts: { for?: string; severity?: string; labels?: Record<string, string> } = {}): AlertRule {
-  return { alert, expr, for: opts.for ?? '5m', labels: { severity: opts.severity ?? 'ticket', component, ...opts.labels }, annotations: { summary, description: action } };
+function rule(component: ComponentName, alert: string, expr: string, summary: string, action: string, opts: { for?: string; severity?: string } = {}): AlertRule {
+  return { alert, expr, for: opts.for ?? '5m', labels: { severity: opts.severity ?? 'ticket', component }, annotations: { summary, description: action } };
 }
 
 /**
  * `prometheus/rules/stack.yml`: the stack watching itself, for the components it runs: the
  * collector (refused or dropped data, send failures, queues filling, traces decided too early),
  * Prometheus (config reloads, rule evaluation, compactions, its receivers answering errors),
- * Tempo (discarded spans, blocklist polls, backend jobs, retention, its metrics-generator). Every
- * metric here is one the component really exposes
+ * Tempo (discarded spans, blocklist polls, backend jobs, retention, its metrics-generator), Loki
+ * (request errors, refused log lines, retention); and the stack going dark: a Watchdog that always
+ * fires (a heartbeat service raises the alarm when its pings stop), scrape targets down or gone,
+ * and services with SLOs whose span metrics stop. Every metric here is one the component really exposes
  * (checked at synth against the same families as the dashboards).
  */
 export function renderStackAlerts(spec: ResolvedSpec, components: readonly ComponentName[], opts: StackAlertsOptions = {}): Record<string, unknown> {
