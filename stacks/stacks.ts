@@ -32,6 +32,7 @@ const PROD_ACCOUNT = {
   alertingSecretArns: {
     'pagerduty-routing-key': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/pagerduty-routing-key-d4E5f6', // replace with yours
     'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/slack-webhook-url-g7H8i9', // replace with yours
+    'heartbeat-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/prod/heartbeat-url-j1K2l3', // replace with yours
   },
 } satisfies Partial<AwsEnvironmentInputs>;
 
@@ -53,7 +54,10 @@ export const EXAMPLE_AWS_INPUTS: Record<string, AwsEnvironmentInputs> = {
     tracesBucket: 'shop-staging-tempo-traces',
     configBucket: 'shop-staging-o11y-config',
     // the alert receivers' secrets (alerting in o11y.yaml), created in Secrets Manager beforehand
-    alertingSecretArns: { 'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url-a1B2c3' }, // replace with yours
+    alertingSecretArns: {
+      'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url-a1B2c3', // replace with yours
+      'heartbeat-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/heartbeat-url-d4E5f6', // replace with yours
+    },
   },
   prod: {
     ...PROD_ACCOUNT,

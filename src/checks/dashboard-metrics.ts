@@ -179,6 +179,27 @@ export const METRIC_FAMILIES = {
     source: 'prometheus/alertmanager notify/metrics.go, config/coordinator.go, dispatch/metric.go (v0.35.0)',
   },
   /**
+   * Loki's own /metrics (scraped on its HTTP port), read from grafana/loki at v3.7.6:
+   * - loki_request_duration_seconds{method,route,status_code,ws} (a histogram):
+   *   vendor/github.com/grafana/dskit/server/metrics.go, with the namespace Loki sets in
+   *   pkg/loki/loki.go (`c.Server.MetricsNamespace = constants.Loki`)
+   * - loki_discarded_samples_total, loki_discarded_bytes_total{reason,tenant,…}: pkg/validation/validate.go
+   * - loki_compactor_apply_retention_operation_total{status},
+   *   loki_compactor_apply_retention_last_successful_run_timestamp_seconds: pkg/compactor/metrics.go
+   */
+  lokiSelf: {
+    names: [
+      'loki_request_duration_seconds_bucket',
+      'loki_request_duration_seconds_sum',
+      'loki_request_duration_seconds_count',
+      'loki_discarded_samples_total',
+      'loki_discarded_bytes_total',
+      'loki_compactor_apply_retention_operation_total',
+      'loki_compactor_apply_retention_last_successful_run_timestamp_seconds',
+    ],
+    source: 'grafana/loki vendor/github.com/grafana/dskit/server/metrics.go, pkg/validation/validate.go, pkg/compactor/metrics.go (v3.7.6)',
+  },
+  /**
    * Series Prometheus writes for every scrape target: prometheus.io docs
    * "Jobs and instances — Automatically generated labels and time series" (up,
    * scrape_duration_seconds, scrape_samples_post_metric_relabeling, scrape_samples_scraped,
@@ -300,6 +321,7 @@ export function emittedFamilies(plan: StackPlan): MetricFamilyName[] {
   if (targets.size > 0) out.push('scrapeSeries');
   if (targets.has(`localhost:${PORTS.prometheus}`)) out.push('prometheusSelf');
   if (component(plan, 'alertmanager') && targets.has(`${plan.topology.hostOf('alertmanager')}:${PORTS.alertmanager}`)) out.push('alertmanagerSelf');
+  if (component(plan, 'loki') && targets.has(`${plan.topology.hostOf('loki')}:${PORTS.loki}`)) out.push('lokiSelf');
   const tempos = plan.components.filter((c) => isTempoComponent(c.name));
   if (tempos.length > 0) {
     // the monolith, or (distributed) the generator's own tasks for its registry and remote write

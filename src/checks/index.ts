@@ -11,9 +11,11 @@ import { checkScrapeJobs } from './scrape-jobs';
 import { checkSignals } from './signals';
 import { checkTempoKafka } from './tempo-kafka';
 import { checkTailSampling, SAMPLING_SKEWS_SPAN_METRICS, samplingWarnings } from './sampling';
+import { heartbeatWarnings, NO_HEARTBEAT } from './heartbeat';
 
 export type { Exposure } from './exposure';
 export { SAMPLING_SKEWS_SPAN_METRICS } from './sampling';
+export { NO_HEARTBEAT } from './heartbeat';
 
 /** Every cross-component rule of a placed stack. Empty when the pieces agree. */
 export function stackIssues(plan: StackPlan, exposures: readonly Exposure[], extra: readonly Issue[] = []): Issue[] {
@@ -33,5 +35,5 @@ export interface StackWarning {
 }
 
 export function stackWarnings(plan: StackPlan): StackWarning[] {
-  return samplingWarnings(plan).map((issue) => ({ id: SAMPLING_SKEWS_SPAN_METRICS, issue }));
+  return [...samplingWarnings(plan).map((issue) => ({ id: SAMPLING_SKEWS_SPAN_METRICS, issue })), ...heartbeatWarnings(plan).map((issue) => ({ id: NO_HEARTBEAT, issue }))];
 }

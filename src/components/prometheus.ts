@@ -67,7 +67,7 @@ export function ruleFiles(spec: ResolvedSpec, topology: Topology, stack: readonl
     const slos = renderSloRules(spec, { spanMetrics, traceSearchPath: (service) => `/d/${DASHBOARD_UIDS.traces}?var-service=${encodeURIComponent(service)}` });
     files.push({ output: SLO_RULES_FILE, mountPath: `${PROMETHEUS_RULES_DIR}/slos.yml`, content: toYaml(slos, GENERATED_HEADER) });
   }
-  files.push({ output: STACK_ALERTS_FILE, mountPath: `${PROMETHEUS_RULES_DIR}/stack.yml`, content: toYaml(renderStackAlerts(spec, stack), GENERATED_HEADER) });
+  files.push({ output: STACK_ALERTS_FILE, mountPath: `${PROMETHEUS_RULES_DIR}/stack.yml`, content: toYaml(renderStackAlerts(spec, stack, { targets: scrapeTargets(spec, topology, stack) }), GENERATED_HEADER) });
   return files;
 }
 

@@ -36,6 +36,7 @@ logs:
 #     - name: sre-channel
 #       slack: { channel: "#sre-alerts", webhookUrlSecret: slack-webhook-url }
 #   route: { page: sre-channel, ticket: sre-channel }
+#   heartbeat: { urlSecret: heartbeat-url }   # the always-firing Watchdog pings it: a dead man's switch
 
 # Overrides per environment, by stack name (stacks/stacks.ts). A name here that no stack has is
 # refused, so a typo cannot drop an environment's overrides.

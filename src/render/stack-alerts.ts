@@ -1,9 +1,22 @@
 import type { ResolvedSpec } from '../spec/resolved';
 import type { ComponentName } from '../components/component';
-import { spanMetricsSource } from './span-metrics';
+import { SPAN_METRICS, spanMetricsSource } from './span-metrics';
 import { isTempoComponent } from '../components/tempo-distributed';
+import type { ScrapeTarget } from './prometheus';
 
 export const STACK_ALERTS_FILE = 'prometheus/rules/stack.yml';
+
+/** The always-firing alert Alertmanager sends to the heartbeat only (render/alertmanager.ts). */
+export const WATCHDOG_ALERT = 'Watchdog';
+
+export interface StackAlertsOptions {
+  /**
+   * The scrape jobs of prometheus.yml: a job with no target left (a DNS-discovered job whose
+   * tasks are all gone has no `up` series at all) fires TargetsMissing.
+   * @default [] (no TargetsMissing)
+   */
+  readonly targets?: readonly Pick<ScrapeTarget, 'job' | 'labels'>[];
+}
 
 interface AlertRule {
   readonly alert: string;
@@ -21,11 +34,13 @@ function rule(component: ComponentName, alert: string, expr: string, summary: st
  * `prometheus/rules/stack.yml`: the stack watching itself, for the components it runs: the
  * collector (refused or dropped data, send failures, queues filling, traces decided too early),
  * Prometheus (config reloads, rule evaluation, compactions, its receivers answering errors),
- * Tempo (discarded spans, blocklist polls, backend jobs, retention, its metrics-generator). Every
- * metric here is one the component really exposes
+ * Tempo (discarded spans, blocklist polls, backend jobs, retention, its metrics-generator), Loki
+ * (request errors, refused log lines, retention); and the stack going dark: a Watchdog that always
+ * fires (a heartbeat service raises the alarm when its pings stop), scrape targets down or gone,
+ * and services with SLOs whose span metrics stop. Every metric here is one the component really exposes
  * (checked at synth against the same families as the dashboards).
  */
-export function renderStackAlerts(spec: ResolvedSpec, components: readonly ComponentName[]): Record<string, unknown> {
+export function renderStackAlerts(spec: ResolvedSpec, components: readonly ComponentName[], opts: StackAlertsOptions = {}): Record<string, unknown> {
   const groups: { name: string; rules: AlertRule[] }[] = [];
   const job = (c: string) => `{job="${c}"}`;
   if (components.includes('otel-collector')) {
@@ -121,5 +136,89 @@ export function renderStackAlerts(spec: ResolvedSpec, components: readonly Compo
       ],
     });
   }
+  if (components.includes('loki')) groups.push({ name: 'stack-loki', rules: lokiRules() });
+  groups.push({ name: 'stack-health', rules: healthRules(spec, components, opts.targets ?? []) });
   return { groups };
+}
+
+/**
+ * What tells that the stack, or a service, went dark, which no alert on a metric's value can:
+ * a stopped Prometheus evaluates nothing and a stopped Alertmanager sends nothing, so the
+ * Watchdog fires always and its absence is the alarm (at a heartbeat service, off the stack).
+ */
+function healthRules(spec: ResolvedSpec, components: readonly ComponentName[], targets: readonly Pick<ScrapeTarget, 'job' | 'labels'>[]): AlertRule[] {
+  const rules = [
+    {
+      alert: WATCHDOG_ALERT,
+      expr: 'vector(1)',
+      for: '0m',
+      labels: { severity: 'none', component: 'prometheus' },
+      annotations: {
+        summary: 'Always firing: the alert pipeline (Prometheus, its rules, Alertmanager) is alive',
+        description: 'Routed only to the heartbeat receiver (alerting.heartbeat), about once a minute: a heartbeat service alarms when it stops. Never silence it.',
+      },
+    },
+    // one rule for every job: a job with a single task is down as a whole, a replicated one
+    // (DNS-discovered tasks, Docker replicas) reports how many of its targets are
+    rule('prometheus', 'TargetDown', `count by (job) (up${components.includes('otel-sampler') ? '{job!="otel-sampler"}' : ''} == 0) > 0`, '{{ $value }} target(s) of job {{ $labels.job }} down', "Prometheus cannot scrape them: the component or service is down, restarting, or unreachable (DNS, security group). Its own alerts cannot fire while it is, and what it sends may be lost: look at its task or container and its log."),
+  ];
+  if (targets.length > 0) {
+    // a job of the stack's own components that has no target at all (absent() keeps the job
+    // label of an equality matcher: one term per component, whatever the number of services),
+    // or any job, a service's too, that had targets in the last day and has none now (one
+    // regex, so the rule grows by a name per service, never by a term)
+    const own = targets.filter((t) => t.labels?.service === undefined).map((t) => `absent(up{job="${t.job}"})`);
+    const gone = `(group by (job) (max_over_time(up{job=~"${targets.map((t) => t.job).join('|')}"}[1d])) unless on (job) group by (job) (up))`;
+    rules.push(rule('prometheus', 'TargetsMissing', [...own, gone].join(' or '), 'Prometheus has no target for job {{ $labels.job }}', 'The job discovers no target (every task of a DNS-discovered job gone, or its name no longer resolves) so nothing of it is scraped and TargetDown cannot fire: check that its service runs and is registered (Cloud Map). A job gone for more than a day is no longer told apart from one never deployed.', { for: '10m' }));
+  }
+  const slo = spec.services.filter((s) => s.slos.length > 0).map((s) => s.name);
+  if (slo.length > 0) {
+    const m = SPAN_METRICS[spanMetricsSource(spec, components.some(isTempoComponent) ? 'tempo' : 'jaeger')];
+    const sel = `{${m.serviceLabel}=~"${slo.join('|')}", span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"}`;
+    // the requests its SLOs count, 10 to 70 minutes ago, and none in the last 10: the series
+    // gone (the collector or Tempo restarted, the service stopped) or standing still
+    const had = `sum by (${m.serviceLabel}) (rate(${m.calls}${sel}[1h] offset 10m)) > 0`;
+    const has = `sum by (${m.serviceLabel}) (rate(${m.calls}${sel}[10m])) > 0`;
+    const expr = `${had} unless ${has}`;
+    rules.push(
+      rule(
+        m.source === 'tempo' ? 'tempo' : 'otel-collector',
+        'SpanMetricsMissing',
+        // the alert's `service` label, whichever label the source writes
+        m.serviceLabel === 'service' ? expr : `label_replace(${expr}, "service", "$1", "${m.serviceLabel}", "(.*)")`,
+        'No requests of {{ $labels.service }} in the span metrics for 10 minutes, after traffic the hour before',
+        "Its SLO alerts now see no errors and cannot fire. Either the service stopped serving (check it), its spans stopped arriving (SDK exporter, the collector's receiver), or the span metrics stopped (the collector's span_metrics connector or Tempo's metrics-generator, their remote write): look at the traces of the service and at CollectorFailingToSendMetricPoints / TempoGeneratorRemoteWriteFailing. A service whose traffic really stops (nightly) resolves this after an hour.",
+        { for: '0m', severity: 'page' },
+      ),
+    );
+  }
+  return rules;
+}
+
+/**
+ * Loki's own, scraped as job loki. Names read from grafana/loki at v3.7.6:
+ * - loki_request_duration_seconds{method,route,status_code,ws}: dskit's server middleware
+ *   (vendor/github.com/grafana/dskit/server/metrics.go, namespace from pkg/loki/loki.go
+ *   `c.Server.MetricsNamespace = constants.Loki`); route is the HTTP route, status_code the
+ *   HTTP code (gRPC: "success", "error", "cancel").
+ * - loki_discarded_samples_total{reason,tenant,…}: pkg/validation/validate.go (DiscardedSamples);
+ *   reasons there too: `rate_limited` (the tenant's ingestion rate), `per_stream_rate_limit`,
+ *   `line_too_long`, `greater_than_max_sample_age`, `stream_limit`… A CounterVec: no series until
+ *   the first refusal.
+ * - loki_compactor_apply_retention_operation_total{status="success"|"failure"}:
+ *   pkg/compactor/metrics.go, counted per compaction run that applies retention
+ *   (pkg/compactor/tables_manager.go runCompaction); registered on the default registry
+ *   without a prefix. Retention runs with every compaction (compaction_interval, 10m, and
+ *   apply_retention_interval 0, left at their defaults).
+ */
+function lokiRules(): AlertRule[] {
+  const j = 'job="loki"';
+  return [
+    rule('loki', 'LokiRequestErrors', `sum by (route) (rate(loki_request_duration_seconds_count{${j}, status_code=~"5.."}[5m])) / sum by (route) (rate(loki_request_duration_seconds_count{${j}}[5m])) > 0.05`, 'Loki answers more than 5 % of {{ $labels.route }} requests with server errors', 'On a push route logs are lost once the collector gives up retrying; on a query route Grafana shows errors. Look at Loki\'s log: its storage (S3, the volume) is often the cause.', { for: '15m' }),
+    rule('loki', 'LokiIngestionRateLimited', `sum by (reason) (rate(loki_discarded_samples_total{${j}, reason=~"rate_limited|per_stream_rate_limit"}[5m])) > 0`, 'Loki refuses log lines over its rate limits ({{ $labels.reason }})', 'These log lines are lost: raise limits_config.ingestion_rate_mb / per_stream_rate_limit, or make the services log less.', { for: '10m' }),
+    rule('loki', 'LokiDiscardingSamples', `sum by (reason) (rate(loki_discarded_samples_total{${j}, reason!~"rate_limited|per_stream_rate_limit"}[5m])) > 0`, 'Loki discards log lines ({{ $labels.reason }})', 'Lines Loki validates and refuses (too long, too old, too many streams or labels) are lost: the reason names the limit in limits_config.', { for: '15m' }),
+    // no run of the last hour succeeded and some failed (a run every 10 minutes), held for
+    // one more run: logs are kept past their retention and storage keeps growing
+    rule('loki', 'LokiRetentionFailing', `sum(increase(loki_compactor_apply_retention_operation_total{${j}, status="failure"}[1h])) > 0 unless sum(increase(loki_compactor_apply_retention_operation_total{${j}, status="success"}[1h])) > 0`, "Loki's compactor fails to apply retention", 'Logs are kept longer than logs.retention and storage keeps growing: look at the compactor in Loki\'s log (delete permission on the bucket or volume, the delete request store).', { for: '10m' }),
+  ];
 }

@@ -20,6 +20,8 @@ export const DEFAULT_LOGS_RETENTION = '7d';
 export const DEFAULT_SLO_WINDOW = '28d';
 /** The receiver Alertmanager gives alerts no route sends anywhere (rendered, so a spec may not name one so). */
 export const UNROUTED_RECEIVER = 'unrouted';
+/** The receiver of the always-firing Watchdog alert (`alerting.heartbeat`): rendered, so taken too. */
+export const HEARTBEAT_RECEIVER = 'heartbeat';
 export const MIN_SLO_WINDOW_HOURS = 7 * 24;
 export const MAX_SLO_WINDOW_HOURS = 90 * 24;
 export const DEFAULT_METRICS_PATH = '/metrics';

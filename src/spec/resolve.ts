@@ -36,7 +36,7 @@ import { durationHours, humanDuration, intervalSeconds, latencyMs } from './dura
 import { issue, Issue, throwIfAny } from './issues';
 import { ResolvedService, ResolvedSpec, ResolvedTailSampling, ResolvedTempo } from './resolved';
 import { validateSpec } from './validate';
-import type { ObservabilitySpec, TailSamplingSpec, TempoDistributedSpec, TempoMode } from './types';
+import type { AlertingSpec, ObservabilitySpec, TailSamplingSpec, TempoDistributedSpec, TempoMode } from './types';
 
 /**
  * Applies defaults and the environment's overrides. Validates first (a spec written in
@@ -83,12 +83,16 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
     logs: { retentionHours: durationHours(logsRetention) },
     slo: { windowHours: durationHours(env.slo?.window ?? spec.slo?.window ?? DEFAULT_SLO_WINDOW) },
     // an environment's alerting replaces the base spec's whole: receivers are per environment
-    alerting: { receivers: [...((env.alerting ?? spec.alerting)?.receivers ?? [])], route: { ...(env.alerting ?? spec.alerting)?.route } },
+    alerting: resolveAlerting(env.alerting ?? spec.alerting),
   };
   const where = (section: 'tracing' | 'metrics' | 'logs') => (env[section]?.retention ? `environments.${environment}.${section}.retention` : `${section}.retention`);
   const windowPath = env.slo?.window ? `environments.${environment}.slo.window` : 'slo.window';
   throwIfAny(`spec for environment '${environment}'`, [...resolvedRules(resolved, where('tracing'), where('metrics'), where('logs')), ...sloWindowRules(resolved, windowPath)]);
   return resolved;
+}
+
+function resolveAlerting(a: AlertingSpec | undefined): ResolvedSpec['alerting'] {
+  return { receivers: [...(a?.receivers ?? [])], route: { ...a?.route }, ...(a?.heartbeat ? { heartbeat: { ...a.heartbeat } } : {}) };
 }
 
 /** The environment's fields win one by one over the base spec's; absent or `enabled: false` is off. */

@@ -1,4 +1,4 @@
-import type { AlertReceiverSpec, AlertRouteSpec, OtlpProtocol, Propagator, SloIndicator, TempoMode } from './types';
+import type { AlertReceiverSpec, AlertRouteSpec, OtlpProtocol, WebhookReceiverSpec, Propagator, SloIndicator, TempoMode } from './types';
 
 /** One SLO of one service. */
 export interface ResolvedSlo {
@@ -53,6 +53,8 @@ export interface ResolvedSpec {
   readonly alerting: {
     readonly receivers: readonly AlertReceiverSpec[];
     readonly route: AlertRouteSpec;
+    /** Where the Watchdog alert pings, if anywhere. */
+    readonly heartbeat?: WebhookReceiverSpec;
   };
 }
 

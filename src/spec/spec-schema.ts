@@ -1,5 +1,5 @@
 import { COMPONENT_NAMES } from '../components/component';
-import { MAX_DECISION_WAIT_SECONDS, MAX_MSK_VOLUME_GIB, MAX_SAMPLERS, MAX_TEMPO_PARTITIONS, MAX_TEMPO_REPLICAS, MAX_TOTAL_SPANS_PER_SECOND, UNROUTED_RECEIVER } from './defaults';
+import { MAX_DECISION_WAIT_SECONDS, MAX_MSK_VOLUME_GIB, MAX_SAMPLERS, MAX_TEMPO_PARTITIONS, MAX_TEMPO_REPLICAS, MAX_TOTAL_SPANS_PER_SECOND, HEARTBEAT_RECEIVER, UNROUTED_RECEIVER } from './defaults';
 import { DURATION_HINT, DURATION_PATTERN, INTERVAL_HINT, INTERVAL_PATTERN, intervalSeconds, LATENCY_HINT, LATENCY_PATTERN } from './duration';
 import { issue, Issue } from './issues';
 import { bool, dict, Infer, isPlainObject, joinPath, list, num, obj, oneOf, optional, refine, refineRaw, required, Schema, str } from './schema-kit';
@@ -94,6 +94,9 @@ const slos = refine(list(slo, { itemsHint: 'SLO' }), (v, path, issues) => {
 }, 'At most one SLO per indicator (name).');
 
 const secretName = str({ pattern: NAME_PATTERN, patternHint: `a secret name, ${NAME_HINT}`, minLength: 1, maxLength: 63 });
+const webhook = refine(obj({ url: optional(str({ pattern: /^https?:\/\/[^\s'"`$\\]+$/, patternHint: 'an http:// or https:// URL without spaces, quotes or $', maxLength: 2048 })), urlSecret: optional(secretName) }), (v, path, issues) => {
+  if ((v.url === undefined) === (v.urlSecret === undefined)) issues.push(issue(path, 'needs exactly one of url and urlSecret (a URL that carries a token belongs in a secret)', v));
+}, 'Exactly one of url and urlSecret.');
 const receiver = refine(
   obj({
     name: required(name(63)),
@@ -104,22 +107,20 @@ const receiver = refine(
       }),
     ),
     pagerduty: optional(obj({ routingKeySecret: required(secretName) })),
-    webhook: optional(
-      refine(obj({ url: optional(str({ pattern: /^https?:\/\/[^\s'"`$\\]+$/, patternHint: 'an http:// or https:// URL without spaces, quotes or $', maxLength: 2048 })), urlSecret: optional(secretName) }), (v, path, issues) => {
-        if ((v.url === undefined) === (v.urlSecret === undefined)) issues.push(issue(path, 'needs exactly one of url and urlSecret (a URL that carries a token belongs in a secret)', v));
-      }, 'Exactly one of url and urlSecret.'),
-    ),
+    webhook: optional(webhook),
   }),
   (v, path, issues) => {
     if (v.name === UNROUTED_RECEIVER) issues.push(issue(`${path}.name`, `is the receiver o11y-stack renders for alerts no route sends anywhere; choose another name`, v.name));
+    if (v.name === HEARTBEAT_RECEIVER) issues.push(issue(`${path}.name`, `is the receiver o11y-stack renders for the Watchdog alert (alerting.heartbeat); choose another name`, v.name));
     if (!v.slack && !v.pagerduty && !v.webhook) issues.push(issue(path, 'needs at least one of slack, pagerduty and webhook', v.name));
   },
-  `At least one of slack, pagerduty and webhook; the name ${UNROUTED_RECEIVER} is taken.`,
+  `At least one of slack, pagerduty and webhook; the names ${UNROUTED_RECEIVER} and ${HEARTBEAT_RECEIVER} are taken.`,
 );
 const alerting = refine(
   obj({
     receivers: optional(list(receiver, { itemsHint: 'receiver' })),
     route: optional(obj({ page: optional(name(63)), ticket: optional(name(63)), default: optional(name(63)) })),
+    heartbeat: optional(webhook),
   }),
   (v, path, issues) => {
     const names = new Map<string, number>();

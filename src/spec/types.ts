@@ -131,6 +131,7 @@ export const ALERT_SEVERITIES = ['page', 'ticket'] as const;
  *     - { name: oncall, pagerduty: { routingKeySecret: pagerduty-routing-key } }
  *     - { name: sre, slack: { channel: "#sre-alerts", webhookUrlSecret: slack-webhook-url } }
  *   route: { page: oncall, ticket: sre }
+ *   heartbeat: { urlSecret: heartbeat-url }
  * ```
  */
 export interface AlertingSpec {
@@ -144,6 +145,15 @@ export interface AlertingSpec {
    * @default {} (every alert stays unrouted: visible in Alertmanager and Grafana only)
    */
   readonly route?: AlertRouteSpec;
+  /**
+   * A dead man's switch: the always-firing `Watchdog` alert goes to this webhook (receiver
+   * `heartbeat`, about once a minute) and to nothing else, so a heartbeat service (healthchecks.io,
+   * Dead Man's Snitch, Opsgenie or PagerDuty heartbeats) raises the alarm when the pings stop:
+   * Prometheus, its rules, Alertmanager or its egress are down. The name `heartbeat` is taken.
+   * @default - none: `Watchdog` still fires, visible in Alertmanager and Grafana, but reaches no
+   *   receiver; `o11y validate` warns when the environment routes alerts anywhere
+   */
+  readonly heartbeat?: WebhookReceiverSpec;
 }
 
 export interface AlertRouteSpec {

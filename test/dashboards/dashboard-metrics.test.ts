@@ -47,12 +47,12 @@ describe('promqlMetricNames', () => {
 describe('emittedFamilies (from the deployed configs)', () => {
   it.each([
     // the collector only forwards: Tempo's generator computes span metrics
-    ['local', ['scrapeSeries', 'prometheusSelf', 'alertmanagerSelf', 'tempoSelf', 'tempoGeneratorRegistry', 'tempoGeneratorRemoteWrite', 'tempoSpanMetrics', 'tempoServiceGraphs', 'collectorSelf']],
+    ['local', ['scrapeSeries', 'prometheusSelf', 'alertmanagerSelf', 'lokiSelf', 'tempoSelf', 'tempoGeneratorRegistry', 'tempoGeneratorRemoteWrite', 'tempoSpanMetrics', 'tempoServiceGraphs', 'collectorSelf']],
     // tail sampling: span metrics and the service graph come from the collector, Tempo's generator is off
-    ['staging', ['scrapeSeries', 'prometheusSelf', 'alertmanagerSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph', 'collectorTailSampling']],
-    ['prod', ['scrapeSeries', 'prometheusSelf', 'alertmanagerSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph', 'collectorTailSampling']],
+    ['staging', ['scrapeSeries', 'prometheusSelf', 'alertmanagerSelf', 'lokiSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph', 'collectorTailSampling']],
+    ['prod', ['scrapeSeries', 'prometheusSelf', 'alertmanagerSelf', 'lokiSelf', 'tempoSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph', 'collectorTailSampling']],
     // Jaeger computes none: the collector does, from every span
-    ['local-jaeger', ['scrapeSeries', 'prometheusSelf', 'alertmanagerSelf', 'jaegerSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph']],
+    ['local-jaeger', ['scrapeSeries', 'prometheusSelf', 'alertmanagerSelf', 'lokiSelf', 'jaegerSelf', 'collectorSelf', 'collectorSpanMetrics', 'collectorServiceGraph']],
   ] as const)('the %s stack emits %j', (stack, families) => {
     expect(emittedFamilies(planOf(stack))).toEqual(families);
   });

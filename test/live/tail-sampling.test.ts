@@ -22,8 +22,8 @@ import { defaultBinaries, RunningStack, startStack } from './support/stack';
 
 /**
  * Staging as the example declares it, except its receivers: two webhooks whose URLs are secrets
- * (as a Slack or PagerDuty URL would be), served by a receiver on the services' host, so a real
- * Alertmanager's notifications can be read back.
+ * (as a Slack or PagerDuty URL would be), and the heartbeat a third, all served by a receiver on
+ * the services' host, so a real Alertmanager's notifications can be read back.
  */
 const WEBHOOK_PORT = 9099;
 const base = exampleSpec();
@@ -39,6 +39,7 @@ const spec: ObservabilitySpec = {
           { name: 'sre-channel', webhook: { urlSecret: 'tickets-webhook-url' } },
         ],
         route: { page: 'oncall', ticket: 'sre-channel' },
+        heartbeat: { urlSecret: 'heartbeat-url' },
       },
     },
   },
@@ -83,7 +84,11 @@ beforeAll(async () => {
   runDir = mkdtempSync(join(tmpdir(), 'o11y-live-tail-'));
   network = new LiveNetwork(join(runDir, 'logs'));
   stack = await startStack(plan, network, runDir, defaultBinaries(), {
-    secrets: { 'oncall-webhook-url': `http://${receiverHost}:${WEBHOOK_PORT}/oncall`, 'tickets-webhook-url': `http://${receiverHost}:${WEBHOOK_PORT}/tickets` },
+    secrets: {
+      'oncall-webhook-url': `http://${receiverHost}:${WEBHOOK_PORT}/oncall`,
+      'tickets-webhook-url': `http://${receiverHost}:${WEBHOOK_PORT}/tickets`,
+      'heartbeat-url': `http://${receiverHost}:${WEBHOOK_PORT}/heartbeat`,
+    },
   });
   network.spawn(stack.servicesHost, 'webhook-receiver', process.execPath, [join(__dirname, 'support', 'webhook-receiver.js'), String(WEBHOOK_PORT), notificationsFile()]);
   service = await startService(network, stack.servicesHost, 'go', fileContent(plan, 'otel/checkout.env')!, MIX);
@@ -211,6 +216,19 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
     expect(sent).toBeGreaterThanOrEqual(2);
     expect(await promQuery('sum(alertmanager_notifications_failed_total{job="alertmanager"})')).toEqual([expect.objectContaining({ value: [expect.any(Number), '0'] })]);
   }, 200_000);
+
+  it('pings the heartbeat webhook with the Watchdog alone, again a minute later, and never a person with it', async () => {
+    const pings = await pollUntil('two Watchdog pings reach the heartbeat webhook', 150_000, async () => {
+      const got = notifications().filter((n) => n.path === '/heartbeat');
+      return got.length >= 2 ? { value: got, seen: String(got.length) } : { seen: `${got.length} ping(s)` };
+    });
+    for (const p of pings) {
+      expect(p.body.receiver).toBe('heartbeat');
+      expect(p.body.alerts.map((a) => `${a.labels.alertname} ${a.status}`)).toEqual(['Watchdog firing']);
+    }
+    const elsewhere = notifications().filter((n) => n.path !== '/heartbeat' && n.body.alerts.some((a) => a.labels.alertname === 'Watchdog'));
+    expect(elsewhere).toEqual([]);
+  }, 160_000);
 
   it('the SDK reported no export error', async () => {
     await network.stop(service.process);

@@ -152,6 +152,18 @@ describe('every rendered config passes the real binary', () => {
     expect(out).toMatch(/SUCCESS/);
   });
 
+  it.each([
+    ['prod', 'heartbeat', 'sre-channel'],
+    ['staging', 'heartbeat', 'sre-channel'],
+    ['local', 'unrouted', 'unrouted'],
+  ] as const)('amtool routes the %s Watchdog to %s alone, whatever its severity, and a ticket to %s', async (stack, receiver, ticket) => {
+    const file = fileOf(`${stack}-routes`, 'alertmanager.yml', fileContent(examplePlan(stack), ALERTMANAGER_CONFIG_FILE)!);
+    const route = (...labels: string[]) => runTool(binary('alertmanager', 'amtool'), ['config', 'routes', 'test', `--config.file=${file}`, ...labels]);
+    expect((await route('alertname=Watchdog', 'severity=none', 'component=prometheus')).trim()).toBe(receiver);
+    expect((await route('alertname=Watchdog', 'severity=page')).trim()).toBe(receiver);
+    expect((await route('alertname=TargetDown', 'severity=ticket', 'job=loki')).trim()).toBe(ticket);
+  });
+
   it('amtool refuses a route to an unknown receiver and a misspelt key (the check can fail)', async () => {
     const yaml = fileContent(examplePlan('prod'), ALERTMANAGER_CONFIG_FILE)!;
     await expect(runTool(binary('alertmanager', 'amtool'), ['check-config', fileOf('broken-route', 'alertmanager.yml', yaml.replace('receiver: oncall', 'receiver: on-call'))])).rejects.toThrow(/on-call/);

@@ -54,7 +54,7 @@ const grows = (perMinute: number, minutes: number) => `0+${perMinute}x${minutes}
 interface Firing {
   readonly labels: Record<string, string>;
   /** What the templates in the annotations render to: `{{ $labels.x }}`, and the SLO's query value. */
-  readonly values?: { readonly ratio?: string };
+  readonly values?: { readonly ratio?: string; readonly value?: string };
 }
 
 interface Scenario {
@@ -76,7 +76,7 @@ function expectedAnnotations(rulesYaml: string, alertname: string, f: Firing): R
   return Object.fromEntries(
     Object.entries(rule.annotations ?? {}).map(([k, v]) => [
       k,
-      v.replace(/\{\{ with query `[^`]*` \}\}\{\{ \. \| first \| value \| humanizePercentage \}\}\{\{ end \}\}/g, f.values?.ratio ?? '').replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_m, l: string) => f.labels[l] ?? ''),
+      v.replace(/\{\{ with query `[^`]*` \}\}\{\{ \. \| first \| value \| humanizePercentage \}\}\{\{ end \}\}/g, f.values?.ratio ?? '').replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_m, l: string) => f.labels[l] ?? '').replace(/\{\{ \$value \}\}/g, f.values?.value ?? ''),
     ]),
   );
 }
@@ -229,6 +229,205 @@ describe("promtool test rules: the stack's own alerts", () => {
           { at: '5m', alertname: 'PrometheusConfigReloadFailed', firing: [] },
           { at: '15m', alertname: 'PrometheusConfigReloadFailed', firing: [labelsOnly({ severity: 'ticket', component: 'prometheus' })] },
         ],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+});
+
+describe('promtool test rules: the stack going dark (Watchdog, scrape targets, span metrics)', () => {
+  it('fires the Watchdog always, from the first evaluation, with no series at all', () => {
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      {
+        name: 'always',
+        series: [],
+        alerts: ['0m', '1m', '3h'].map((at) => ({ at, alertname: 'Watchdog', firing: [labelsOnly({ severity: 'none', component: 'prometheus' })] })),
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('opens a ticket per job when its targets stay down for 5 minutes, counting them, and not while they answer', () => {
+    const up = (job: string, instance: string) => `up{job="${job}", instance="${instance}"}`;
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      {
+        name: 'loki down after 10 minutes, two of three checkout tasks with it',
+        series: [
+          { series: up('loki', 'loki:3100'), values: '1x10 0x30' },
+          { series: up('checkout', '10.0.1.1:9464'), values: '1x10 0x30' },
+          { series: up('checkout', '10.0.1.2:9464'), values: '1x10 0x30' },
+          { series: up('checkout', '10.0.1.3:9464'), values: '1x40' },
+          { series: up('tempo', 'tempo:3200'), values: '1x40' },
+        ],
+        alerts: [
+          { at: '14m', alertname: 'TargetDown', firing: [] },
+          {
+            at: '16m',
+            alertname: 'TargetDown',
+            firing: [
+              { labels: { severity: 'ticket', component: 'prometheus', job: 'checkout' }, values: { value: '2' } },
+              { labels: { severity: 'ticket', component: 'prometheus', job: 'loki' }, values: { value: '1' } },
+            ],
+          },
+        ],
+      },
+      { name: 'all up', series: [{ series: up('loki', 'loki:3100'), values: '1x40' }], alerts: [{ at: '30m', alertname: 'TargetDown', firing: [] }] },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it("opens a ticket when a job has had no target at all for 10 minutes (every DNS-discovered task gone), and not while each job has one", () => {
+    const jobs = (parse(renderedFile(examplePlan('prod'), 'prometheus.yml')) as { scrape_configs: { job_name: string }[] }).scrape_configs.map((c) => c.job_name);
+    expect(jobs).toEqual(expect.arrayContaining(['prometheus', 'otel-collector', 'loki', 'alertmanager', 'checkout']));
+    const all = (gone: string) => jobs.map((j) => ({ series: `up{job="${j}", instance="${j}:1"}`, values: j === gone ? '1x5 stale' : '1x40' }));
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      {
+        name: 'checkout deregistered at 5 minutes',
+        series: all('checkout'),
+        alerts: [
+          { at: '14m', alertname: 'TargetsMissing', firing: [] },
+          { at: '17m', alertname: 'TargetsMissing', firing: [labelsOnly({ severity: 'ticket', component: 'prometheus', job: 'checkout' })] },
+          // no `up` series left to be 0: only TargetsMissing can tell
+          { at: '17m', alertname: 'TargetDown', firing: [] },
+        ],
+      },
+      {
+        // a component's job: absent() tells even if it never had a target
+        name: 'loki never scraped',
+        series: all('loki').filter((x) => !x.series.includes('job="loki"')),
+        alerts: [
+          { at: '9m', alertname: 'TargetsMissing', firing: [] },
+          { at: '11m', alertname: 'TargetsMissing', firing: [labelsOnly({ severity: 'ticket', component: 'prometheus', job: 'loki' })] },
+        ],
+      },
+      { name: 'every job scraped', series: all(''), alerts: [{ at: '30m', alertname: 'TargetsMissing', firing: [] }] },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  const checkoutCalls = (values: string) => [{ series: 'traces_spanmetrics_calls_total{service_name="checkout", span_name="GET /checkout", span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_UNSET", job="otel-collector"}', values }];
+  const missing = labelsOnly({ severity: 'page', component: 'otel-collector', service: 'checkout', service_name: 'checkout' });
+
+  it('pages when an SLO service that had traffic has none in the span metrics for 10 minutes (series standing still or gone), in the collector\'s names', () => {
+    const r = testRules('staging', STACK_ALERTS_FILE, [
+      {
+        // an hour of traffic, then the counter stands still: the last increase is at 60m
+        name: 'traffic stops at 60 minutes',
+        series: checkoutCalls('0+10x60 600x100'),
+        alerts: [
+          { at: '65m', alertname: 'SpanMetricsMissing', firing: [] },
+          { at: '71m', alertname: 'SpanMetricsMissing', firing: [missing] },
+          // an hour later there is no traffic left to miss: a service that stops nightly resolves
+          { at: '140m', alertname: 'SpanMetricsMissing', firing: [] },
+        ],
+      },
+      {
+        name: 'the series vanishes at 60 minutes (the collector restarted and the service sends nothing)',
+        series: checkoutCalls('0+10x60 stale'),
+        alerts: [
+          { at: '65m', alertname: 'SpanMetricsMissing', firing: [] },
+          { at: '72m', alertname: 'SpanMetricsMissing', firing: [missing] },
+        ],
+      },
+      { name: 'steady traffic', series: checkoutCalls('0+10x150'), alerts: [{ at: '100m', alertname: 'SpanMetricsMissing', firing: [] }] },
+      {
+        // catalog has no SLO: nothing to watch
+        name: 'a service without SLOs stops',
+        series: [{ series: 'traces_spanmetrics_calls_total{service_name="catalog", span_name="GET /catalog", span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_UNSET", job="otel-collector"}', values: '0+10x60 600x30' }],
+        alerts: [{ at: '75m', alertname: 'SpanMetricsMissing', firing: [] }],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it("reads Tempo's `service` label where its metrics-generator computes the span metrics", () => {
+    const r = testRules('local', STACK_ALERTS_FILE, [
+      {
+        name: 'cart stops',
+        series: [{ series: 'traces_spanmetrics_calls_total{service="cart", span_name="GET /cart", span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_UNSET", job="tempo"}', values: '0+10x60 stale' }],
+        alerts: [
+          { at: '65m', alertname: 'SpanMetricsMissing', firing: [] },
+          { at: '72m', alertname: 'SpanMetricsMissing', firing: [labelsOnly({ severity: 'page', component: 'tempo', service: 'cart' })] },
+        ],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+});
+
+describe("promtool test rules: Loki's own alerts (names from Loki 3.7.6)", () => {
+  const requests = (code: string) => `loki_request_duration_seconds_count{job="loki", instance="loki:3100", method="POST", route="otlp_v1_logs", status_code="${code}", ws="false"}`;
+  const discarded = (reason: string) => `loki_discarded_samples_total{job="loki", instance="loki:3100", reason="${reason}", tenant="fake", retention_hours="720", policy="", format="otlp"}`;
+  const retention = (status: string) => `loki_compactor_apply_retention_operation_total{job="loki", instance="loki:3100", status="${status}"}`;
+  /** A counter that steps up by one every 10 minutes (a compaction run) after `from` up to `to` minutes, flat after, to `total`. */
+  const runs = (from: number, to: number, total = 160) => {
+    const steps = Math.floor((to - from) / 10);
+    return [`0x${from + 9}`, ...Array.from({ length: steps }, (_, i) => `${i + 1}x9`), `${steps}x${total - from - 10 - steps * 10}`].join(' ');
+  };
+
+  it('opens a ticket when more than 5 % of a route\'s requests fail for 15 minutes, and not at 2 %', () => {
+    const scenario = (name: string, errorsPerMinute: number, firing: Firing[]): Scenario => ({
+      name,
+      series: [
+        { series: requests('500'), values: grows(errorsPerMinute, 40) },
+        { series: requests('204'), values: grows(100 - errorsPerMinute, 40) },
+      ],
+      alerts: [{ at: '25m', alertname: 'LokiRequestErrors', firing }],
+    });
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      scenario('10 % errors', 10, [labelsOnly({ severity: 'ticket', component: 'loki', route: 'otlp_v1_logs' })]),
+      scenario('2 % errors', 2, []),
+      { ...scenario('10 % errors, not yet 15 minutes', 10, []), alerts: [{ at: '12m', alertname: 'LokiRequestErrors', firing: [] }] },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('opens a ticket per reason for rate-limited lines after 10 minutes, and for other discarded lines apart', () => {
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      {
+        name: 'rate limited',
+        series: [{ series: discarded('rate_limited'), values: grows(50, 40) }],
+        alerts: [
+          { at: '8m', alertname: 'LokiIngestionRateLimited', firing: [] },
+          { at: '15m', alertname: 'LokiIngestionRateLimited', firing: [labelsOnly({ severity: 'ticket', component: 'loki', reason: 'rate_limited' })] },
+          { at: '25m', alertname: 'LokiDiscardingSamples', firing: [] },
+        ],
+      },
+      {
+        name: 'lines too long',
+        series: [{ series: discarded('line_too_long'), values: grows(5, 40) }],
+        alerts: [
+          { at: '25m', alertname: 'LokiDiscardingSamples', firing: [labelsOnly({ severity: 'ticket', component: 'loki', reason: 'line_too_long' })] },
+          { at: '25m', alertname: 'LokiIngestionRateLimited', firing: [] },
+        ],
+      },
+      { name: 'nothing discarded', series: [{ series: discarded('rate_limited'), values: '3x40' }], alerts: [{ at: '30m', alertname: 'LokiIngestionRateLimited', firing: [] }] },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('opens a ticket when no retention run has succeeded for an hour while runs fail, and not while some succeed', () => {
+    const r = testRules('prod', STACK_ALERTS_FILE, [
+      {
+        // runs succeed every 10 minutes up to 30m, then every run fails: from 90m no success is
+        // left in the hour, the ticket 10 minutes later
+        name: 'retention fails from 40 minutes',
+        series: [
+          { series: retention('success'), values: runs(0, 30) },
+          { series: retention('failure'), values: runs(30, 150) },
+        ],
+        alerts: [
+          { at: '95m', alertname: 'LokiRetentionFailing', firing: [] },
+          { at: '102m', alertname: 'LokiRetentionFailing', firing: [labelsOnly({ severity: 'ticket', component: 'loki' })] },
+        ],
+      },
+      {
+        name: 'one run in two fails',
+        series: [
+          { series: retention('success'), values: runs(0, 150) },
+          { series: retention('failure'), values: runs(5, 150) },
+        ],
+        alerts: [{ at: '140m', alertname: 'LokiRetentionFailing', firing: [] }],
       },
     ]);
     expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });

@@ -13,7 +13,8 @@ import type { ObservabilitySpec } from '../../src/spec/types';
 import { specIssues } from '../../src/spec/validate';
 import { validateAwsProps } from '../../src/targets/aws/validate-aws-props';
 import { EXAMPLE_AWS_INPUTS } from '../../stacks/stacks';
-import { dockerPlan, examplePlan, renderedFile } from '../support/plans';
+import { EXAMPLE_STACKS, dockerPlan, examplePlan, renderedFile } from '../support/plans';
+import { NO_HEARTBEAT, stackWarnings } from '../../src/checks';
 import { synthJson, testApp } from '../support/synth';
 import { DockerObservabilityStack } from '../../src/targets/docker/docker-stack';
 
@@ -33,26 +34,28 @@ describe("the example's alertmanager.yml", () => {
     const am = amConfig('prod');
     expect(am.route.receiver).toBe('unrouted');
     expect(am.route.routes).toEqual([
+      { receiver: 'heartbeat', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '50s' },
       { receiver: 'oncall', matchers: ['severity="page"'], repeat_interval: '1h' },
       { receiver: 'sre-channel', matchers: ['severity="ticket"'], repeat_interval: '24h' },
     ]);
     const byName = Object.fromEntries(am.receivers.map((r) => [r.name, r]));
-    expect(Object.keys(byName)).toEqual(['unrouted', 'oncall', 'sre-channel']);
+    expect(Object.keys(byName)).toEqual(['unrouted', 'heartbeat', 'oncall', 'sre-channel']);
+    expect(byName.heartbeat.webhook_configs).toEqual([{ url_file: `${ALERTMANAGER_SECRETS_DIR}/heartbeat-url`, send_resolved: false }]);
     expect(byName.oncall.pagerduty_configs[0]).toMatchObject({ routing_key_file: `${ALERTMANAGER_SECRETS_DIR}/pagerduty-routing-key`, send_resolved: true });
     expect(byName['sre-channel'].slack_configs[0]).toMatchObject({ api_url_file: `${ALERTMANAGER_SECRETS_DIR}/slack-webhook-url`, channel: '#sre-alerts' });
   });
 
   it("uses staging's own receivers: everything to the staging channel, PagerDuty nowhere", () => {
     const am = amConfig('staging');
-    expect(am.route.routes?.map((r) => r.receiver)).toEqual(['sre-channel', 'sre-channel']);
-    expect(am.receivers.map((r) => r.name)).toEqual(['unrouted', 'sre-channel']);
-    expect(am.receivers[1].slack_configs[0]).toMatchObject({ channel: '#sre-alerts-staging' });
+    expect(am.route.routes?.map((r) => r.receiver)).toEqual(['heartbeat', 'sre-channel', 'sre-channel']);
+    expect(am.receivers.map((r) => r.name)).toEqual(['unrouted', 'heartbeat', 'sre-channel']);
+    expect(am.receivers[2].slack_configs[0]).toMatchObject({ channel: '#sre-alerts-staging' });
   });
 
-  it('notifies nobody locally: every alert stays in Alertmanager and Grafana', () => {
+  it('notifies nobody locally: every alert stays in Alertmanager and Grafana, the Watchdog too', () => {
     for (const stack of ['local', 'local-jaeger'] as const) {
       const am = amConfig(stack);
-      expect(am.route).not.toHaveProperty('routes');
+      expect(am.route.routes).toEqual([{ receiver: 'unrouted', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '50s' }]);
       expect(am.receivers).toEqual([{ name: 'unrouted' }]);
     }
   });
@@ -77,15 +80,57 @@ describe('a webhook receiver', () => {
   });
 });
 
+describe('the heartbeat (alerting.heartbeat, a dead man\'s switch)', () => {
+  const am = (alerting: Json) => parse(renderedFile(dockerPlan(withAlerting(alerting) as unknown as ObservabilitySpec, 'local', 'tempo'), ALERTMANAGER_CONFIG_FILE)) as AmConfig;
+  const oncall = { name: 'oncall', pagerduty: { routingKeySecret: 'pd-key' } };
+
+  it('gets the Watchdog alone, first, pinged every minute and never resolved, by plain URL or secret', () => {
+    const plain = am({ receivers: [oncall], route: { default: 'oncall' }, heartbeat: { url: 'http://relay.internal:8080/ping' } });
+    expect(plain.route.routes?.[0]).toEqual({ receiver: 'heartbeat', matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '50s' });
+    expect(plain.receivers.find((r) => r.name === 'heartbeat')?.webhook_configs).toEqual([{ url: 'http://relay.internal:8080/ping', send_resolved: false }]);
+    const secret = am({ heartbeat: { urlSecret: 'hb' } });
+    expect(secret.receivers.find((r) => r.name === 'heartbeat')?.webhook_configs).toEqual([{ url_file: `${ALERTMANAGER_SECRETS_DIR}/hb`, send_resolved: false }]);
+  });
+
+  it('is its secret asked for like a receiver\'s', () => {
+    expect(alertingSecrets({ receivers: [{ name: 'sre', webhook: { urlSecret: 'relay' } }], heartbeat: { urlSecret: 'hb' } })).toEqual(['hb', 'relay']);
+  });
+
+  it('without one, the Watchdog stops at unrouted, and validate warns where alerts reach someone', () => {
+    expect(am({ receivers: [oncall], route: { page: 'oncall' } }).route.routes?.[0]).toMatchObject({ receiver: 'unrouted', matchers: ['alertname="Watchdog"'] });
+    const warnings = (alerting: Json) => stackWarnings(dockerPlan(withAlerting(alerting) as unknown as ObservabilitySpec, 'local', 'tempo')).filter((w) => w.id === NO_HEARTBEAT).map((w) => formatIssue(w.issue));
+    expect(warnings({ receivers: [oncall], route: { page: 'oncall' } })).toEqual([
+      'alerting.heartbeat: is not set while alerts go to oncall: if Prometheus or Alertmanager stops, no alert says so. Give a heartbeat service\'s URL (a secret, as urlSecret) for the Watchdog alert to ping',
+    ]);
+    // nobody is notified of anything: nothing to warn about
+    expect(warnings({})).toEqual([]);
+    expect(warnings({ receivers: [oncall], route: { page: 'oncall' }, heartbeat: { urlSecret: 'hb' } })).toEqual([]);
+    for (const stack of EXAMPLE_STACKS) expect(stackWarnings(examplePlan(stack)).filter((w) => w.id === NO_HEARTBEAT)).toEqual([]);
+  });
+
+  it('refuses both or neither of url and urlSecret, and a receiver named heartbeat', () => {
+    expect(problems(withAlerting({ heartbeat: {} }))).toEqual(['alerting.heartbeat: needs exactly one of url and urlSecret (a URL that carries a token belongs in a secret) (got {})']);
+    expect(problems(withAlerting({ receivers: [{ name: 'heartbeat', webhook: { url: 'https://hc.example/ping' } }] }))).toEqual([
+      'alerting.receivers[0].name: is the receiver o11y-stack renders for the Watchdog alert (alerting.heartbeat); choose another name (got "heartbeat")',
+    ]);
+  });
+
+  it("is the environment's own: staging's alerting block carries its own heartbeat", () => {
+    expect(examplePlan('staging').spec.alerting.heartbeat).toEqual({ urlSecret: 'heartbeat-url' });
+    expect(examplePlan('local').spec.alerting.heartbeat).toBeUndefined();
+  });
+});
+
 describe('receiver secrets', () => {
   const prod = examplePlan('prod').spec;
   it('are named once each, sorted, from every receiver', () => {
-    expect(alertingSecrets(prod.alerting)).toEqual(['pagerduty-routing-key', 'slack-webhook-url']);
+    expect(alertingSecrets(prod.alerting)).toEqual(['heartbeat-url', 'pagerduty-routing-key', 'slack-webhook-url']);
   });
 
   it('reach Alertmanager as environment variables its prelude writes to files only it can read, then unsets', () => {
     const c = alertmanagerComponent(prod);
     expect(c.secrets).toEqual([
+      { name: 'heartbeat-url', description: 'alert receiver secret heartbeat-url', env: 'HEARTBEAT_URL', source: 'provided' },
       { name: 'pagerduty-routing-key', description: 'alert receiver secret pagerduty-routing-key', env: 'PAGERDUTY_ROUTING_KEY', source: 'provided' },
       { name: 'slack-webhook-url', description: 'alert receiver secret slack-webhook-url', env: 'SLACK_WEBHOOK_URL', source: 'provided' },
     ]);
@@ -175,6 +220,7 @@ describe("the AWS stack's receiver secrets", () => {
 
   it('need an ARN for every secret the environment names', () => {
     expect(awsProblems('prod', undefined)).toEqual([
+      "alertingSecretArns.heartbeat-url: is missing: a receiver of environment 'prod' names secret heartbeat-url; give the ARN of the Secrets Manager secret holding its value",
       "alertingSecretArns.pagerduty-routing-key: is missing: a receiver of environment 'prod' names secret pagerduty-routing-key; give the ARN of the Secrets Manager secret holding its value",
       "alertingSecretArns.slack-webhook-url: is missing: a receiver of environment 'prod' names secret slack-webhook-url; give the ARN of the Secrets Manager secret holding its value",
     ]);
@@ -182,7 +228,7 @@ describe("the AWS stack's receiver secrets", () => {
   });
 
   it('must be full Secrets Manager ARNs, with the suffix ECS resolves them by', () => {
-    expect(awsProblems('staging', { 'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url' })).toEqual([
+    expect(awsProblems('staging', { ...EXAMPLE_AWS_INPUTS.staging.alertingSecretArns, 'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url' })).toEqual([
       'alertingSecretArns.slack-webhook-url: must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>) (got "arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11...)',
     ]);
   });

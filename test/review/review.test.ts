@@ -75,7 +75,8 @@ describe('resources', () => {
     expect(texts).toContain('aws_ssm_parameter.otel-env-checkout value: content changed (see config diff)');
     expect(texts).toContain('aws_s3_object.tempo_config_tempo-yaml_C79B5F6F content: content changed (see config diff)');
     const local = stack(found, 'local').resources.find((r) => r.address === 'docker_container.prometheus')!;
-    expect(local.changes.map((c) => c.text)).toEqual(['upload[file=/etc/prometheus/prometheus.yml].content: content changed (see config diff)']);
+    // the new job is scraped, and TargetsMissing in the rules watches it
+    expect(local.changes.map((c) => c.text)).toEqual(['upload[file=/etc/prometheus/prometheus.yml].content: content changed (see config diff)', 'upload[file=/etc/prometheus/rules/stack.yml].content: content changed (see config diff)']);
   });
 
   it('JSON held in a string (ECS container definitions) is compared as JSON, item by name', () => {

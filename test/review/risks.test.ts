@@ -131,8 +131,11 @@ describe('risk flags from changes to the spec', () => {
       spec: (s) => void ((s as { alerting: unknown }).alerting = { receivers: [{ name: 'sre-channel', slack: { channel: '#sre-alerts', webhookUrlSecret: 'slack-webhook-url' } }], route: { page: 'sre-channel', ticket: 'sre-channel' } }),
     });
     expect(risksOf(head)).toEqual([
+      // the replaced block has no heartbeat either: the dead man's switch goes too
+      'prod: alert receiver removed: heartbeat (webhook)',
       'prod: alert receiver removed: oncall (pagerduty)',
       'prod: alerts with severity=page now go to sre-channel (were oncall)',
+      'prod-peak: alert receiver removed: heartbeat (webhook)',
       'prod-peak: alert receiver removed: oncall (pagerduty)',
       'prod-peak: alerts with severity=page now go to sre-channel (were oncall)',
     ]);
@@ -142,7 +145,7 @@ describe('risk flags from changes to the spec', () => {
     const head = synthExample({
       spec: (s) => void ((s.environments!.staging as { alerting: unknown }).alerting = { receivers: [{ name: 'sre-channel', webhook: { url: 'https://relay.example/alerts' } }], route: { ticket: 'sre-channel' } }),
     });
-    expect(risksOf(head)).toEqual(['staging: alert receiver sre-channel no longer notifies slack', 'staging: alerts with severity=page now go to unrouted (were sre-channel)']);
+    expect(risksOf(head)).toEqual(['staging: alert receiver removed: heartbeat (webhook)', 'staging: alert receiver sre-channel no longer notifies slack', 'staging: alerts with severity=page now go to unrouted (were sre-channel)']);
   });
 
   it('a lengthened retention raises no retention flag', () => {
@@ -224,6 +227,8 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
       // OTLP goes through the collector in both: only the UI is new on the host
       'local: port opened: component jaeger port 16686 (ui, audience humans)',
       'local: port opened: docker_container.jaeger publishes 127.0.0.1:16686/tcp',
+      // the span metrics now come from the collector: SpanMetricsMissing moves to its component
+      'local: alert removed: prometheus/rules/stack.yml SpanMetricsMissing component=tempo severity=page',
       // Tempo's own alerts go with Tempo
       'local: alert removed: prometheus/rules/stack.yml TempoBackendJobsFailing component=tempo severity=ticket',
       'local: alert removed: prometheus/rules/stack.yml TempoBlocklistPollsFailing component=tempo severity=page',

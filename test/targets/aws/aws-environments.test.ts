@@ -26,6 +26,7 @@ const QA: AwsEnvironmentInputs = {
   alertingSecretArns: {
     'pagerduty-routing-key': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/qa/pagerduty-routing-key-q1W2e3',
     'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/qa/slack-webhook-url-r4T5y6',
+    'heartbeat-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/qa/heartbeat-url-u7I8o9',
   },
 };
 
@@ -111,7 +112,8 @@ describe('awsEnvironments', () => {
   it("refuses a qa entry without the ARNs of the secrets the spec's receivers name", () => {
     const { alertingSecretArns: _, ...withoutSecrets } = QA;
     expect(problems((app) => defineWith(app, exampleSpec(), { ...EXAMPLE_AWS_INPUTS, qa: withoutSecrets }))).toBe(
-      "stack 'qa': 2 problems\n" +
+      "stack 'qa': 3 problems\n" +
+        "  - alertingSecretArns.heartbeat-url: is missing: a receiver of environment 'qa' names secret heartbeat-url; give the ARN of the Secrets Manager secret holding its value\n" +
         "  - alertingSecretArns.pagerduty-routing-key: is missing: a receiver of environment 'qa' names secret pagerduty-routing-key; give the ARN of the Secrets Manager secret holding its value\n" +
         "  - alertingSecretArns.slack-webhook-url: is missing: a receiver of environment 'qa' names secret slack-webhook-url; give the ARN of the Secrets Manager secret holding its value",
     );
