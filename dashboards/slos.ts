@@ -1,7 +1,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
-import { BURN_RATE_ALERTS, ERROR_BUDGET_RECORD, OBJECTIVE_RECORD, SLI_ERROR_WINDOW_RECORD, sliErrorRecord } from '../src/render/slo-rules';
+import { BURN_RATE_ALERTS, burnRateFactor, ERROR_BUDGET_RECORD, formatFactor, OBJECTIVE_RECORD, SLI_ERROR_WINDOW_RECORD, sliErrorRecord } from '../src/render/slo-rules';
 import { humanDuration } from '../src/spec/duration';
 import type { ResolvedSlo, ResolvedSpec } from '../src/spec/resolved';
 import { baseDashboard, DASHBOARD_UIDS, finish, PROMETHEUS, promTarget, timeseriesPanel, withRow } from './common';
@@ -59,7 +59,7 @@ export function slosDashboard(spec: ResolvedSpec): dashboard.Dashboard {
         }),
         timeseriesPanel(
           'Burn rate per alert window',
-          [...new Set(BURN_RATE_ALERTS.map((a) => a.long))].map((w, i) => promTarget(String.fromCharCode(65 + i), `${sliErrorRecord(w)}${sel} / on (service, slo) ${budget}`, { legend: `${w} (alerts at ${BURN_RATE_ALERTS.find((a) => a.long === w)!.factor}×)` })),
+          [...new Set(BURN_RATE_ALERTS.map((a) => a.long))].map((w, i) => promTarget(String.fromCharCode(65 + i), `${sliErrorRecord(w)}${sel} / on (service, slo) ${budget}`, { legend: `${w} (alerts at ${formatFactor(burnRateFactor(BURN_RATE_ALERTS.find((a) => a.long === w)!, spec.slo.windowHours))}×)` })),
           { unit: 'x', width: 8, min: 0, description: 'How many times faster than sustainable the budget burns, over each long window the alerts read; 1× spends exactly the budget in the window.' },
         ),
       ]);

@@ -6,15 +6,26 @@ import type { SpanMetricsSchema } from './span-metrics';
  * Multi-window, multi-burn-rate alerts (Google SRE workbook, "Alerting on SLOs", table 5-8):
  * an alert fires when the error budget burns `factor` times too fast over both a long window
  * (it matters) and a short one (it is still happening, so the alert resets soon after a fix).
- * The factors are the workbook's for a 30-day window; over the default 28 days a page at 14.4×
- * for 1 h spends 2.1 % of the budget instead of 2 %.
+ * Each pair stands for a share of the budget spent within its long window (2 % in 1h pages);
+ * the factor follows from that share and the SLO window in use (`burnRateFactor`), as Sloth
+ * derives it: 14.4× over 1h for 30 days, 13.44× for 28 days.
  */
 export const BURN_RATE_ALERTS = [
-  { severity: 'page', long: '1h', short: '5m', factor: 14.4 },
-  { severity: 'page', long: '6h', short: '30m', factor: 6 },
-  { severity: 'ticket', long: '1d', short: '2h', factor: 3 },
-  { severity: 'ticket', long: '3d', short: '6h', factor: 1 },
+  { severity: 'page', long: '1h', short: '5m', longHours: 1, budgetSpent: 0.02 },
+  { severity: 'page', long: '6h', short: '30m', longHours: 6, budgetSpent: 0.05 },
+  { severity: 'ticket', long: '1d', short: '2h', longHours: 24, budgetSpent: 0.1 },
+  { severity: 'ticket', long: '3d', short: '6h', longHours: 72, budgetSpent: 0.1 },
 ] as const;
+
+export type BurnRateAlert = (typeof BURN_RATE_ALERTS)[number];
+
+/**
+ * How many times faster than "exactly the whole budget over the SLO window" the budget burns
+ * when `budgetSpent` of it goes within the alert's long window: 0.02 × 672h / 1h = 13.44.
+ */
+export function burnRateFactor(alert: BurnRateAlert, windowHours: number): number {
+  return round((alert.budgetSpent * windowHours) / alert.longHours);
+}
 
 /** Every window a burn-rate alert reads, shortest first: one recording rule each. */
 export const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
@@ -92,8 +103,9 @@ function alerts(spec: ResolvedSpec, service: string, slo: ResolvedSlo, opts: Slo
   const sel = `{service="${service}", slo="${slo.indicator}"}`;
   return (['page', 'ticket'] as const).map((severity) => {
     const pairs = BURN_RATE_ALERTS.filter((a) => a.severity === severity);
-    const expr = pairs.map((a) => `(${sliErrorRecord(a.long)}${sel} > ${round(a.factor * budget)} and ${sliErrorRecord(a.short)}${sel} > ${round(a.factor * budget)})`).join(' or ');
-    const windows = pairs.map((a) => `${a.factor}× over ${a.long} and ${a.short}`).join(', or ');
+    const factor = (a: BurnRateAlert) => burnRateFactor(a, spec.slo.windowHours);
+    const expr = pairs.map((a) => `(${sliErrorRecord(a.long)}${sel} > ${round(factor(a) * budget)} and ${sliErrorRecord(a.short)}${sel} > ${round(factor(a) * budget)})`).join(' or ');
+    const windows = pairs.map((a) => `${formatFactor(factor(a))}× over ${a.long} and ${a.short}`).join(', or ');
     return {
       alert: `SLOBurnRate${severity === 'page' ? 'Page' : 'Ticket'}`,
       expr,
@@ -106,6 +118,11 @@ function alerts(spec: ResolvedSpec, service: string, slo: ResolvedSlo, opts: Slo
       },
     };
   });
+}
+
+/** A factor as people read it: 13.44, 0.933. */
+export function formatFactor(f: number): string {
+  return String(Math.round(f * 1000) / 1000);
 }
 
 function round(x: number): number {

@@ -86,9 +86,9 @@ describe('risk flags from changes to the spec', () => {
   });
 
   it('a shortened metrics retention is flagged from Prometheus’s --storage.tsdb.retention.time on Docker and on ECS', () => {
-    // local and prod set their own metrics retention; the synth writes 7d as 1w
-    const head = synthExample({ spec: (s) => void (s.metrics!.retention = '7d') });
-    expect(risksOf(head)).toEqual(['local-jaeger: metrics retention shortened: 15d → 1w', 'staging: metrics retention shortened: 15d → 1w']);
+    // prod sets its own metrics retention; the synth writes 7d as 1w (the SLO window shrinks with it: it must fit)
+    const head = synthExample({ spec: (s) => void ((s.metrics!.retention = '7d'), ((s as { slo: unknown }).slo = { window: '7d' })) });
+    expect(risksOf(head)).toEqual(['local: metrics retention shortened: 4w → 1w', 'local-jaeger: metrics retention shortened: 4w → 1w', 'staging: metrics retention shortened: 4w → 1w']);
   });
 
   it("a shortened logs retention is flagged with Loki's values, and the logs bucket's lifecycle with it", () => {
@@ -146,7 +146,7 @@ describe('risk flags from changes to the spec', () => {
   });
 
   it('a lengthened retention raises no retention flag', () => {
-    const head = synthExample({ spec: (s) => void (s.metrics!.retention = '21d') });
+    const head = synthExample({ spec: (s) => void (s.metrics!.retention = '35d') });
     expect(risksOf(head)).toEqual([]);
   });
 
