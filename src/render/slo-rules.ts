@@ -87,37 +87,55 @@ export function renderSloRules(spec: ResolvedSpec, opts: SloRulesOptions): Recor
   return { groups };
 }
 
+/**
+ * The error ratio, recorded only while there is traffic (a window without requests has no
+ * ratio, not NaN: a NaN would turn every mean over the SLO window into NaN), and 0 while the
+ * service has never failed (its error series does not exist yet).
+ */
 function sliErrorExpr(m: SpanMetricsSchema, service: string, slo: ResolvedSlo, window: string): string {
   const sel = (extra: string) => `{${[`${m.serviceLabel}="${service}"`, 'span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"', extra].filter(Boolean).join(', ')}}`;
   if (slo.indicator === 'availability') {
-    return `sum(rate(${m.calls}${sel('status_code="STATUS_CODE_ERROR"')}[${window}])) / sum(rate(${m.calls}${sel('')}[${window}]))`;
+    const all = `sum(rate(${m.calls}${sel('')}[${window}]))`;
+    return `(sum(rate(${m.calls}${sel('status_code="STATUS_CODE_ERROR"')}[${window}])) or 0 * ${all}) / (${all} > 0)`;
   }
   const le = leLabel(slo.thresholdMs! / 1000);
   // requests above the threshold: all (le="+Inf") minus those at or under it
-  return `1 - sum(rate(${m.latencyBucket}${sel(`le="${le}"`)}[${window}])) / sum(rate(${m.latencyBucket}${sel('le="+Inf"')}[${window}]))`;
+  return `1 - sum(rate(${m.latencyBucket}${sel(`le="${le}"`)}[${window}])) / (sum(rate(${m.latencyBucket}${sel('le="+Inf"')}[${window}])) > 0)`;
 }
 
 function alerts(spec: ResolvedSpec, service: string, slo: ResolvedSlo, opts: SloRulesOptions): Record<string, unknown>[] {
   const budget = round((100 - slo.objective) / 100);
-  const what = slo.indicator === 'availability' ? `${slo.objective}% of requests succeed` : `${slo.objective}% of requests take at most ${slo.thresholdMs}ms`;
   const sel = `{service="${service}", slo="${slo.indicator}"}`;
   return (['page', 'ticket'] as const).map((severity) => {
     const pairs = BURN_RATE_ALERTS.filter((a) => a.severity === severity);
     const factor = (a: BurnRateAlert) => burnRateFactor(a, spec.slo.windowHours);
     const expr = pairs.map((a) => `(${sliErrorRecord(a.long)}${sel} > ${round(factor(a) * budget)} and ${sliErrorRecord(a.short)}${sel} > ${round(factor(a) * budget)})`).join(' or ');
-    const windows = pairs.map((a) => `${formatFactor(factor(a))}× over ${a.long} and ${a.short}`).join(', or ');
     return {
       alert: `SLOBurnRate${severity === 'page' ? 'Page' : 'Ticket'}`,
       expr,
       labels: { severity, service, slo: slo.indicator },
-      annotations: {
-        summary: `${service} is burning its ${slo.indicator} error budget too fast (${severity})`,
-        description: `SLO: ${what} over ${humanDuration(spec.slo.windowHours)}, an error budget of ${round(budget * 100)}% of requests. This fires when the budget burns ${windows} faster than the rate that would spend it exactly in ${humanDuration(spec.slo.windowHours)}. Error ratio over the last hour: {{ with query \`${sliErrorRecord('1h')}${sel}\` }}{{ . | first | value | humanizePercentage }}{{ end }}.`,
-        runbook_url: SLO_RUNBOOK,
-        traces: opts.traceSearchPath(service),
-      },
+      annotations: sloAlertAnnotations(spec, service, slo, severity, `{{ with query \`${sliErrorRecord('1h')}${sel}\` }}{{ . | first | value | humanizePercentage }}{{ end }}`, opts),
     };
   });
+}
+
+/**
+ * What a firing burn-rate alert of this SLO says, with `ratio` for the error ratio over the last
+ * hour (a template in the rule; the value Prometheus renders in tests).
+ */
+export function sloAlertAnnotations(spec: ResolvedSpec, service: string, slo: ResolvedSlo, severity: 'page' | 'ticket', ratio: string, opts: Pick<SloRulesOptions, 'traceSearchPath'>): Record<string, string> {
+  const budget = round((100 - slo.objective) / 100);
+  const what = slo.indicator === 'availability' ? `${slo.objective}% of requests succeed` : `${slo.objective}% of requests take at most ${slo.thresholdMs}ms`;
+  const window = humanDuration(spec.slo.windowHours);
+  const windows = BURN_RATE_ALERTS.filter((a) => a.severity === severity)
+    .map((a) => `${formatFactor(burnRateFactor(a, spec.slo.windowHours))}× over ${a.long} and ${a.short}`)
+    .join(', or ');
+  return {
+    summary: `${service} is burning its ${slo.indicator} error budget too fast (${severity})`,
+    description: `SLO: ${what} over ${window}, an error budget of ${round(budget * 100)}% of requests. This fires when the budget burns ${windows} faster than the rate that would spend it exactly in ${window}. Error ratio over the last hour: ${ratio}.`,
+    runbook_url: SLO_RUNBOOK,
+    traces: opts.traceSearchPath(service),
+  };
 }
 
 /** A factor as people read it: 13.44, 0.933. */

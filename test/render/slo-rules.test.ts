@@ -2,8 +2,12 @@
  * The SLO rules' arithmetic: the burn-rate factors follow from the budget share each alert
  * stands for and the SLO window in use (the table in docs/slos-and-alerts.md).
  */
-import { BURN_RATE_ALERTS, burnRateFactor, formatFactor } from '../../src/render/slo-rules';
+import { sloTraceSearchPath } from '../../src/components/prometheus';
+import { BURN_RATE_ALERTS, burnRateFactor, formatFactor, SLO_RULES_FILE, sloAlertAnnotations } from '../../src/render/slo-rules';
 import { LONGEST_BURN_RATE_WINDOW_HOURS } from '../../src/spec/defaults';
+import { resolveSpec } from '../../src/spec/resolve';
+import { examplePlan, exampleSpec, renderedFile } from '../support/plans';
+import { counter, ExpectedAlert, promtoolTestRules, RuleScenario } from '../support/rule-tests';
 
 describe('burn-rate factors', () => {
   it.each([
@@ -21,5 +25,100 @@ describe('burn-rate factors', () => {
 
   it('read at most the window the spec checks against Prometheus retention', () => {
     expect(Math.max(...BURN_RATE_ALERTS.map((a) => a.longHours))).toBe(LONGEST_BURN_RATE_WINDOW_HOURS);
+  });
+});
+
+/**
+ * The slow windows with days of history, by `promtool test rules`: 3 days of clean traffic, then
+ * a burn. Each scenario fails if the 3-day window is recorded over a shorter range (say `[3h]`),
+ * or if the ticket on it is gone: the snapshot tests alone would accept either with `jest -u`.
+ * checkout alone, 99.9 % available over the example's 28 days (budget 0.1 %; page at 1.344 %
+ * over 1h, 0.56 % over 6h; ticket at 0.28 % over 1d, 0.0933 % over 3d), 1000 requests a minute,
+ * in the collector's span metrics (staging). The rules run every 5 minutes (days of them every
+ * minute take minutes of CPU); the input has a sample a minute.
+ */
+describe('promtool test rules: the burn-rate windows over days of history', () => {
+  const spec = exampleSpec();
+  const checkout = { ...spec.services.find((s) => s.name === 'checkout')!, slos: [{ name: 'availability' as const, objective: 99.9 }] };
+  const plan = examplePlan('staging', { ...spec, services: [checkout] });
+  const rules = renderedFile(plan, SLO_RULES_FILE);
+  const sel = (status: string) => `traces_spanmetrics_calls_total{service_name="checkout", span_name="GET /checkout", span_kind="SPAN_KIND_SERVER", status_code="${status}", job="otel-collector"}`;
+  const DAYS3 = 3 * 24 * 60;
+  type Phase = { minutes: number; perMinute: number; errors: number; reset?: boolean };
+  /** checkout's calls through phases of `perMinute` requests a minute, `errors` of them failing. */
+  const calls = (phases: Phase[]) => [
+    { series: sel('STATUS_CODE_UNSET'), values: counter(phases.map((p) => ({ minutes: p.minutes, perMinute: p.perMinute - p.errors, reset: p.reset }))) },
+    { series: sel('STATUS_CODE_ERROR'), values: counter(phases.map((p) => ({ minutes: p.minutes, perMinute: p.errors, reset: p.reset }))) },
+  ];
+  const clean = (minutes: number, errors = 0): Phase => ({ minutes, perMinute: 1000, errors });
+  /** `m` minutes after the 3 clean days, in promtool's duration notation. */
+  const after = (m: number) => `${DAYS3 + m}m`;
+  const resolved = resolveSpec({ ...spec, services: [checkout] }, 'staging');
+  const firing = (severity: 'page' | 'ticket', ratio: string): ExpectedAlert => ({
+    labels: { severity, service: 'checkout', slo: 'availability' },
+    annotations: sloAlertAnnotations(resolved, 'checkout', resolved.services[0].slos[0], severity, ratio, { traceSearchPath: sloTraceSearchPath }),
+  });
+  const silent = (at: string) => [
+    { at, alertname: 'SLOBurnRatePage', firing: [] },
+    { at, alertname: 'SLOBurnRateTicket', firing: [] },
+  ];
+  /** The SLOs dashboard's error-budget panel: the share of the window's budget not yet spent. */
+  const budgetLeft = `round(1 - slo:sli_error:ratio_window{service="checkout", slo="availability"} / slo:error_budget:ratio{service="checkout", slo="availability"}, 0.001)`;
+  const labels = '{service="checkout", slo="availability"}';
+
+  const scenarios: RuleScenario[] = [
+    {
+      // 14 errors a minute against a page at 13.44 per minute over the hour: the 1h ratio passes
+      // it after 58 minutes; the 30-day factor (14.4) would never page
+      name: '1.4 % errors for an hour: pages at the edge of the hour, and no ticket',
+      series: calls([clean(DAYS3), clean(60, 14), clean(120)]),
+      alerts: [...silent(after(0)), ...silent(after(55)), { at: after(60), alertname: 'SLOBurnRatePage', firing: [firing('page', '1.4%')] }, { at: after(60), alertname: 'SLOBurnRateTicket', firing: [] }],
+    },
+    {
+      name: 'a 3-minute total outage: pages at once, resolves about 30 minutes later, and no ticket',
+      series: calls([clean(DAYS3), { minutes: 3, perMinute: 1000, errors: 1000 }, clean(120)]),
+      alerts: [
+        { at: after(5), alertname: 'SLOBurnRatePage', firing: [firing('page', '5%')] },
+        // the 6h/30m pair holds while the outage is inside the last 30 minutes
+        { at: after(30), alertname: 'SLOBurnRatePage', firing: [firing('page', '5%')] },
+        ...silent(after(35)),
+        { at: after(5), alertname: 'SLOBurnRateTicket', firing: [] },
+        { at: after(20), alertname: 'SLOBurnRateTicket', firing: [] },
+      ],
+    },
+    {
+      // 2× is under every factor but the 3-day ticket's (0.933×), which it passes after 33.6 hours
+      name: '0.2 % errors (2×): no alert after 6 hours, the 3-day ticket after a day and a half',
+      series: calls([clean(DAYS3), clean(37 * 60, 2)]),
+      alerts: [...silent(after(6 * 60)), ...silent(after(30 * 60)), { at: after(36 * 60), alertname: 'SLOBurnRateTicket', firing: [firing('ticket', '0.2%')] }, { at: after(36 * 60), alertname: 'SLOBurnRatePage', firing: [] }],
+    },
+    {
+      // 0.05 % errors spend half the budget; then the counters stay flat: no ratio is recorded
+      // (not NaN), and the budget panel keeps reading what the traffic spent: 50 % left
+      name: 'traffic stops: no alert, no ratio recorded, and the budget panel holds at 50 % left',
+      series: calls([clean(DAYS3, 0.5), { minutes: 24 * 60, perMinute: 0, errors: 0 }]),
+      alerts: [...silent(after(10)), ...silent(after(6 * 60)), ...silent(after(24 * 60))],
+      queries: [
+        { at: after(0), expr: budgetLeft, samples: [{ labels, value: 0.5 }] },
+        { at: after(60), expr: 'slo:sli_error:ratio_rate5m', samples: [] },
+        { at: after(60), expr: budgetLeft, samples: [{ labels, value: 0.5 }] },
+        { at: after(24 * 60), expr: budgetLeft, samples: [{ labels, value: 0.5 }] },
+      ],
+    },
+    {
+      // the collector restarts: both counters start again from 0; rate() sees the reset
+      name: 'a counter reset: no alert, and the ratios stay those of the traffic',
+      series: calls([clean(DAYS3, 0.5), { ...clean(6 * 60, 0.5), reset: true }]),
+      alerts: [...silent(after(5)), ...silent(after(10)), ...silent(after(6 * 60))],
+      queries: [
+        // in millionths: 500 = 0.05 %
+        { at: after(10), expr: 'round(slo:sli_error:ratio_rate5m * 1e6)', samples: [{ labels, value: 500 }] },
+        { at: after(10), expr: 'round(slo:sli_error:ratio_rate3d * 1e6)', samples: [{ labels, value: 500 }] },
+      ],
+    },
+  ];
+
+  it.each(scenarios.map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
+    expect(promtoolTestRules(rules, [scenario], '5m')).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 });
