@@ -59,9 +59,9 @@ function samplerTarget(spec: ResolvedSpec, topology: Topology): ScrapeTarget {
 /** The rule files Prometheus loads (`rule_files` globs this folder). */
 export const PROMETHEUS_RULES_DIR = '/etc/prometheus/rules';
 
-/** Where a firing SLO alert points people: the Traces dashboard filtered to the service. */
-export function sloTraceSearchPath(service: string): string {
-  return `/d/${DASHBOARD_UIDS.traces}?var-service=${encodeURIComponent(service)}`;
+/** Where a firing SLO alert points people: the Traces dashboard filtered to the service (given as a URL query value). */
+export function sloTraceSearchPath(serviceQueryValue: string): string {
+  return `/d/${DASHBOARD_UIDS.traces}?var-service=${serviceQueryValue}`;
 }
 
 /** SLO recording rules and burn-rate alerts (when a service has SLOs), and the stack's own alerts. */

@@ -6,8 +6,10 @@ import { sloTraceSearchPath } from '../../src/components/prometheus';
 import { BURN_RATE_ALERTS, burnRateFactor, formatFactor, SLO_RULES_FILE, sloAlertAnnotations } from '../../src/render/slo-rules';
 import { LONGEST_BURN_RATE_WINDOW_HOURS } from '../../src/spec/defaults';
 import { resolveSpec } from '../../src/spec/resolve';
+import type { ObservabilitySpec, ServiceSpec } from '../../src/spec/types';
+import { parse } from 'yaml';
 import { examplePlan, exampleSpec, renderedFile } from '../support/plans';
-import { counter, ExpectedAlert, promtoolTestRules, RuleScenario } from '../support/rule-tests';
+import { counter, ExpectedAlert, promtoolCheckRules, promtoolTestRules, RuleScenario } from '../support/rule-tests';
 
 describe('burn-rate factors', () => {
   it.each([
@@ -120,5 +122,81 @@ describe('promtool test rules: the burn-rate windows over days of history', () =
 
   it.each(scenarios.map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
     expect(promtoolTestRules(rules, [scenario], '5m')).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+});
+
+/**
+ * One set of rules for every service: three services with different objectives and latency
+ * thresholds in one scenario, where only the one burning its own budget fires. The rule count
+ * depends on the distinct objectives and thresholds, not on the services.
+ */
+describe('promtool test rules: the SLO rules shared by every service', () => {
+  const services: ServiceSpec[] = [
+    { name: 'checkout', slos: [{ name: 'availability', objective: 99.9 }, { name: 'latency', objective: 99, threshold: '300ms' }] },
+    { name: 'cart', slos: [{ name: 'availability', objective: 95 }, { name: 'latency', objective: 95, threshold: '1s' }] },
+    { name: 'search', slos: [{ name: 'availability', objective: 97 }, { name: 'latency', objective: 99, threshold: '1s' }] },
+  ];
+  const specWith = (list: ServiceSpec[]): ObservabilitySpec => ({ ...exampleSpec(), services: list });
+  const rulesOf = (list: ServiceSpec[]) => renderedFile(examplePlan('staging', specWith(list)), SLO_RULES_FILE);
+  const resolved = resolveSpec(specWith(services), 'staging');
+  const calls = (service: string, status: string) => `traces_spanmetrics_calls_total{service_name="${service}", span_name="GET /${service}", span_kind="SPAN_KIND_SERVER", status_code="${status}", job="otel-collector"}`;
+  const bucket = (service: string, le: string) => `traces_spanmetrics_duration_seconds_bucket{service_name="${service}", span_name="GET /${service}", span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_UNSET", le="${le}"}`;
+  /** A service's traffic for 2 hours: 1000 requests a minute, `errors` failing, `slow300` above 300 ms and `slow1s` above 1 s. */
+  const traffic = (service: string, errors: number, slow300: number, slow1s: number) => [
+    { series: calls(service, 'STATUS_CODE_UNSET'), values: `0+${1000 - errors}x120` },
+    { series: calls(service, 'STATUS_CODE_ERROR'), values: `0+${errors}x120` },
+    { series: bucket(service, '0.3'), values: `0+${1000 - slow300}x120` },
+    { series: bucket(service, '1'), values: `0+${1000 - slow1s}x120` },
+    { series: bucket(service, '+Inf'), values: '0+1000x120' },
+  ];
+  const firing = (service: string, slo: 'availability' | 'latency', severity: 'page' | 'ticket', ratio: string): ExpectedAlert => ({
+    labels: { severity, service, slo },
+    annotations: sloAlertAnnotations(resolved, service, resolved.services.find((s) => s.name === service)!.slos.find((x) => x.indicator === slo)!, severity, ratio, { traceSearchPath: sloTraceSearchPath }),
+  });
+
+  it("fires only for the service burning its own budget, with that SLO's text", () => {
+    // the same traffic everywhere: 2 % errors, 5 % slower than 300 ms, 0.5 % slower than 1 s.
+    // checkout burns 20× its availability budget (99.9 %: page and ticket) and 5× its latency
+    // budget (99 % under 300 ms: ticket); cart (95 %, 95 % under 1 s) and search (97 %, 99 %
+    // under 1 s) stay under 0.933×. Mixed-up objectives or thresholds would make them fire.
+    const all = (service: string) => traffic(service, 20, 50, 5);
+    const r = promtoolTestRules(rulesOf(services), [
+      {
+        name: 'three services, one set of rules',
+        series: [...all('checkout'), ...all('cart'), ...all('search')],
+        alerts: [
+          { at: '10m', alertname: 'SLOBurnRatePage', firing: [firing('checkout', 'availability', 'page', '2%')] },
+          { at: '10m', alertname: 'SLOBurnRateTicket', firing: [firing('checkout', 'availability', 'ticket', '2%'), firing('checkout', 'latency', 'ticket', '5%')] },
+          { at: '100m', alertname: 'SLOBurnRatePage', firing: [firing('checkout', 'availability', 'page', '2%')] },
+        ],
+        queries: [
+          // every SLO has its objective and budget as series, whether it burns or not
+          { at: '10m', expr: 'slo:objective:ratio', samples: [
+            { labels: 'slo:objective:ratio{service="cart", slo="availability"}', value: 0.95 },
+            { labels: 'slo:objective:ratio{service="cart", slo="latency"}', value: 0.95 },
+            { labels: 'slo:objective:ratio{service="checkout", slo="availability"}', value: 0.999 },
+            { labels: 'slo:objective:ratio{service="checkout", slo="latency"}', value: 0.99 },
+            { labels: 'slo:objective:ratio{service="search", slo="availability"}', value: 0.97 },
+            { labels: 'slo:objective:ratio{service="search", slo="latency"}', value: 0.99 },
+          ] },
+          { at: '10m', expr: 'slo:error_budget:ratio{service="cart"}', samples: [{ labels: 'slo:error_budget:ratio{service="cart", slo="availability"}', value: 0.05 }, { labels: 'slo:error_budget:ratio{service="cart", slo="latency"}', value: 0.05 }] },
+          // each latency SLO reads its own threshold's bucket
+          { at: '10m', expr: 'round(slo:sli_error:ratio_rate5m{slo="latency"} * 1e6)', samples: [
+            { labels: '{service="cart", slo="latency"}', value: 5000 },
+            { labels: '{service="checkout", slo="latency"}', value: 50000 },
+            { labels: '{service="search", slo="latency"}', value: 5000 },
+          ] },
+        ],
+      },
+    ]);
+    expect(r).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('have as many rules for 3 services as for 300, which promtool accepts', () => {
+    const count = (list: ServiceSpec[]) => (parse(rulesOf(list)) as { groups: { rules: unknown[] }[] }).groups.flatMap((g) => g.rules).length;
+    const many = Array.from({ length: 100 }, (_, i) => services.map((s) => ({ ...s, name: `${s.name}-${i}` }))).flat();
+    expect(count(many)).toBe(count(services));
+    expect(count(services)).toBe(21);
+    for (const list of [services, many]) expect(promtoolCheckRules(rulesOf(list))).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 });

@@ -125,6 +125,34 @@ describe('risk flags from changes to the spec', () => {
     ].sort());
   });
 
+  it('SLO rules shared by every service are read per SLO, also against the older file of one group per SLO', () => {
+    const shared = (objectives: string) => ({
+      groups: [
+        {
+          name: 'slos',
+          rules: [
+            { record: 'slo:objective:ratio', expr: objectives, labels: { slo: 'availability' } },
+            { alert: 'SLOBurnRatePage', expr: 'slo:sli_error:ratio_rate1h > on (service, slo) (13.44 * slo:error_budget:ratio)', labels: { severity: 'page' } },
+          ],
+        },
+      ],
+    });
+    const perSlo = (service: string, objective: number) => ({
+      name: `slo-${service}-availability`,
+      rules: [
+        { record: 'slo:objective:ratio', expr: `vector(${objective})`, labels: { service, slo: 'availability' } },
+        { alert: 'SLOBurnRatePage', expr: '…', labels: { severity: 'page', service, slo: 'availability' } },
+      ],
+    });
+    const both = 'label_replace(vector(0.995), "service", "cart", "", "") or label_replace(vector(0.999), "service", "checkout", "", "")';
+    const lines = (base: unknown, head: unknown) => configRisks('local', new Map([['prometheus/rules/slos.yml', { base, head }]]) as never).map((r) => r.line);
+    expect(lines({ groups: [perSlo('cart', 0.995), perSlo('checkout', 0.999)] }, shared(both))).toEqual([]);
+    expect(lines(shared(both), shared('label_replace(vector(0.99), "service", "checkout", "", "")'))).toEqual([
+      'local: alert removed: prometheus/rules/slos.yml SLOBurnRatePage service=cart slo=availability severity=page',
+      'local: SLO objective lowered: checkout availability 99.9% → 99%',
+    ]);
+  });
+
   it("a removed receiver and a page routed elsewhere are flagged from Alertmanager's config", () => {
     // prod (and prod-peak, which shares the base alerting) drop PagerDuty: pages go to the Slack channel (the other environments have receivers of their own)
     const head = synthExample({

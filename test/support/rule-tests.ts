@@ -59,6 +59,20 @@ export function promtoolTestRules(rulesYaml: string, scenarios: readonly RuleSce
   }
 }
 
+/** `promtool check rules` on a rule file (it also refuses two rules recording the same series). */
+export function promtoolCheckRules(rulesYaml: string): PromtoolResult {
+  if (!existsSync(PROMTOOL)) throw new Error(`${PROMTOOL} is missing: install Debian's Prometheus with \`apt-get install prometheus\` (CI's .ci/run does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'o11y-rule-check-'));
+  try {
+    writeFileSync(join(dir, 'rules.yml'), rulesYaml);
+    const r = spawnSync(PROMTOOL, ['check', 'rules', 'rules.yml'], { encoding: 'utf8', timeout: 120_000, cwd: dir });
+    if (r.error) throw new Error(`${PROMTOOL} could not run: ${r.error.message}`);
+    return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * A counter in promtool's series notation, one sample a minute from 0, through phases of
  * `minutes` minutes growing by `perMinute`; `reset` starts the phase from 0 (a restarted process).
