@@ -3,7 +3,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
-import { BURN_RATE_ALERTS, ERROR_BUDGET_RECORD, OBJECTIVE_RECORD, SLI_ERROR_WINDOW_RECORD, sliErrorRecord } from '../src/render/slo-rules';
+import { BURN_RATE_ALERTS, burnRateFactor, ERROR_BUDGET_RECORD, formatFactor, OBJECTIVE_RECORD, SLI_ERROR_WINDOW_RECORD, sliErrorRecord } from '../src/render/slo-rules';
 import { humanDuration } from '../src/spec/duration';
 import type { ResolvedSpec } from '../src/spec/resolved';
 import { baseDashboard, DASHBOARD_UIDS, finish, PROMETHEUS, promTarget, timeseriesPanel, withRow } from './common';
@@ -15,8 +15,10 @@ const SLI = `1 - ${SLI_ERROR_WINDOW_RECORD}${SEL}`;
 const BUDGET_LEFT = `1 - ${SLI_ERROR_WINDOW_RECORD}${SEL} / on (service, slo) ${BUDGET}`;
 const burnRate = (window: string) => `${sliErrorRecord(window)}${SEL} / on (service, slo) ${BUDGET}`;
 const FIRING = `ALERTS{alertstate="firing", alertname=~"SLOBurnRate.+", service=~"$service", slo=~"$slo"}`;
-/** The long windows the burn-rate alerts read, each with its alert's factor. */
-const LONG_WINDOWS = [...new Set(BURN_RATE_ALERTS.map((a) => a.long))].map((w) => ({ window: w, factor: BURN_RATE_ALERTS.find((a) => a.long === w)!.factor }));
+/** The long windows the burn-rate alerts read, each with its alert's factor for the SLO window in use. */
+function longWindows(windowHours: number): { window: string; factor: string }[] {
+  return [...new Set(BURN_RATE_ALERTS.map((a) => a.long))].map((w) => ({ window: w, factor: formatFactor(burnRateFactor(BURN_RATE_ALERTS.find((a) => a.long === w)!, windowHours)) }));
+}
 
 const BUDGET_THRESHOLDS = [
   { value: null, color: 'red' },
@@ -81,7 +83,7 @@ function overviewTable(window: string): table.PanelBuilder {
     { refId: 'A', name: 'Objective', expr: `${OBJECTIVE_RECORD}${SEL}`, unit: 'percentunit', decimals: 3 },
     { refId: 'B', name: `SLI (${window})`, expr: SLI, unit: 'percentunit', decimals: 3 },
     { refId: 'C', name: 'Error budget remaining', expr: BUDGET_LEFT, unit: 'percentunit', decimals: 2 },
-    { refId: 'D', name: `Burn rate (${LONG_WINDOWS[0].window})`, expr: burnRate(LONG_WINDOWS[0].window), unit: 'x', decimals: 2 },
+    { refId: 'D', name: `Burn rate (${BURN_RATE_ALERTS[0].long})`, expr: burnRate(BURN_RATE_ALERTS[0].long), unit: 'x', decimals: 2 },
   ];
   let p = new table.PanelBuilder()
     .title('Every selected SLO')
@@ -145,7 +147,7 @@ export function slosDashboard(spec: ResolvedSpec): dashboard.Dashboard {
     }),
     timeseriesPanel(
       'Burn rate per alert window',
-      LONG_WINDOWS.map((w, i) => promTarget(String.fromCharCode(65 + i), burnRate(w.window), { legend: `{{slo}} ${w.window} (alerts at ${w.factor}×)` })),
+      longWindows(spec.slo.windowHours).map((w, i) => promTarget(String.fromCharCode(65 + i), burnRate(w.window), { legend: `{{slo}} ${w.window} (alerts at ${w.factor}×)` })),
       { unit: 'x', width: 8, min: 0, description: 'How many times faster than sustainable the budget burns, over each long window the alerts read; 1× spends exactly the budget in the window.' },
     ),
   ]);

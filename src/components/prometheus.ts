@@ -59,12 +59,17 @@ function samplerTarget(spec: ResolvedSpec, topology: Topology): ScrapeTarget {
 /** The rule files Prometheus loads (`rule_files` globs this folder). */
 export const PROMETHEUS_RULES_DIR = '/etc/prometheus/rules';
 
+/** Where a firing SLO alert points people: the Traces dashboard filtered to the service (given as a URL query value). */
+export function sloTraceSearchPath(serviceQueryValue: string): string {
+  return `/d/${DASHBOARD_UIDS.traces}?var-service=${serviceQueryValue}`;
+}
+
 /** SLO recording rules and burn-rate alerts (when a service has SLOs), and the stack's own alerts. */
 export function ruleFiles(spec: ResolvedSpec, topology: Topology, stack: readonly ComponentName[]): ConfigFile[] {
   const spanMetrics = SPAN_METRICS[spanMetricsSource(spec, topology.traceBackend)];
   const files: ConfigFile[] = [];
   if (spec.services.some((s) => s.slos.length > 0)) {
-    const slos = renderSloRules(spec, { spanMetrics, traceSearchPath: (service) => `/d/${DASHBOARD_UIDS.traces}?var-service=${encodeURIComponent(service)}` });
+    const slos = renderSloRules(spec, { spanMetrics, traceSearchPath: sloTraceSearchPath });
     files.push({ output: SLO_RULES_FILE, mountPath: `${PROMETHEUS_RULES_DIR}/slos.yml`, content: toYaml(slos, GENERATED_HEADER) });
   }
   files.push({ output: STACK_ALERTS_FILE, mountPath: `${PROMETHEUS_RULES_DIR}/stack.yml`, content: toYaml(renderStackAlerts(spec, stack, { targets: scrapeTargets(spec, topology, stack) }), GENERATED_HEADER) });

@@ -137,20 +137,33 @@ function alertingRisks(stack: string, file: string, base: Tree | undefined, head
     (isObject(config) && Array.isArray(config.groups) ? config.groups : [])
       .filter(isObject)
       .flatMap((g) => (Array.isArray(g.rules) ? g.rules : []).filter(isObject));
-  const alertKey = (r: Record<string, unknown>) => {
-    const l = isObject(r.labels) ? r.labels : {};
+  const alertKey = (r: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+    const l = { ...extra, ...(isObject(r.labels) ? r.labels : {}) };
     return [String(r.alert), ...['service', 'slo', 'component', 'severity'].filter((k) => l[k] !== undefined).map((k) => `${k}=${String(l[k])}`)].join(' ');
   };
-  const objectives = (config: Tree | undefined) =>
-    new Map(
-      rules(config)
-        .filter((r) => r.record === 'slo:objective:ratio' && isObject(r.labels))
-        .map((r) => [`${String((r.labels as Record<string, unknown>).service)} ${String((r.labels as Record<string, unknown>).slo)}`, Number(/vector\(([0-9.]+)\)/.exec(String(r.expr))?.[1])] as const),
-    );
-  const kept = new Set(rules(head).filter((r) => typeof r.alert === 'string').map(alertKey));
+  // an objective rule per SLO (`vector(0.999)` with service and slo labels), or per objective
+  // value listing its services (`label_replace(vector(0.999), "service", "checkout", "", "") or …`)
+  const objectiveEntries = (config: Tree | undefined) =>
+    rules(config)
+      .filter((r) => r.record === 'slo:objective:ratio' && isObject(r.labels))
+      .flatMap((r) => {
+        const labels = r.labels as Record<string, unknown>;
+        const expr = String(r.expr);
+        if (labels.service !== undefined) return [{ service: String(labels.service), slo: String(labels.slo), objective: Number(/vector\(([0-9.]+)\)/.exec(expr)?.[1]) }];
+        return [...expr.matchAll(/label_replace\(vector\(([0-9.]+)\), "service", "([^"]*)", "", ""\)/g)].map((m) => ({ service: m[2], slo: String(labels.slo), objective: Number(m[1]) }));
+      });
+  const objectives = (config: Tree | undefined) => new Map(objectiveEntries(config).map((o) => [`${o.service} ${o.slo}`, o.objective] as const));
+  // an alert for every SLO (one rule comparing each SLO to its budget) stands for each of them
+  const alertKeys = (config: Tree | undefined, r: Record<string, unknown>) => {
+    const perSlo = isObject(r.labels) && r.labels.service === undefined && String(r.expr).includes('slo:error_budget:ratio');
+    return perSlo ? objectiveEntries(config).map((o) => alertKey(r, { service: o.service, slo: o.slo })) : [alertKey(r)];
+  };
+  const kept = new Set(rules(head).filter((r) => typeof r.alert === 'string').flatMap((r) => alertKeys(head, r)));
   const out: Risk[] = rules(base)
-    .filter((r) => typeof r.alert === 'string' && !kept.has(alertKey(r)))
-    .map((r) => risk('alerting-weakened', stack, `alert removed: ${file} ${alertKey(r)}`));
+    .filter((r) => typeof r.alert === 'string')
+    .flatMap((r) => alertKeys(base, r))
+    .filter((key) => !kept.has(key))
+    .map((key) => risk('alerting-weakened', stack, `alert removed: ${file} ${key}`));
   const after = objectives(head);
   for (const [key, before] of objectives(base)) {
     const now = after.get(key);

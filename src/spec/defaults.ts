@@ -9,13 +9,13 @@ export const DEFAULT_SAMPLING_RATIO = 1;
 export const DEFAULT_PROPAGATORS: readonly Propagator[] = ['tracecontext', 'baggage'];
 export const DEFAULT_TRACING_RETENTION = '14d';
 export const DEFAULT_SLOWER_THAN = '1s';
+/** Without SLOs; with them the default is the SLO window when that is longer (it must fit). */
 export const DEFAULT_METRICS_RETENTION = '15d';
 export const DEFAULT_SCRAPE_INTERVAL = '15s';
 export const DEFAULT_LOGS_RETENTION = '7d';
 /**
  * The SLO window: four whole weeks, so every window holds the same weekdays and weekends
- * (30 days would not); the SRE workbook's burn-rate factors are made for a 30-day window and
- * fit 28 days within 7 %.
+ * (30 days would not). The burn-rate factors are derived from it (src/render/slo-rules.ts).
  */
 export const DEFAULT_SLO_WINDOW = '28d';
 /** The receiver Alertmanager gives alerts no route sends anywhere (rendered, so a spec may not name one so). */
@@ -23,6 +23,8 @@ export const UNROUTED_RECEIVER = 'unrouted';
 /** The receiver of the always-firing Watchdog alert (`alerting.heartbeat`): rendered, so taken too. */
 export const HEARTBEAT_RECEIVER = 'heartbeat';
 export const MIN_SLO_WINDOW_HOURS = 7 * 24;
+/** The longest window a burn-rate alert reads (the 3-day ticket, src/render/slo-rules.ts): Prometheus must keep it. */
+export const LONGEST_BURN_RATE_WINDOW_HOURS = 72;
 export const MAX_SLO_WINDOW_HOURS = 90 * 24;
 export const DEFAULT_METRICS_PATH = '/metrics';
 export const DEFAULT_TAIL_SAMPLING_RATIO = 0.1;

@@ -4,6 +4,7 @@ import {
   DEFAULT_SLO_WINDOW,
   MAX_SLO_WINDOW_HOURS,
   MIN_SLO_WINDOW_HOURS,
+  LONGEST_BURN_RATE_WINDOW_HOURS,
   DEFAULT_METRICS_RETENTION,
   DEFAULT_PROPAGATORS,
   DEFAULT_PROTOCOL,
@@ -61,7 +62,11 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
     };
   });
   const tracingRetention = env.tracing?.retention ?? spec.tracing?.retention ?? DEFAULT_TRACING_RETENTION;
-  const metricsRetention = env.metrics?.retention ?? spec.metrics?.retention ?? DEFAULT_METRICS_RETENTION;
+  const sloWindowHours = durationHours(env.slo?.window ?? spec.slo?.window ?? DEFAULT_SLO_WINDOW);
+  const hasSlos = spec.services.some((s) => (s.slos ?? []).length > 0);
+  // the default keeps the whole SLO window: the error budget and the alerts read all of it
+  const defaultMetricsRetention = hasSlos && sloWindowHours > durationHours(DEFAULT_METRICS_RETENTION) ? humanDuration(sloWindowHours) : DEFAULT_METRICS_RETENTION;
+  const metricsRetention = env.metrics?.retention ?? spec.metrics?.retention ?? defaultMetricsRetention;
   const logsRetention = env.logs?.retention ?? spec.logs?.retention ?? DEFAULT_LOGS_RETENTION;
   const slowerThanMs = latencyMs(env.tracing?.slowerThan ?? spec.tracing?.slowerThan ?? DEFAULT_SLOWER_THAN);
   const tailSampling = resolveTailSampling({ ...spec.tracing?.tailSampling, ...env.tracing?.tailSampling }, !!(spec.tracing?.tailSampling ?? env.tracing?.tailSampling), slowerThanMs);
@@ -81,13 +86,13 @@ export function resolveSpec(spec: ObservabilitySpec, environment: string): Resol
       scrapeIntervalSeconds: intervalSeconds(env.metrics?.scrapeInterval ?? spec.metrics?.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL),
     },
     logs: { retentionHours: durationHours(logsRetention) },
-    slo: { windowHours: durationHours(env.slo?.window ?? spec.slo?.window ?? DEFAULT_SLO_WINDOW) },
+    slo: { windowHours: sloWindowHours },
     // an environment's alerting replaces the base spec's whole: receivers are per environment
     alerting: resolveAlerting(env.alerting ?? spec.alerting),
   };
   const where = (section: 'tracing' | 'metrics' | 'logs') => (env[section]?.retention ? `environments.${environment}.${section}.retention` : `${section}.retention`);
   const windowPath = env.slo?.window ? `environments.${environment}.slo.window` : 'slo.window';
-  throwIfAny(`spec for environment '${environment}'`, [...resolvedRules(resolved, where('tracing'), where('metrics'), where('logs')), ...sloWindowRules(resolved, windowPath)]);
+  throwIfAny(`spec for environment '${environment}'`, [...resolvedRules(resolved, where('tracing'), where('metrics'), where('logs')), ...sloWindowRules(resolved, windowPath), ...(hasSlos ? sloRetentionRules(resolved, windowPath, where('metrics')) : [])]);
   return resolved;
 }
 
@@ -148,6 +153,23 @@ function sloWindowRules(r: ResolvedSpec, path: string): Issue[] {
     return [issue(path, `must be between ${humanDuration(MIN_SLO_WINDOW_HOURS)} and ${humanDuration(MAX_SLO_WINDOW_HOURS)}: the burn-rate alerts look back up to 3d, and their factors are made for windows of weeks`, humanDuration(h))];
   }
   return [];
+}
+
+/**
+ * The SLOs read Prometheus' own history: the error budget spends over the whole SLO window and
+ * the slowest ticket looks back 3 days. A window longer than the retention would silently be
+ * computed over what is left.
+ */
+function sloRetentionRules(r: ResolvedSpec, windowPath: string, metricsPath: string): Issue[] {
+  const kept = r.metrics.retentionHours;
+  const issues: Issue[] = [];
+  if (r.slo.windowHours > kept) {
+    issues.push(issue(windowPath, `must fit in the metrics retention of environment '${r.environment}' (${metricsPath}: ${humanDuration(kept)}): the error budget is spent over the whole SLO window, from Prometheus' history; shorten the window or keep metrics longer`, humanDuration(r.slo.windowHours)));
+  }
+  if (LONGEST_BURN_RATE_WINDOW_HOURS > kept) {
+    issues.push(issue(metricsPath, `must be at least the longest burn-rate alert window (${humanDuration(LONGEST_BURN_RATE_WINDOW_HOURS)}, the slowest ticket's) in environment '${r.environment}'`, humanDuration(kept)));
+  }
+  return issues;
 }
 
 /** Rules on values that only exist once defaults and overrides are merged. */

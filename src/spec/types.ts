@@ -369,7 +369,8 @@ export interface TailSamplingSpec {
 
 export interface MetricsSpec {
   /**
-   * How long Prometheus keeps samples (h, d or w).
+   * How long Prometheus keeps samples (h, d or w). With SLOs it must hold the SLO window
+   * (`slo.window`), and the default is that window when it is longer than 15d.
    * @default "15d"
    */
   readonly retention?: string;

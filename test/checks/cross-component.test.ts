@@ -182,7 +182,7 @@ describe('retention', () => {
 
   it("fails when Prometheus's retention flag is not the spec's", () => {
     const plan = editComponent(local, 'prometheus', (c) => ({ ...c, args: c.args.map((a) => (a.startsWith('--storage.tsdb.retention.time=') ? '--storage.tsdb.retention.time=15d' : a)) }));
-    expect(lines(checkRetention(plan))).toEqual(['prometheus flags: --storage.tsdb.retention.time: must be set once to metrics.retention (--storage.tsdb.retention.time=2d) (got ["--storage.tsdb.retention.time=15d"])']);
+    expect(lines(checkRetention(plan))).toEqual(['prometheus flags: --storage.tsdb.retention.time: must be set once to metrics.retention (--storage.tsdb.retention.time=4w) (got ["--storage.tsdb.retention.time=15d"])']);
   });
 });
 

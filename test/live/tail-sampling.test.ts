@@ -167,7 +167,7 @@ describe(`tail sampling in staging (ratio ${tail.ratio}, slower than ${tail.slow
     // 5 errors, then (a flush later) 5 slow ones. The slow ones come last on purpose: the burn-rate
     // alerts have no `for`, so slow requests first would briefly be most of the window and page
     // (the SRE workbook's short windows accept that); last, they stay at 5 of 105 in every window:
-    // above the 3× ticket (3 %), below the 6× page (6 %)
+    // above the 2.8× ticket (2.8 %), below the 5.6× page (5.6 %) of a 28-day window
     await new Promise((r) => setTimeout(r, (plan.spec.metrics.scrapeIntervalSeconds + 5) * 1000));
     // more instances of checkout: its own metrics port is taken by the first, and only their spans matter here
     const env = fileContent(plan, 'otel/checkout.env')!.replace(/^OTEL_METRICS_EXPORTER=.*$/m, 'OTEL_METRICS_EXPORTER=none');

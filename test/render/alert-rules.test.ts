@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { SLO_RULES_FILE } from '../../src/render/slo-rules';
+import { sloTraceSearchPath } from '../../src/components/prometheus';
+import { SLO_RULES_FILE, sloAlertAnnotations } from '../../src/render/slo-rules';
 import { STACK_ALERTS_FILE } from '../../src/render/stack-alerts';
 import { EXAMPLE_STACKS, examplePlan, renderedFile } from '../support/plans';
 
@@ -43,7 +44,7 @@ describe('promtool check rules', () => {
   });
 
   it('refuses a broken expression (negative control)', () => {
-    const broken = renderedFile(examplePlan('staging'), SLO_RULES_FILE).replace('[5m]))', '[5m])))');
+    const broken = renderedFile(examplePlan('staging'), SLO_RULES_FILE).replace('[5m]', '[5m])');
     expect(promtool(['check', 'rules', write('broken.yml', broken)]).status).not.toBe(0);
   });
 });
@@ -67,9 +68,15 @@ type RuleDoc = { groups: { rules: { alert?: string; labels?: Record<string, stri
 
 /**
  * The annotations promtool must see on a firing alert: the rule's own, with its templates
- * rendered for this alert (label references, and the SLO's error-ratio query as `ratio`).
+ * rendered for this alert (label references, and the SLO's error-ratio query as `ratio`). The
+ * SLO alerts, one rule for every service, must render the text of their SLO (`sloAlertAnnotations`).
  */
-function expectedAnnotations(rulesYaml: string, alertname: string, f: Firing): Record<string, string> {
+function expectedAnnotations(stack: (typeof EXAMPLE_STACKS)[number], rulesYaml: string, alertname: string, f: Firing): Record<string, string> {
+  if (alertname.startsWith('SLOBurnRate')) {
+    const spec = examplePlan(stack).spec;
+    const slo = spec.services.find((s) => s.name === f.labels.service)!.slos.find((x) => x.indicator === f.labels.slo)!;
+    return sloAlertAnnotations(spec, f.labels.service, slo, f.labels.severity as 'page' | 'ticket', f.values?.ratio ?? '', { traceSearchPath: sloTraceSearchPath });
+  }
   const rule = (parse(rulesYaml) as RuleDoc).groups
     .flatMap((g) => g.rules)
     .find((r) => r.alert === alertname && Object.entries(r.labels ?? {}).every(([k, v]) => f.labels[k] === v))!;
@@ -92,7 +99,7 @@ function testRules(stack: (typeof EXAMPLE_STACKS)[number], file: string, scenari
       name: s.name,
       interval: '1m',
       input_series: s.series,
-      alert_rule_test: s.alerts.map((a) => ({ eval_time: a.at, alertname: a.alertname, exp_alerts: a.firing.map((f) => ({ exp_labels: f.labels, exp_annotations: expectedAnnotations(rulesYaml, a.alertname, f) })) })),
+      alert_rule_test: s.alerts.map((a) => ({ eval_time: a.at, alertname: a.alertname, exp_alerts: a.firing.map((f) => ({ exp_labels: f.labels, exp_annotations: expectedAnnotations(stack, rulesYaml, a.alertname, f) })) })),
     })),
   };
   return promtool(['test', 'rules', write(`${stack}-tests.yml`, stringify(tests))]);

@@ -66,7 +66,7 @@ describe('prometheusFlags', () => {
     expect(prometheusFlags(resolveSpec(example, 'local'), PATHS)).toEqual([
       '--config.file=/etc/prometheus/prometheus.yml',
       '--storage.tsdb.path=/prometheus',
-      '--storage.tsdb.retention.time=2d',
+      '--storage.tsdb.retention.time=4w',
       '--enable-feature=exemplar-storage',
       '--web.enable-remote-write-receiver',
       '--web.enable-otlp-receiver',
@@ -86,9 +86,10 @@ describe('prometheusFlags', () => {
   });
 
   it.each([
-    ['local', '2d'],
-    ['local-jaeger', '15d'],
-    ['staging', '15d'],
+    // 28 days: the SLO window must fit (prod keeps 30)
+    ['local', '4w'],
+    ['local-jaeger', '4w'],
+    ['staging', '4w'],
     ['prod', '30d'],
   ])('carry the metrics retention of %s (%s)', (env, retention) => {
     expect(prometheusFlags(resolveSpec(example, env), PATHS)).toContain(`--storage.tsdb.retention.time=${retention}`);

@@ -86,9 +86,9 @@ describe('risk flags from changes to the spec', () => {
   });
 
   it('a shortened metrics retention is flagged from Prometheus’s --storage.tsdb.retention.time on Docker and on ECS', () => {
-    // local and prod set their own metrics retention; the synth writes 7d as 1w
-    const head = synthExample({ spec: (s) => void (s.metrics!.retention = '7d') });
-    expect(risksOf(head)).toEqual(['local-jaeger: metrics retention shortened: 15d → 1w', 'staging: metrics retention shortened: 15d → 1w']);
+    // prod sets its own metrics retention; the synth writes 7d as 1w (the SLO window shrinks with it: it must fit)
+    const head = synthExample({ spec: (s) => void ((s.metrics!.retention = '7d'), ((s as { slo: unknown }).slo = { window: '7d' })) });
+    expect(risksOf(head)).toEqual(['local: metrics retention shortened: 4w → 1w', 'local-jaeger: metrics retention shortened: 4w → 1w', 'staging: metrics retention shortened: 4w → 1w']);
   });
 
   it("a shortened logs retention is flagged with Loki's values, and the logs bucket's lifecycle with it", () => {
@@ -125,6 +125,34 @@ describe('risk flags from changes to the spec', () => {
     ].sort());
   });
 
+  it('SLO rules shared by every service are read per SLO, also against the older file of one group per SLO', () => {
+    const shared = (objectives: string) => ({
+      groups: [
+        {
+          name: 'slos',
+          rules: [
+            { record: 'slo:objective:ratio', expr: objectives, labels: { slo: 'availability' } },
+            { alert: 'SLOBurnRatePage', expr: 'slo:sli_error:ratio_rate1h > on (service, slo) (13.44 * slo:error_budget:ratio)', labels: { severity: 'page' } },
+          ],
+        },
+      ],
+    });
+    const perSlo = (service: string, objective: number) => ({
+      name: `slo-${service}-availability`,
+      rules: [
+        { record: 'slo:objective:ratio', expr: `vector(${objective})`, labels: { service, slo: 'availability' } },
+        { alert: 'SLOBurnRatePage', expr: '…', labels: { severity: 'page', service, slo: 'availability' } },
+      ],
+    });
+    const both = 'label_replace(vector(0.995), "service", "cart", "", "") or label_replace(vector(0.999), "service", "checkout", "", "")';
+    const lines = (base: unknown, head: unknown) => configRisks('local', new Map([['prometheus/rules/slos.yml', { base, head }]]) as never).map((r) => r.line);
+    expect(lines({ groups: [perSlo('cart', 0.995), perSlo('checkout', 0.999)] }, shared(both))).toEqual([]);
+    expect(lines(shared(both), shared('label_replace(vector(0.99), "service", "checkout", "", "")'))).toEqual([
+      'local: alert removed: prometheus/rules/slos.yml SLOBurnRatePage service=cart slo=availability severity=page',
+      'local: SLO objective lowered: checkout availability 99.9% → 99%',
+    ]);
+  });
+
   it("a removed receiver and a page routed elsewhere are flagged from Alertmanager's config", () => {
     // prod (and prod-peak, which shares the base alerting) drop PagerDuty: pages go to the Slack channel (the other environments have receivers of their own)
     const head = synthExample({
@@ -149,7 +177,7 @@ describe('risk flags from changes to the spec', () => {
   });
 
   it('a lengthened retention raises no retention flag', () => {
-    const head = synthExample({ spec: (s) => void (s.metrics!.retention = '21d') });
+    const head = synthExample({ spec: (s) => void (s.metrics!.retention = '35d') });
     expect(risksOf(head)).toEqual([]);
   });
 

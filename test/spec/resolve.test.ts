@@ -212,9 +212,10 @@ describe('environment overrides of tracing and metrics', () => {
       const r = resolveSpec(example, env);
       return [r.tracing.retentionHours, r.metrics.retentionHours];
     };
-    expect(hours('local')).toEqual([48, 48]);
-    expect(hours('local-jaeger')).toEqual([336, 360]);
-    expect(hours('staging')).toEqual([336, 360]);
+    // metrics keep the 28-day SLO window everywhere (it must fit), prod 30 days
+    expect(hours('local')).toEqual([48, 672]);
+    expect(hours('local-jaeger')).toEqual([336, 672]);
+    expect(hours('staging')).toEqual([336, 672]);
     expect(hours('prod')).toEqual([720, 720]);
   });
 });

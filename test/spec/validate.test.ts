@@ -420,6 +420,29 @@ describe('SLOs', () => {
     ]);
   });
 
+  it('refuse, per environment, an SLO window or an alert window longer than the metrics retention, naming both', () => {
+    const spec = { ...withSlos([{ name: 'availability', objective: 99.9 }]), metrics: { retention: '15d' }, environments: { local: { metrics: { retention: '2d' } }, prod: { metrics: { retention: '30d' } } } };
+    expect(() => resolveSpec(spec as never, 'staging')).toThrow(
+      `spec for environment 'staging': 1 problem\n  - slo.window: must fit in the metrics retention of environment 'staging' (metrics.retention: 15d): the error budget is spent over the whole SLO window, from Prometheus' history; shorten the window or keep metrics longer (got "4w")`,
+    );
+    expect(() => resolveSpec(spec as never, 'local')).toThrow(
+      [
+        `spec for environment 'local': 2 problems`,
+        `  - slo.window: must fit in the metrics retention of environment 'local' (environments.local.metrics.retention: 2d): the error budget is spent over the whole SLO window, from Prometheus' history; shorten the window or keep metrics longer (got "4w")`,
+        `  - environments.local.metrics.retention: must be at least the longest burn-rate alert window (3d, the slowest ticket's) in environment 'local' (got "2d")`,
+      ].join('\n'),
+    );
+    expect(resolveSpec(spec as never, 'prod').metrics.retentionHours).toBe(720);
+    // a window of its own that fits
+    expect(resolveSpec({ ...spec, environments: { staging: { slo: { window: '14d' } } } } as never, 'staging').slo.windowHours).toBe(336);
+  });
+
+  it('keep the whole SLO window by default, and ask nothing of a spec without SLOs', () => {
+    expect(resolveSpec(withSlos([{ name: 'availability', objective: 99.9 }]) as never, 'staging').metrics.retentionHours).toBe(672);
+    expect(resolveSpec({ ...withSlos([{ name: 'availability', objective: 99.9 }]), slo: { window: '7d' } } as never, 'staging').metrics.retentionHours).toBe(360);
+    expect(resolveSpec({ name: 'shop', services: [{ name: 'checkout' }], metrics: { retention: '2d' } } as never, 'staging').metrics.retentionHours).toBe(48);
+  });
+
   it('refuse a window the burn-rate alerts cannot use', () => {
     expect(() => resolveSpec({ ...withSlos([{ name: 'availability', objective: 99 }]), slo: { window: '2d' } } as never, 'staging')).toThrow(
       'slo.window: must be between 1w and 90d: the burn-rate alerts look back up to 3d, and their factors are made for windows of weeks (got "2d")',

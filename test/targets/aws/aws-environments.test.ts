@@ -79,7 +79,8 @@ describe('awsEnvironments', () => {
   });
 
   it('adds qa as one more entry: its own stack and state, its own names, the spec’s environments.qa applied', () => {
-    const spec = withQa(exampleSpec(), { tracing: { retention: '3d' }, metrics: { retention: '7d' } });
+    // a week of metrics holds a week's SLO window (the window must fit the retention)
+    const spec = withQa(exampleSpec(), { tracing: { retention: '3d' }, metrics: { retention: '7d' }, slo: { window: '7d' } });
     const { outdir, ids } = synth((app) => defineWith(app, spec, { ...EXAMPLE_AWS_INPUTS, qa: QA }));
     expect(ids).toEqual(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak', 'qa']);
     const dir = join(outdir, 'stacks', 'qa');
