@@ -85,8 +85,11 @@ export interface ContainerState {
   readonly exitCode: number;
 }
 
-/** A one-shot container of a stack (`…-volume-owner`): it runs once before its component and exits. */
-export const isOneShot = (c: ContainerState): boolean => c.name.endsWith('-volume-owner');
+/**
+ * A one-shot container of a stack (`…-volume-owner`, compose's `…-volume-owner-1`): it runs once
+ * before its component and exits.
+ */
+export const isOneShot = (c: ContainerState): boolean => /-volume-owner(-\d+)?$/.test(c.name);
 
 export function containers(daemon: DockerDaemon): ContainerState[] {
   const ids = daemon.docker(['ps', '-aq']).split('\n').filter(Boolean);
