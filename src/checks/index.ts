@@ -8,6 +8,7 @@ import { checkLogCorrelation } from './log-correlation';
 import type { Exposure } from './exposure';
 import { checkRetention } from './retention';
 import { checkScrapeJobs } from './scrape-jobs';
+import { checkShutdown } from './shutdown';
 import { checkSignals } from './signals';
 import { checkTempoKafka } from './tempo-kafka';
 import { checkTailSampling, SAMPLING_SKEWS_SPAN_METRICS, samplingWarnings } from './sampling';
@@ -19,7 +20,7 @@ export { NO_HEARTBEAT } from './heartbeat';
 
 /** Every cross-component rule of a placed stack. Empty when the pieces agree. */
 export function stackIssues(plan: StackPlan, exposures: readonly Exposure[], extra: readonly Issue[] = []): Issue[] {
-  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkLogCorrelation(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...checkScrapeJobs(plan), ...checkSignals(plan), ...checkAlertRules(plan), ...checkTempoKafka(plan), ...extra];
+  return [...checkTailSampling(plan), ...checkExemplarChain(plan), ...checkLogCorrelation(plan), ...checkRetention(plan), ...checkServiceEndpoints(plan, exposures), ...checkDashboardMetrics(plan), ...checkScrapeJobs(plan), ...checkSignals(plan), ...checkAlertRules(plan), ...checkTempoKafka(plan), ...checkShutdown(plan), ...extra];
 }
 
 /** Throws one error naming the stack and listing every disagreement. */

@@ -1,6 +1,6 @@
 import { ALERTMANAGER_CONFIG_FILE, alertingSecrets, renderAlertmanagerConfig } from '../render/alertmanager';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
-import { IMAGES, PORTS } from '../spec/defaults';
+import { IMAGES, PORTS, STOP_TIMEOUT_SECONDS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
 import { Component, ComponentSecret, secretEnv } from './component';
 
@@ -62,6 +62,7 @@ export function alertmanagerComponent(spec: ResolvedSpec): Component {
     user: '65534',
     dependsOn: [],
     flows: [{ to: 'grafana', what: 'alerts, silences' }],
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.other,
     resources: { cpu: 256, memoryMiB: 512 },
   };
 }

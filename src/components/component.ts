@@ -98,6 +98,18 @@ export interface Prelude {
   readonly script: string;
 }
 
+export interface ComponentVolume {
+  readonly name: string;
+  readonly mountPath: string;
+  /**
+   * The image has no directory there (the collector's, built from scratch): a new Docker volume
+   * is then root-owned, and the Docker target hands it to the component's `user` before it starts
+   * (ECS task storage is handed over for every volume anyway).
+   * @default false - the image's own directory, owned by its user, whose ownership a new volume takes
+   */
+  readonly notInImage?: boolean;
+}
+
 export interface ComponentFlow {
   readonly to: ComponentName;
   /** What travels, in a few words: `span metrics (remote write)`. */
@@ -134,7 +146,7 @@ export interface Component {
    */
   readonly healthProbe?: { readonly port: number; readonly httpPath: string };
   /** Named persistent volumes: name → mount path. */
-  readonly volumes: readonly { readonly name: string; readonly mountPath: string }[];
+  readonly volumes: readonly ComponentVolume[];
   /** Numeric user the image runs as (volume ownership). @default - the image's */
   readonly user?: string;
   /** Components that must be started first. */
@@ -175,6 +187,21 @@ export interface Component {
    * @default - a fixed count (`replicas`)
    */
   readonly autoscale?: { readonly min: number; readonly max: number; readonly targetCpuPercent: number };
+  /**
+   * Seconds the runtime waits after SIGTERM before it kills the container (ECS `stopTimeout`,
+   * Docker `stop_timeout`, compose `stop_grace_period`): what the component's own shutdown must
+   * finish (Loki's chunk flush, the collector's in-flight exports), whose own timeouts the synth
+   * check (src/checks/shutdown.ts) holds within it. Fargate allows at most 120.
+   */
+  readonly stopTimeoutSeconds: number;
+  /**
+   * After a crash the target restarts the container where it ran, keeping its storage (an ECS
+   * container `restartPolicy`: the task and its ephemeral storage stay), rather than replacing
+   * the task: the collector's persistent queue lives there. Docker restarts every container in
+   * place anyway (`restart: unless-stopped`).
+   * @default false
+   */
+  readonly restartInTask?: boolean;
   /** Sizing hints for targets that need them (Fargate). */
   readonly resources: { readonly cpu: number; readonly memoryMiB: number };
 }

@@ -3,7 +3,7 @@ import { GRAFANA_DASHBOARDS_DIR, renderGrafanaDashboardProvider } from '../rende
 import { renderGrafanaDatasources, ExemplarDestination } from '../render/grafana-datasources';
 import { GENERATED_HEADER, toJson, toYaml } from '../render/serialize';
 import { SPAN_METRICS, spanMetricsSource } from '../render/span-metrics';
-import { IMAGES, OTEL_SDK_EXEMPLAR_LABEL, PORTS } from '../spec/defaults';
+import { IMAGES, OTEL_SDK_EXEMPLAR_LABEL, PORTS, STOP_TIMEOUT_SECONDS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
 import type { Component, ConfigFile } from './component';
 import type { Topology } from './topology';
@@ -86,6 +86,7 @@ export function grafanaComponent(spec: ResolvedSpec, topology: Topology): Compon
     user: '472',
     dependsOn: [topology.traceBackend, 'prometheus'],
     flows: [],
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.other,
     resources: { cpu: 256, memoryMiB: 512 },
   };
 }

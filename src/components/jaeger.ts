@@ -1,6 +1,6 @@
 import { renderJaegerConfig } from '../render/jaeger';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
-import { IMAGES, PORTS } from '../spec/defaults';
+import { IMAGES, PORTS, STOP_TIMEOUT_SECONDS } from '../spec/defaults';
 import type { Component } from './component';
 
 export const JAEGER_CONFIG_PATH = '/etc/jaeger/config.yaml';
@@ -29,6 +29,7 @@ export function jaegerComponent(): Component {
     flows: [{ to: 'grafana', what: 'traces' }],
     // traces only: no metrics or logs pipeline behind the receiver
     otlpSignals: ['traces'],
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.other,
     resources: { cpu: 256, memoryMiB: 1024 },
   };
 }

@@ -1,6 +1,6 @@
 import { renderLokiConfig } from '../render/loki';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
-import { IMAGES, PORTS } from '../spec/defaults';
+import { IMAGES, PORTS, STOP_TIMEOUT_SECONDS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
 import type { Component } from './component';
 import type { Topology } from './topology';
@@ -31,6 +31,8 @@ export function lokiComponent(spec: ResolvedSpec, topology: Topology): Component
     user: '10001',
     dependsOn: [],
     flows: [{ to: 'grafana', what: 'logs' }],
+    // the chunks it holds are flushed to the store first (flush_on_shutdown)
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.loki,
     resources: { cpu: 512, memoryMiB: 2048 },
   };
 }

@@ -11,6 +11,7 @@ import {
   DEFAULT_EXPECTED_SPANS_PER_SECOND,
   IMAGES,
   PORTS,
+  STOP_TIMEOUT_SECONDS,
 } from '../spec/defaults';
 import type { ResolvedSpec, ResolvedTailSampling } from '../spec/resolved';
 import type { Component, ComponentName } from './component';
@@ -19,6 +20,15 @@ import { fargateSizeAtLeast } from './task-sizes';
 import type { Topology } from './topology';
 
 export const COLLECTOR_CONFIG_PATH = '/etc/otelcol-contrib/config.yaml';
+/**
+ * The exporters' persistent sending queues (the `file_storage` extension): a volume, so a
+ * collector killed by a crash or its memory limit finds what it had queued when it restarts
+ * (Docker restarts the container on its volume; ECS restarts it inside the task, on the task's
+ * storage). The contrib image is built from scratch and has no such directory: the targets hand
+ * the volume to the collector's user (uid 10001) before it starts.
+ */
+export const COLLECTOR_QUEUE_DIR = '/var/lib/otelcol/file_storage';
+export const COLLECTOR_QUEUE_VOLUME = 'collector-queue';
 
 /** The trace buffer never shrinks below tail_sampling's own scale of ten thousand traces. */
 export const MIN_NUM_TRACES = 10_000;
@@ -121,6 +131,7 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
     ...(tail ? { tailSampling: tail } : {}),
     spanMetrics,
     numTraces: sizing.numTraces,
+    queueDirectory: COLLECTOR_QUEUE_DIR,
   });
   return {
     name: 'otel-collector',
@@ -138,6 +149,7 @@ export function collectorComponent(spec: ResolvedSpec, topology: Topology): Comp
     // and as many 1-vCPU tasks as the peak needs at the per-vCPU figure of the full pipeline
     ...(gateway ? { autoscale: { min: 2, max: Math.max(2, Math.ceil(tail!.expectedSpansPerSecond / COLLECTOR_SPANS_PER_SECOND_PER_VCPU)), targetCpuPercent: 60 } } : {}),
     memoryLimitMiB: sizing.memoryMiB,
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.collector,
     resources: { cpu: sizing.cpu, memoryMiB: sizing.memoryMiB },
   };
 }
@@ -153,8 +165,11 @@ function collectorProcess(output: string, config: Record<string, unknown>) {
     // the contrib image is built from scratch (no shell, no wget): nothing to run a check with
     // inside it; its health_check extension is probed from a sidecar where the target has them
     healthProbe: { port: PORTS.collectorHealth, httpPath: '/' },
-    volumes: [],
+    volumes: [{ name: COLLECTOR_QUEUE_VOLUME, mountPath: COLLECTOR_QUEUE_DIR, notInImage: true }],
     user: '10001',
+    // ECS restarts it in its task after a crash or an OOM kill, so the task's storage, and the
+    // queue on it, stays; a replaced task would start with an empty disk
+    restartInTask: true,
   } satisfies Partial<Component>;
 }
 
@@ -167,7 +182,7 @@ export function samplerComponent(spec: ResolvedSpec, topology: Topology): Compon
   const tail = spec.tracing.tailSampling!;
   const sizing = collectorSizing(tail);
   const { store, options } = collectorRenderInputs(spec, topology);
-  const config = renderCollectorConfig({ ...options, role: 'sampler', tailSampling: tail, spanMetrics: true, numTraces: sizing.numTraces });
+  const config = renderCollectorConfig({ ...options, role: 'sampler', tailSampling: tail, spanMetrics: true, numTraces: sizing.numTraces, queueDirectory: COLLECTOR_QUEUE_DIR });
   return {
     name: 'otel-sampler',
     ...collectorProcess('otel-sampler.yaml', config),
@@ -184,6 +199,7 @@ export function samplerComponent(spec: ResolvedSpec, topology: Topology): Compon
     ],
     replicas: tail.samplers,
     memoryLimitMiB: sizing.memoryMiB,
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.collector,
     resources: { cpu: sizing.cpu, memoryMiB: sizing.memoryMiB },
   };
 }

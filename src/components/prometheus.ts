@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { prometheusFlags, renderPrometheusConfig, ScrapeTarget } from '../render/prometheus';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
-import { IMAGES, PORTS } from '../spec/defaults';
+import { IMAGES, PORTS, STOP_TIMEOUT_SECONDS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
 import type { Component, ComponentName, ConfigFile } from './component';
 import { renderSloRules, SLO_RULES_FILE } from '../render/slo-rules';
@@ -102,6 +102,8 @@ export function prometheusComponent(spec: ResolvedSpec, topology: Topology, stac
     user: '65534',
     dependsOn: [],
     flows: [{ to: 'grafana', what: 'metrics, exemplars' }, ...(stack.includes('alertmanager') ? [{ to: 'alertmanager' as const, what: 'firing alerts' }] : [])],
+    // no shutdown timeout of its own: the longest stop there is, for a running head compaction
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.prometheus,
     resources: { cpu: 512, memoryMiB: 2048 },
   };
 }

@@ -8,7 +8,7 @@ import { spanMetricsSource } from '../render/span-metrics';
 import { renderTempoConfig, TEMPO_ENV, TEMPO_PROCESSORS, TempoRole } from '../render/tempo';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
 import { PROMETHEUS_REMOTE_WRITE_PATH } from '../render/prometheus';
-import { IMAGES, PORTS, TEMPO_MAX_TRACE_LIVE_SECONDS } from '../spec/defaults';
+import { IMAGES, PORTS, TEMPO_MAX_TRACE_LIVE_SECONDS, STOP_TIMEOUT_SECONDS } from '../spec/defaults';
 import type { ResolvedSpec, ResolvedTempoDistributed } from '../spec/resolved';
 import { type Component, type ComponentName, type ComponentPort, ordinalNames } from './component';
 import { TEMPO_CONFIG_PATH, TEMPO_DATA_DIR } from './tempo';
@@ -147,6 +147,7 @@ function roleComponent(role: TempoRole, count: number, ordinals: boolean, file: 
     flows: flowsOf(role, generator),
     ...(role === 'distributor' ? { otlpSignals: ['traces'] as const } : {}),
     ...(ordinals ? { ordinals: { count, env: TEMPO_ENV.instanceId } } : count > 1 ? { replicas: count } : {}),
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.tempo,
     resources: TEMPO_ROLE_RESOURCES[role],
   };
 }

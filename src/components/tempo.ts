@@ -2,7 +2,7 @@ import { spanMetricsSource } from '../render/span-metrics';
 import { renderTempoConfig, TEMPO_PROCESSORS } from '../render/tempo';
 import { GENERATED_HEADER, toYaml } from '../render/serialize';
 import { PROMETHEUS_REMOTE_WRITE_PATH } from '../render/prometheus';
-import { IMAGES, PORTS } from '../spec/defaults';
+import { IMAGES, PORTS, STOP_TIMEOUT_SECONDS } from '../spec/defaults';
 import type { ResolvedSpec } from '../spec/resolved';
 import type { Component } from './component';
 import type { Topology } from './topology';
@@ -41,6 +41,7 @@ export function tempoComponent(spec: ResolvedSpec, topology: Topology): Componen
     flows: [...(generator ? [{ to: 'prometheus', what: 'span metrics, service graph (remote write)' } as const] : []), { to: 'grafana', what: 'traces' }],
     // traces only: no metrics or logs pipeline behind the receiver
     otlpSignals: ['traces'],
+    stopTimeoutSeconds: STOP_TIMEOUT_SECONDS.tempo,
     resources: { cpu: 1024, memoryMiB: 2048 },
   };
 }

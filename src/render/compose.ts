@@ -1,5 +1,7 @@
 import { Component, imageRef, preludeEntrypoint, secretEnv } from '../components/component';
 import type { StackPlan } from '../components/plan';
+import { formatImageReference } from '../components/image-reference';
+import { volumeOwnerInit } from '../components/volume-owner';
 import { GENERATED_HEADER, toYaml } from './serialize';
 
 /** Compose interpolates `$VAR`; a literal `$` in inlined config content is written `$$`. */
@@ -22,7 +24,11 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
   const volumes: Record<string, unknown> = {};
   for (const c of plan.components) {
     for (const f of c.files) configs[configName(c, f.output)] = { content: escapeCompose(f.content) };
-    for (const v of c.volumes) volumes[v.name] = {};
+    const replicas = c.replicas ?? 1;
+    // a volume per replica (`collector-queue-0`…), as in the Terraform stack
+    const volumeName = (name: string, i: number) => (replicas > 1 ? `${name}-${i}` : name);
+    for (let i = 0; i < replicas; i++) for (const v of c.volumes) volumes[volumeName(v.name, i)] = {};
+    const owner = volumeOwnerInit(c, plan.components);
     const env: Record<string, string> = { ...c.env };
     for (const s of c.secrets) {
       const variable = secretEnv(s.name);
@@ -39,7 +45,8 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
       ...(c.ports.some((p) => p.audience !== 'internal')
         ? { ports: c.ports.filter((p) => p.audience !== 'internal').map((p) => `127.0.0.1:${p.port}:${p.port}`) }
         : {}),
-      ...(c.volumes.length > 0 ? { volumes: c.volumes.map((v) => `${v.name}:${v.mountPath}`) } : {}),
+      // SIGTERM, then this long before SIGKILL (Docker's default is 10 s)
+      stop_grace_period: `${c.stopTimeoutSeconds}s`,
       ...(c.files.length > 0 ? { configs: c.files.map((f) => ({ source: configName(c, f.output), target: f.mountPath })) } : {}),
       ...(hc
         ? {
@@ -69,10 +76,18 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
     };
     // replicas are services of their own (`otel-sampler-0`…), each also answering to the
     // component's name: one DNS name for all of them, as the gateway's resolver expects
-    const replicas = c.replicas ?? 1;
-    for (const host of plan.topology.replicaHosts(c.name, replicas)) {
-      services[replicas > 1 ? host : c.name] = replicas > 1 ? { ...service, hostname: host, networks: { default: { aliases: [c.name] } } } : service;
-    }
+    plan.topology.replicaHosts(c.name, replicas).forEach((host, i) => {
+      const name = replicas > 1 ? host : c.name;
+      const mounts = (vs: typeof c.volumes) => vs.map((v) => `${volumeName(v.name, i)}:${v.mountPath}`);
+      // hands volumes the image has no directory for to the component's user, then exits
+      const ownerName = owner ? `${name}-volume-owner` : undefined;
+      if (owner) services[ownerName!] = { image: formatImageReference(owner.image), entrypoint: [...owner.entrypoint], user: '0', network_mode: 'none', volumes: mounts(owner.volumes) };
+      const own = {
+        ...(c.volumes.length > 0 ? { volumes: mounts(c.volumes) } : {}),
+        ...(ownerName ? { depends_on: { ...(service.depends_on as Record<string, unknown> | undefined), [ownerName]: { condition: 'service_completed_successfully' } } } : {}),
+      };
+      services[name] = replicas > 1 ? { ...service, ...own, hostname: host, networks: { default: { aliases: [c.name] } } } : { ...service, ...own };
+    });
   }
   return toYaml({ name: projectName, services, volumes, configs }, `${GENERATED_HEADER}\nStart: docker compose -f <this file> up -d`);
 }

@@ -1,4 +1,4 @@
-import { PORTS } from '../spec/defaults';
+import { LOKI_FLUSH_OP_TIMEOUT, LOKI_GRACEFUL_SHUTDOWN, PORTS } from '../spec/defaults';
 import { goHours } from '../spec/duration';
 import type { ResolvedSpec } from '../spec/resolved';
 
@@ -51,7 +51,9 @@ export function renderLokiConfig(spec: ResolvedSpec, opts: LokiRenderOptions): R
   return {
     // one tenant ("fake"): the stack is one organisation's, and Grafana sends no X-Scope-OrgID
     auth_enabled: false,
-    server: { http_listen_port: PORTS.loki, grpc_listen_port: PORTS.lokiGrpc, log_level: 'info' },
+    // a stop waits this long for in-flight pushes and queries (then the ingester's flush, below):
+    // both fit the container's stop timeout (src/checks/shutdown.ts)
+    server: { http_listen_port: PORTS.loki, grpc_listen_port: PORTS.lokiGrpc, log_level: 'info', graceful_shutdown_timeout: LOKI_GRACEFUL_SHUTDOWN },
     common: {
       path_prefix: d,
       replication_factor: 1,
@@ -71,6 +73,9 @@ export function renderLokiConfig(spec: ResolvedSpec, opts: LokiRenderOptions): R
       // flush_on_shutdown: a task stopped for a deploy writes the chunks it holds to the store
       // first (the WAL only covers a restart on the same disk; on AWS the disk goes with the task)
       wal: { dir: `${d}/wal`, flush_on_shutdown: true },
+      // one flush of a stream's chunks may take this long (10 m by default, which no stop timeout
+      // covers: Fargate kills after 120 s at most); a store that takes longer loses them at a stop
+      flush_op_timeout: LOKI_FLUSH_OP_TIMEOUT,
     },
     limits_config: {
       retention_period: goHours(spec.logs.retentionHours),

@@ -36,7 +36,15 @@ export const COLLECTOR_NAMES = {
   logsPipeline: 'logs',
   loadBalancer: 'load_balancing',
   samplerInstance: 'resource/sampler-instance',
+  queueStorage: 'file_storage/queue',
 } as const;
+
+/**
+ * How long one export request may take (every exporter with a queue says it): on shutdown the
+ * persistent queues keep what is not sent, so a stop waits for at most one request per consumer,
+ * in parallel, and the retry backoff ends at once (the shutdown budget, src/checks/shutdown.ts).
+ */
+export const COLLECTOR_EXPORT_TIMEOUT_SECONDS = 10;
 
 /**
  * The resource attributes the span-metrics connector aggregates by: the ones that become labels
@@ -105,6 +113,13 @@ export interface CollectorRenderOptions {
    * @default SPAN_METRICS_BUCKETS_SECONDS
    */
   readonly latencyBucketsSeconds?: readonly number[];
+  /**
+   * A directory on storage that outlives the process (a Docker volume, ECS task storage kept
+   * across in-task restarts): the exporters' sending queues are kept there by the `file_storage`
+   * extension, so what waits for a backend survives a crash or an OOM kill of the collector.
+   * @default - queues in memory, lost with the process
+   */
+  readonly queueDirectory?: string;
 }
 
 /**
@@ -127,6 +142,9 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
   const connectors = role !== 'gateway' && (opts.spanMetrics || t !== undefined);
   if (role === 'gateway' && !opts.samplers) throw new Error('a gateway collector needs the samplers to route to');
   const flush = `${opts.flushIntervalSeconds}s`;
+  const timeout = `${COLLECTOR_EXPORT_TIMEOUT_SECONDS}s`;
+  // the exporters' queues: in the file_storage extension's directory where there is one
+  const queue = (extra: Record<string, unknown> = {}) => ({ ...extra, ...(opts.queueDirectory ? { storage: n.queueStorage } : {}) });
   const buckets = (opts.latencyBucketsSeconds ?? SPAN_METRICS_BUCKETS_SECONDS).map((b) => `${b}s`);
   const processors: Record<string, unknown> = {
     // refuses data before the queues (and undecided traces) outgrow the container: 80 % of its cgroup limit, soft at 60 %
@@ -156,6 +174,17 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
     extensions: {
       // listens on localhost unless told otherwise
       health_check: { endpoint: `0.0.0.0:${PORTS.collectorHealth}` },
+      ...(opts.queueDirectory
+        ? {
+            [n.queueStorage]: {
+              directory: opts.queueDirectory,
+              // the targets mount a volume there; said so that `validate` (which stats it) passes anywhere
+              create_directory: true,
+              // compaction works beside the queue, not in /tmp (a read-only root file system)
+              compaction: { directory: opts.queueDirectory, on_start: true, on_rebound: true },
+            },
+          }
+        : {}),
     },
     receivers: {
       otlp: {
@@ -200,13 +229,18 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
               routing_key: 'traceID',
               protocol: { otlp: { tls: { insecure: true } } },
               resolver: { dns: { hostname: opts.samplers!.hostname, port: String(opts.samplers!.port), interval: '5s', timeout: '1s' } },
+              timeout,
+              ...(opts.queueDirectory ? { sending_queue: queue() } : {}),
             },
           }
-        : { [n.traceExporter]: { endpoint: opts.traceEndpoint, tls: { insecure: true }, sending_queue: { batch: {} } } }),
+        : { [n.traceExporter]: { endpoint: opts.traceEndpoint, tls: { insecure: true }, timeout, sending_queue: queue({ batch: {} }) } }),
       ...(connectors
         ? {
+            // its queue (remote_write_queue) stays in memory: the exporter takes no storage, and what
+            // it sends are cumulative counters whose next flush carries the totals again
             [n.metricsExporter]: {
               http: { endpoint: opts.remoteWriteUrl, tls: { insecure: true } },
+              timeout,
               // service.name etc. become `job`/`instance` and target_info, not labels on every series
               resource_to_telemetry_conversion: { enabled: false },
             },
@@ -217,13 +251,13 @@ export function renderCollectorConfig(opts: CollectorRenderOptions): Record<stri
         : {
             // Prometheus's OTLP receiver takes cumulative metrics with their exemplars; which resource
             // attributes become labels is Prometheus's choice (prometheus.yml `otlp:`)
-            [n.appMetricsExporter]: { endpoint: opts.metricsOtlpUrl, tls: { insecure: true }, sending_queue: { batch: {} } },
+            [n.appMetricsExporter]: { endpoint: opts.metricsOtlpUrl, tls: { insecure: true }, timeout, sending_queue: queue({ batch: {} }) },
             // Loki keeps trace_id/span_id of each record as structured metadata, service.name as a label
-            [n.logsExporter]: { endpoint: opts.logsOtlpUrl, tls: { insecure: true }, sending_queue: { batch: {} } },
+            [n.logsExporter]: { endpoint: opts.logsOtlpUrl, tls: { insecure: true }, timeout, sending_queue: queue({ batch: {} }) },
           }),
     },
     service: {
-      extensions: ['health_check'],
+      extensions: ['health_check', ...(opts.queueDirectory ? [n.queueStorage] : [])],
       telemetry: {
         // without_type_suffix false: counters keep `_total` (otelcol_receiver_accepted_spans_total),
         // the names the dashboards and the collector mixins read; 0.159's exporter drops it by

@@ -1,4 +1,4 @@
-import { PORTS, TEMPO_EXEMPLAR_LABEL, TEMPO_KAFKA_TOPIC } from '../spec/defaults';
+import { PORTS, TEMPO_EXEMPLAR_LABEL, TEMPO_FINISH_ON_SHUTDOWN, TEMPO_GRACEFUL_SHUTDOWN, TEMPO_KAFKA_TOPIC } from '../spec/defaults';
 import { goHours } from '../spec/duration';
 import type { ResolvedSpec } from '../spec/resolved';
 import { spanMetricsBuckets } from './span-metrics';
@@ -110,6 +110,8 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
       http_listen_port: PORTS.tempoHttp,
       grpc_listen_port: PORTS.tempoGrpc,
       log_level: 'info',
+      // said explicitly (the default), as the shutdown check adds it up against the stop timeout
+      graceful_shutdown_timeout: TEMPO_GRACEFUL_SHUTDOWN,
     },
     distributor: {
       ...(ring ? { ring } : {}),
@@ -175,6 +177,8 @@ export function renderTempoConfig(spec: ResolvedSpec, opts: TempoRenderOptions):
     backend_worker: {
       ...(dist ? { backend_scheduler_addr: dist.backendSchedulerAddress, ring } : {}),
       compaction: { block_retention: retention },
+      // a compaction job running at a stop gets this long to finish (the default, said explicitly)
+      finish_on_shutdown_timeout: TEMPO_FINISH_ON_SHUTDOWN,
     },
     // no phoning home from a team's infrastructure
     usage_report: { reporting_enabled: false },

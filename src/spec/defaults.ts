@@ -49,6 +49,34 @@ export const COLLECTOR_MEMORY_SOFT_SHARE = (COLLECTOR_MEMORY_LIMIT_PERCENT - COL
 /** The largest Fargate task: 16 vCPU (16384 units), 120 GiB. One collector must fit in it. */
 export const FARGATE_MAX_CPU_UNITS = 16_384;
 export const FARGATE_MAX_MEMORY_MIB = 122_880;
+/** The longest ECS container `stopTimeout` Fargate allows, in seconds (its default is 30). */
+export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
+
+/**
+ * Seconds each component gets between SIGTERM and SIGKILL (ECS `stopTimeout`, Docker
+ * `stop_timeout`, compose `stop_grace_period`), from what its shutdown must finish; the
+ * shutdown check (src/checks/shutdown.ts) holds each component's own timeouts within it, and
+ * docs/aws.md ("Stopping without losing data") tells what each covers.
+ */
+export const STOP_TIMEOUT_SECONDS = {
+  /** server.graceful_shutdown_timeout (30 s) + ingester.flush_op_timeout (60 s): the chunk flush (flush_on_shutdown). */
+  loki: FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  /** server.graceful_shutdown_timeout + backend_worker.finish_on_shutdown_timeout + the live-store's fixed 30 s to write its remaining blocks. */
+  tempo: FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  /** No shutdown timeout of its own: closing the TSDB waits for a running head compaction. */
+  prometheus: FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  /** In-flight exports (each at most the exporters' timeout); the persistent queues keep the rest. */
+  collector: 30,
+  /** Grafana, Alertmanager, Jaeger: an HTTP server and small local state to close. */
+  other: 30,
+} as const;
+/** Loki's `server.graceful_shutdown_timeout`, said explicitly (its default): in-flight pushes and queries finish. */
+export const LOKI_GRACEFUL_SHUTDOWN = '30s';
+/** Loki's `ingester.flush_op_timeout` (default 10 m): one flush of a stream's chunks at shutdown fits the stop timeout. */
+export const LOKI_FLUSH_OP_TIMEOUT = '1m';
+/** Tempo's `server.graceful_shutdown_timeout` and `backend_worker.finish_on_shutdown_timeout`, said explicitly (their defaults). */
+export const TEMPO_GRACEFUL_SHUTDOWN = '30s';
+export const TEMPO_FINISH_ON_SHUTDOWN = '30s';
 /**
  * One collector instance on the largest task: 16 vCPU at the per-vCPU figure. Beyond this a
  * load-balancing tier in front of several collectors is needed (not built here).

@@ -6,6 +6,7 @@ import { checkExemplarChain } from '../../src/checks/exemplar-chain';
 import { checkLogCorrelation } from '../../src/checks/log-correlation';
 import { checkRetention } from '../../src/checks/retention';
 import { checkScrapeJobs } from '../../src/checks/scrape-jobs';
+import { checkShutdown } from '../../src/checks/shutdown';
 import { checkSignals } from '../../src/checks/signals';
 import type { Component } from '../../src/components/component';
 import type { StackPlan } from '../../src/components/plan';
@@ -299,5 +300,53 @@ describe('the alert rules can fire', () => {
   it("fails when a latency threshold is not a bucket of the span metrics as deployed (Tempo's generator)", () => {
     const plan = editYaml(examplePlan('local'), 'tempo.yaml', (t) => (t.metrics_generator.processor.span_metrics.histogram_buckets = [0.1, 0.25, 0.5, 1]));
     expect(lines(checkAlertRules(plan))).toEqual([`services.checkout.slos[1].threshold: must be a bucket boundary of the span metrics as deployed (0.1, 0.25, 0.5, 1 s): the SLI counts the requests in the bucket le="0.3" (got "300ms")`]);
+  });
+});
+
+describe('shutdown within the stop timeout', () => {
+  it.each(['local', 'local-jaeger', 'staging', 'prod', 'prod-peak'] as const)("%s: every component's shutdown fits its stop timeout", (stack) => {
+    expect(lines(checkShutdown(examplePlan(stack)))).toEqual([]);
+  });
+
+  it("refuses Loki's upstream flush_op_timeout (10 m): a stop would kill it mid-flush", () => {
+    const plan = editYaml(examplePlan('prod'), 'loki.yaml', (t) => (t.ingester.flush_op_timeout = '10m'));
+    expect(lines(checkShutdown(plan))).toEqual([
+      "loki.yaml: ingester.flush_op_timeout: loki's shutdown may take 600 s here (with server.graceful_shutdown_timeout 30 s: 630 s), longer than its stop timeout of 120 s: the runtime would kill it before it finishes; more than Fargate's longest stop timeout (120 s) (got \"10m\")",
+    ]);
+  });
+
+  it('counts a timeout that is not set at its upstream default', () => {
+    const plan = editYaml(examplePlan('local'), 'loki.yaml', (t) => delete t.ingester.flush_op_timeout);
+    expect(lines(checkShutdown(plan))).toEqual([expect.stringMatching(/^loki\.yaml: ingester\.flush_op_timeout: loki's shutdown may take 600 s here .* \(got "600 s \(default\)"\)$/)]);
+  });
+
+  it("refuses Fargate's default stop timeout (30 s) for Loki", () => {
+    const plan = editComponent(examplePlan('prod'), 'loki', (c) => ({ ...c, stopTimeoutSeconds: 30 }));
+    expect(lines(checkShutdown(plan))).toEqual([
+      "loki.yaml: ingester.flush_op_timeout: loki's shutdown may take 60 s here (with server.graceful_shutdown_timeout 30 s: 90 s), longer than its stop timeout of 30 s: the runtime would kill it before it finishes (got \"1m\")",
+    ]);
+  });
+
+  it("refuses a collector exporter whose request timeout outlasts the collector's stop timeout", () => {
+    const plan = editYaml(examplePlan('staging'), 'otel-collector.yaml', (t) => (t.exporters['otlp_http/loki'].timeout = '45s'));
+    expect(lines(checkShutdown(plan))).toEqual([
+      "otel-collector.yaml: exporters.otlp_http/loki.timeout: otel-collector's shutdown may take 45 s here, longer than its stop timeout of 30 s: the runtime would kill it before it finishes (got \"45s\")",
+    ]);
+  });
+
+  it("refuses a Tempo role whose steps add up past Fargate's 120 s", () => {
+    const plan = editYaml(examplePlan('prod'), 'tempo.yaml', (t) => (t.backend_worker.finish_on_shutdown_timeout = '2m'));
+    expect(lines(checkShutdown(plan))).toEqual([
+      "tempo.yaml: backend_worker.finish_on_shutdown_timeout: tempo's shutdown may take 120 s here (with server.graceful_shutdown_timeout 30 s, the live-store's flush of its remaining blocks (fixed) 30 s: 180 s), longer than its stop timeout of 120 s: the runtime would kill it before it finishes; more than Fargate's longest stop timeout (120 s) (got \"2m\")",
+    ]);
+  });
+
+  it('refuses a stop timeout beyond what Fargate allows, and less than all of it for Prometheus, which has no bound of its own', () => {
+    let plan = editComponent(examplePlan('prod'), 'otel-collector', (c) => ({ ...c, stopTimeoutSeconds: 150 }));
+    plan = editComponent(plan, 'prometheus', (c) => ({ ...c, stopTimeoutSeconds: 60 }));
+    expect(lines(checkShutdown(plan))).toEqual([
+      'otel-collector: stopTimeout: must be at most 120 s, the longest Fargate allows (got 150)',
+      'prometheus: stopTimeout: must be 120 s, the longest Fargate allows: closing the TSDB waits for a running head compaction, and Prometheus has no flag to bound it (got 60)',
+    ]);
   });
 });

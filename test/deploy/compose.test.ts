@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { REPO_ROOT, runExampleSynth } from '../support/synth';
 import { installComposePlugin } from './support/compose';
 import { DockerDaemon, startDockerDaemon } from './support/docker-daemon';
-import { containers } from './support/docker-harness';
+import { containers, isOneShot } from './support/docker-harness';
 import { importPinnedImages } from './support/images';
 
 const STACK = 'local-jaeger';
@@ -69,8 +69,11 @@ describe('the compose export of local-jaeger under Docker Compose v2', () => {
     const up = await sh('docker', ['compose', '-f', composeFile, 'up', '--wait', '--wait-timeout', '300'], asked);
     report.push(`compose ${version.out.trim()}: up --wait exit ${up.code}`);
     expect([up.code, up.code === 0 ? '' : up.out.slice(-3000)]).toEqual([0, '']);
-    const cs = containers(daemon);
-    report.push(`compose containers: ${cs.map((c) => `${c.name} ${c.health === 'none' ? c.status : c.health}`).join(', ')}`);
+    const all = containers(daemon);
+    report.push(`compose containers: ${all.map((c) => `${c.name} ${c.health === 'none' ? c.status : c.health}`).join(', ')}`);
+    // the one-shot service that hands the collector's queue volume to its user ran and exited 0
+    expect(all.filter(isOneShot).map((c) => [c.status, c.exitCode])).toEqual([['exited', 0]]);
+    const cs = all.filter((c) => !isOneShot(c));
     expect(cs.map((c) => [c.status, c.health === 'none' ? 'none' : c.health])).toEqual(cs.map((c) => ['running', c.health === 'none' ? 'none' : 'healthy']));
     expect(cs).toHaveLength(6);
   });

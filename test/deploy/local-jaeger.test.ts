@@ -43,7 +43,8 @@ describe('local-jaeger deployed on Docker with cdktf and the real providers', ()
     expect(out).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
     const state = resourcesByType(await terraformOk(stackDir(), ['show', '-json'], { DOCKER_HOST: h.daemon.host }));
     report.push(`${STACK} applied: ${Object.entries(state).map(([t, n]) => `${t} ${n}`).join(', ')}`);
-    expect(state).toEqual({ docker_container: 6, docker_image: 6, docker_network: 1, docker_volume: 4, random_password: 1 });
+    // the components, and the one-shot container that hands the collector's queue volume to its user
+    expect(state).toEqual({ docker_container: 7, docker_image: 6, docker_network: 1, docker_volume: 5, random_password: 1 });
     const healthy = await allHealthy(h.daemon);
     report.push(`${STACK} containers: ${healthy.map((c) => `${c.name} ${c.health === 'none' ? c.status : c.health}`).join(', ')}`);
     expect(healthy.map((c) => c.name)).toEqual(['alertmanager', 'grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus'].map((n) => `${PREFIX}${n}`));

@@ -38,8 +38,9 @@ async function check(file: string, env: Record<string, string>): Promise<{ ok: b
 describe('the compose export', () => {
   it.each([['local'], ['local-jaeger']])('of %s is valid Compose for the Compose project\'s own loader', async (stack) => {
     const r = await check(exported(stack), { GRAFANA_ADMIN_PASSWORD: 'not-a-secret' });
-    // the trace store, the collector, Prometheus, Loki, Alertmanager and Grafana
-    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(6 services\)\n$/) });
+    // the trace store, the collector, Prometheus, Loki, Alertmanager and Grafana, and the
+    // one-shot service handing the collector's queue volume to its user
+    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(7 services\)\n$/) });
   });
 
   it('of a laptop stack with three samplers and a receiver secret is valid too: replicas by name with a shared alias, the prelude escaped', async () => {
@@ -49,7 +50,8 @@ describe('the compose export', () => {
     const file = join(dir, 'scaled.yml');
     writeFileSync(file, renderCompose(examplePlan('local', spec as unknown as ObservabilitySpec), 'shop-local'));
     const r = await check(file, { GRAFANA_ADMIN_PASSWORD: 'x', SLACK_WEBHOOK_URL: 'https://hooks.slack.invalid/x' });
-    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(9 services\)\n$/) });
+    // nine components, and a volume-owner service for the gateway and for each sampler
+    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(13 services\)\n$/) });
     const without = await check(file, { GRAFANA_ADMIN_PASSWORD: 'x' });
     expect(without.text).toContain('required variable SLACK_WEBHOOK_URL is missing a value');
   });

@@ -6,7 +6,7 @@
  * formula, never copied from the renderer's output.
  */
 import { parse } from 'yaml';
-import { collectorSizing } from '../../src/components/otel-collector';
+import { COLLECTOR_QUEUE_DIR, collectorSizing } from '../../src/components/otel-collector';
 import type { StackPlan } from '../../src/components/plan';
 import { SPAN_METRICS } from '../../src/render/span-metrics';
 import { IMAGES } from '../../src/spec/defaults';
@@ -155,6 +155,15 @@ describe.each(TAIL_STACKS)('the rendered otel-collector.yaml of %s', (stack) => 
     expect(isJsonMap(cfg.exporters[exporter].sending_queue?.batch)).toBe(true);
   });
 
+  it("keeps every exporter's sending queue in file_storage on the collector's queue volume (remote write has no storage option), with a timeout that bounds a stop", () => {
+    expect(cfg.extensions['file_storage/queue']).toMatchObject({ directory: COLLECTOR_QUEUE_DIR, compaction: { directory: COLLECTOR_QUEUE_DIR } });
+    for (const [id, e] of Object.entries(cfg.exporters as Record<string, Record<string, unknown>>)) {
+      expect([id, e.timeout]).toEqual([id, '10s']);
+      if (idType(id) === 'prometheus_remote_write') expect(e.sending_queue).toBeUndefined();
+      else expect([id, (e.sending_queue as { storage?: string }).storage]).toEqual([id, 'file_storage/queue']);
+    }
+  });
+
   it('remote-writes the connectors\' metrics to this stack\'s Prometheus', () => {
     const out = pipelinesOf(cfg).filter(([, p]) => list(p.receivers).includes('span_metrics'));
     expect(out.map(([id, p]) => [idType(id), list(p.receivers).sort(), list(p.exporters)])).toEqual([['metrics', ['service_graph', 'span_metrics'], ['prometheus_remote_write']]]);
@@ -181,7 +190,7 @@ describe.each(TAIL_STACKS)('the rendered otel-collector.yaml of %s', (stack) => 
   it('binds health_check and the OTLP receivers to 0.0.0.0 (their defaults are localhost since 0.104)', () => {
     expect(cfg.extensions.health_check.endpoint).toBe('0.0.0.0:13133');
     expect(cfg.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } });
-    expect(list(cfg.service.extensions)).toEqual(['health_check']);
+    expect(list(cfg.service.extensions)).toEqual(['health_check', 'file_storage/queue']);
   });
 
   it("exposes the collector's own metrics on 0.0.0.0:8888, where Prometheus scrapes them", () => {

@@ -285,7 +285,10 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
       (IMAGES as Record<string, unknown>).prometheus = pinned;
     }
     expect(risksOf(head)).toEqual([
+      // the one-shot container handing the collector's queue volume to its user runs Prometheus's image
+      'local: image changed: docker_container.otel-collector-volume-owner: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
       'local: image changed: docker_container.prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
+      'local-jaeger: image changed: docker_container.otel-collector-volume-owner: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
       'local-jaeger: image changed: docker_container.prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
       'prod: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
       'prod-peak: image changed: aws_ecs_task_definition.prometheus_task_A942EAE0 container prometheus: prom/prometheus:v3.16.0 → prom/prometheus:v3.17.0',
@@ -339,6 +342,7 @@ describe('risk flags from changes to the stack inputs (stacks/stacks.ts)', () =>
     });
     expect(risksOf(head, pinned)).toEqual([
       `local: image source changed: docker_container.grafana: grafana/grafana:13.2.3@${digest('1')} → grafana/grafana:13.2.3@${digest('4')} (digest replaced, same tag 13.2.3)`,
+      `local: image source changed: docker_container.otel-collector-volume-owner: prom/prometheus:v3.16.0@${digest('2')} → prom/prometheus:v3.16.0 (digest dropped)`,
       `local: image source changed: docker_container.prometheus: prom/prometheus:v3.16.0@${digest('2')} → prom/prometheus:v3.16.0 (digest dropped)`,
       `local: image changed: docker_container.loki: grafana/loki:3.7.6@${digest('3')} → grafana/loki:3.7.7@${digest('5')}`,
     ]);

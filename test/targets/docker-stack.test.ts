@@ -44,9 +44,17 @@ interface ContainerJson {
   readonly networks_advanced?: { name: string; aliases?: string[] }[];
   readonly healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
   readonly host?: { host: string; ip: string }[];
+  readonly stop_timeout?: number;
+  readonly depends_on?: string[];
+  readonly entrypoint?: string[];
+  readonly user?: string;
+  readonly attach?: boolean;
+  readonly must_run?: boolean;
 }
 
-const containers = (json: TerraformJson) => resourcesOf(json, 'docker_container') as unknown as Record<string, ContainerJson>;
+const allContainers = (json: TerraformJson) => resourcesOf(json, 'docker_container') as unknown as Record<string, ContainerJson>;
+/** The components' containers, without the one-shot containers that hand a volume to its user. */
+const containers = (json: TerraformJson) => Object.fromEntries(Object.entries(allContainers(json)).filter(([id]) => !id.endsWith('-volume-owner')));
 
 /** `${docker_volume.x.name}` → `x` (and the same for other types/attributes). */
 function referencedName(expr: string | undefined, type: string, attribute: string): string | undefined {
@@ -136,6 +144,27 @@ describe('the local Docker stack (Tempo)', () => {
     expect([...used].sort()).toEqual(Object.keys(volumes).sort());
     const names = Object.values(volumes).map((v) => v.name as string);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  test("the collector's persistent queue is a volume of its own, handed to the collector's user (10001) by a one-shot container before the collector starts", () => {
+    const all = allContainers(localJson);
+    const collector = all['otel-collector'];
+    const queue = collector.volumes!.find((v) => v.container_path === '/var/lib/otelcol/file_storage')!;
+    expect(referencedName(queue.volume_name, 'docker_volume', 'name')).toBe('otel-collector-collector-queue');
+    const owner = all['otel-collector-volume-owner'];
+    expect(owner).toEqual(expect.objectContaining({ entrypoint: ['chown', '10001', '/var/lib/otelcol/file_storage'], user: '0', attach: true, must_run: false, volumes: [queue] }));
+    // the stack's Prometheus image (busybox: it has chown); the collector's is built from scratch
+    expect(owner.image).toBe(all.prometheus.image);
+    expect(collector.depends_on).toEqual(['docker_container.otel-collector-volume-owner']);
+    const yaml = parseYaml(onDisk.get('local')!.config.get('otel-collector.yaml')!) as { extensions: Record<string, { directory: string }> };
+    expect(yaml.extensions['file_storage/queue'].directory).toBe(queue.container_path);
+  });
+
+  test("every container gets its component's stop timeout, not Docker's 10 s", () => {
+    for (const [id, c] of Object.entries(containers(localJson))) {
+      expect([id, c.stop_timeout]).toEqual([id, local.plan.components.find((x) => x.name === id)!.stopTimeoutSeconds]);
+    }
+    expect(containers(localJson).loki.stop_timeout).toBe(120);
   });
 
   test('every image is pinned to the tag in src/spec/defaults.ts, never latest', () => {

@@ -44,6 +44,9 @@ describe('prod at 600 000 spans/s', () => {
       routing_key: 'traceID',
       protocol: { otlp: { tls: { insecure: true } } },
       resolver: { dns: { hostname: 'otel-sampler.shop-prod.o11y.internal', port: '4317', interval: '5s', timeout: '1s' } },
+      timeout: '10s',
+      // its queue on the task's storage, as every exporter's with one
+      sending_queue: { storage: 'file_storage/queue' },
     });
     expect(gw.service.pipelines.traces).toEqual({ receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] });
     expect(gw.processors).not.toHaveProperty('tail_sampling');

@@ -147,7 +147,14 @@ describe('the compose export of the local stack with tail sampling on', () => {
     const svc = compose(plans.get('local')!).services['otel-collector'];
     expect(svc).toMatchObject({ image: COLLECTOR_IMAGE, mem_limit: '1024m', ports: ['127.0.0.1:4317:4317', '127.0.0.1:4318:4318'] });
     expect(svc.healthcheck).toBeUndefined();
-    expect(svc.depends_on).toEqual({ tempo: { condition: 'service_healthy' }, prometheus: { condition: 'service_healthy' }, loki: { condition: 'service_healthy' } });
+    expect(svc.depends_on).toEqual({
+      tempo: { condition: 'service_healthy' },
+      prometheus: { condition: 'service_healthy' },
+      loki: { condition: 'service_healthy' },
+      // hands the persistent queue's volume to the collector's user first
+      'otel-collector-volume-owner': { condition: 'service_completed_successfully' },
+    });
+    expect(svc.stop_grace_period).toBe('30s');
     // Tempo's OTLP stays inside the network (behind the collector); only its query API is published
     expect(compose(plans.get('local')!).services.tempo.ports).toEqual(['127.0.0.1:3200:3200']);
   });

@@ -11,6 +11,13 @@ import { ecrPullStatements } from './ecr-pull';
 import { INIT_SCRATCH, scratchDirs, SCRATCH_MODE } from './read-only-root';
 import { AccountContext, PolicyStatement, TaskRole } from './task-role';
 
+/**
+ * How long a container must have run for ECS to restart it (the shortest ECS allows; its default
+ * is 300 s): restarted at most once a minute, and one that exits sooner is not restarted, so a
+ * crash loop still ends in a replaced task.
+ */
+export const CONTAINER_RESTART_ATTEMPT_PERIOD_SECONDS = 60;
+
 export interface ComponentSizing {
   /** Task CPU units (1024 = 1 vCPU), a Fargate size. */
   readonly cpu: number;
@@ -201,6 +208,11 @@ export class ComponentService extends Construct {
         : {}),
       dependsOn: [{ containerName: CONFIG_CONTAINER, condition: 'SUCCESS' }],
       logConfiguration: logs(c.name),
+      // SIGTERM, then this long before SIGKILL: what the component's shutdown must finish (Fargate's default is 30 s)
+      stopTimeout: c.stopTimeoutSeconds,
+      // a crash or an OOM kill restarts the container in this task, on the same task storage (the
+      // collector's persistent queue), instead of replacing the task; an exit 0 is a stop
+      ...(c.restartInTask ? { restartPolicy: { enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: CONTAINER_RESTART_ATTEMPT_PERIOD_SECONDS } } : {}),
     };
     // a real health check for an image without a shell: an essential sidecar probes its health
     // endpoint over the task's shared network, so ECS replaces a task whose component stopped answering

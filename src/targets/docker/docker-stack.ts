@@ -9,6 +9,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
 import { assertStackConsistent, Exposure } from '../../checks';
 import { Component, imageRef, preludeEntrypoint } from '../../components/component';
+import { volumeOwnerInit } from '../../components/volume-owner';
 import { DOCKER_HUB, registryAndPath } from '../../components/image-reference';
 import { StackImagesProps, stackImagesIssues } from '../../components/stack-images';
 import { otlpUrls, planStack, StackPlan } from '../../components/plan';
@@ -96,12 +97,16 @@ export class DockerObservabilityStack extends TerraformStack {
 
       const network = new Network(this, 'network', { name: `${prefix}-o11y`, driver: 'bridge' });
 
+      const images = new Map(plan.components.map((c) => [c.name, new Image(this, `${c.name}-image`, { name: imageRef(c), keepLocally: true })]));
       for (const c of plan.components) {
-        const image = new Image(this, `${c.name}-image`, { name: imageRef(c), keepLocally: true });
-        const volumes = c.volumes.map((v) => ({
-          volumeName: new Volume(this, `${c.name}-${v.name}`, { name: `${prefix}-${v.name}` }).name,
+        const image = images.get(c.name)!;
+        const replicas = c.replicas ?? 1;
+        // a volume per replica (`…-collector-queue-0`…): each sampler keeps its own queue
+        const volumesOf = (i: number) => c.volumes.map((v) => ({
+          volumeName: new Volume(this, replicas > 1 ? `${c.name}-${v.name}-${i}` : `${c.name}-${v.name}`, { name: replicas > 1 ? `${prefix}-${v.name}-${i}` : `${prefix}-${v.name}` }).name,
           containerPath: v.mountPath,
         }));
+        const owner = volumeOwnerInit(c, plan.components);
         // a generated secret is made by Terraform at apply time and kept in state; a provided one
         // is a sensitive variable (TF_VAR_<name>); neither is in this JSON
         const secrets = c.secrets.map((s) => {
@@ -116,9 +121,24 @@ export class DockerObservabilityStack extends TerraformStack {
         // replicas are named apart (`otel-sampler-0`…) and all answer to the component's name,
         // so one DNS name resolves to every one of them (the gateway's resolver) and Prometheus
         // scrapes each; the hostname is what the sampler labels its series with
-        const replicas = c.replicas ?? 1;
-        for (const host of plan.topology.replicaHosts(c.name, replicas)) {
+        plan.topology.replicaHosts(c.name, replicas).forEach((host, i) => {
+        const volumes = volumesOf(i);
+        // hands volumes the image has no directory for to the component's user, then exits;
+        // Terraform waits for it (attach) before it creates the component's container
+        const init = owner
+          ? new Container(this, replicas > 1 ? `${host}-volume-owner` : owner.name, {
+              name: `${prefix}-${replicas > 1 ? `${host}-volume-owner` : owner.name}`,
+              image: images.get(owner.imageOf)!.imageId,
+              entrypoint: [...owner.entrypoint],
+              user: '0',
+              volumes: volumes.filter((v) => owner.volumes.some((o) => o.mountPath === v.containerPath)),
+              networkMode: 'none',
+              attach: true,
+              mustRun: false,
+            })
+          : undefined;
         new Container(this, replicas > 1 ? host : c.name, {
+          ...(init ? { dependsOn: [init] } : {}),
           name: `${prefix}-${host}`,
           ...(replicas > 1 ? { hostname: host } : {}),
           image: image.imageId,
@@ -150,8 +170,10 @@ export class DockerObservabilityStack extends TerraformStack {
           // Prometheus scrapes services on the host; host-gateway makes this name work on Linux too
           host: c.name === 'prometheus' ? [{ host: 'host.docker.internal', ip: 'host-gateway' }] : undefined,
           logOpts: { 'max-size': '10m', 'max-file': '3' },
+          // SIGTERM, then this long before SIGKILL (Docker's default is 10 s)
+          stopTimeout: c.stopTimeoutSeconds,
         });
-        }
+        });
       }
 
       new TerraformOutput(this, 'grafana-url', { value: `http://localhost:${portFor(plan, 'grafana')}` });

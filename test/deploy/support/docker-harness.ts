@@ -82,24 +82,35 @@ export interface ContainerState {
   /** `healthy`, `unhealthy`, `starting`, or `none` for a container without a health check. */
   readonly health: string;
   readonly ip: string;
+  readonly exitCode: number;
 }
+
+/**
+ * A one-shot container of a stack (`…-volume-owner`, compose's `…-volume-owner-1`): it runs once
+ * before its component and exits.
+ */
+export const isOneShot = (c: ContainerState): boolean => /-volume-owner(-\d+)?$/.test(c.name);
 
 export function containers(daemon: DockerDaemon): ContainerState[] {
   const ids = daemon.docker(['ps', '-aq']).split('\n').filter(Boolean);
   if (ids.length === 0) return [];
-  const out = daemon.docker(['inspect', '--format', '{{.Name}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', ...ids]);
+  const out = daemon.docker(['inspect', '--format', '{{.Name}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}|{{.State.ExitCode}}', ...ids]);
   return out.split('\n').filter(Boolean).map((l) => {
-    const [name, status, health, ip] = l.split('|');
-    return { name: name.replace(/^\//, ''), status, health, ip };
+    const [name, status, health, ip, exitCode] = l.split('|');
+    return { name: name.replace(/^\//, ''), status, health, ip, exitCode: Number(exitCode) };
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Waits until every container runs and every health check says healthy; returns their states. */
+/**
+ * Waits until every container runs and every health check says healthy, and every one-shot
+ * container exited 0; returns the states of the running ones.
+ */
 export async function allHealthy(daemon: DockerDaemon, deadlineMs = 180_000): Promise<ContainerState[]> {
   return pollUntil('every container running and healthy', deadlineMs, async () => {
     const cs = containers(daemon);
-    const bad = cs.filter((c) => c.status !== 'running' || (c.health !== 'healthy' && c.health !== 'none'));
-    return cs.length > 0 && bad.length === 0 ? { value: cs, seen: 'all healthy' } : { seen: bad.map((c) => `${c.name}: ${c.status}/${c.health}`).join(', ') || 'no containers' };
+    const bad = cs.filter((c) => (isOneShot(c) ? c.status !== 'exited' || c.exitCode !== 0 : c.status !== 'running' || (c.health !== 'healthy' && c.health !== 'none')));
+    const running = cs.filter((c) => !isOneShot(c));
+    return running.length > 0 && bad.length === 0 ? { value: running, seen: 'all healthy' } : { seen: bad.map((c) => `${c.name}: ${c.status}/${c.health} (exit ${c.exitCode})`).join(', ') || 'no containers' };
   }).catch((e) => {
     const logs = containers(daemon).filter((c) => c.health !== 'healthy').map((c) => `--- ${c.name} ---\n${logsOf(daemon, c.name)}`).join('\n');
     throw new Error(`${(e as Error).message}\n${logs}`);

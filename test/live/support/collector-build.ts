@@ -41,7 +41,11 @@ export const COLLECTOR_MODULES: Readonly<Record<CollectorKind, Readonly<Record<s
     span_metrics: `${CONTRIB}/connector/spanmetricsconnector`,
     service_graph: `${CONTRIB}/connector/servicegraphconnector`,
   },
-  extensions: { health_check: `${CONTRIB}/extension/healthcheckextension` },
+  extensions: {
+    health_check: `${CONTRIB}/extension/healthcheckextension`,
+    // the exporters' persistent queues (file_storage/queue)
+    file_storage: `${CONTRIB}/extension/storage/filestorage`,
+  },
 };
 
 /**

@@ -35,6 +35,7 @@ export function lokiStandIn(receivedFile: string): Component {
     volumes: [],
     dependsOn: [],
     flows: [],
+    stopTimeoutSeconds: 10,
     resources: { cpu: 256, memoryMiB: 256 },
   };
 }

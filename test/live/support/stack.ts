@@ -56,13 +56,18 @@ export interface RunningStack {
   readonly servicesHost: Host;
 }
 
-/** Writes a component's files under `root` at their container paths and maps its args there. */
+/**
+ * Writes a component's files under `root` at their container paths and maps its args there. A
+ * volume's path is mapped in the files too (the collector's file_storage directory), so each
+ * instance keeps its data under its own root, as each container has its own volume.
+ */
 export function placeComponent(c: Component, root: string): string[] {
   const paths = [...c.files.map((f) => f.mountPath), ...c.volumes.map((v) => v.mountPath)].sort((a, b) => b.length - a.length);
   for (const f of c.files) {
     const at = join(root, f.mountPath);
     mkdirSync(dirname(at), { recursive: true });
-    writeFileSync(at, f.content);
+    const content = c.volumes.reduce((text, v) => text.replace(new RegExp(`(?<=^|[\\s"':=])${v.mountPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s"'/])`, 'gm'), `${root}${v.mountPath}`), f.content);
+    writeFileSync(at, content);
   }
   for (const v of c.volumes) mkdirSync(join(root, v.mountPath), { recursive: true });
   return c.args.map((a) => {
@@ -134,10 +139,11 @@ export async function startStack(plan: StackPlan, network: LiveNetwork, runDir: 
   const secrets = opts.secrets ?? placeholderSecrets(plan);
   for (const c of toRun) {
     const bin = c.name === 'tempo' || c.name === 'tempo-distributor' ? binaries.jaeger! : binaries[c.name]!;
-    const args = placeComponent(c, join(runDir, c.name));
     const env: Record<string, string> = Object.fromEntries(c.secrets.filter((s) => s.source === 'provided').map((s) => [s.env, secrets[s.name] ?? '']));
     const entry = preludeEntrypoint(c, bin);
     for (const { host, replicaName } of hosts.get(c.name)!) {
+      // each replica on its own root: its own volumes (a sampler's persistent queue), as in Docker
+      const args = placeComponent(c, join(runDir, (c.replicas ?? 1) > 1 ? replicaName : c.name));
       // Docker and Fargate set HOSTNAME per container; a sampler labels its series with it
       const replicaEnv = (c.replicas ?? 1) > 1 ? { ...env, HOSTNAME: replicaName } : env;
       const process = entry ? network.spawn(host, replicaName, entry[0], [...entry.slice(1), ...args], replicaEnv) : network.spawn(host, replicaName, bin, args, replicaEnv);

@@ -121,6 +121,27 @@ describe('the collector on AWS', () => {
   test('rolls without cutting OTLP ingestion: the new task starts before the old one stops', () => {
     expect(resourceAt(prod.json, 'aws_ecs_service', 'otel-collector/service')).toMatchObject({ deployment_minimum_healthy_percent: 100, deployment_maximum_percent: 200 });
   });
+
+  test("restarts in its task after a crash or an OOM kill, its persistent queue on the task's storage, handed to uid 10001 before it starts", () => {
+    const [init, main] = containers(prod.json, 'otel-collector') as unknown as Record<string, unknown>[];
+    expect(main.restartPolicy).toEqual({ enabled: true, ignoredExitCodes: [0], restartAttemptPeriod: 60 });
+    expect(main.mountPoints).toContainEqual({ sourceVolume: 'collector-queue', containerPath: '/var/lib/otelcol/file_storage', readOnly: false });
+    // task storage (no EFS): it stays while the task does, across in-task restarts
+    expect(resourceAt(prod.json, 'aws_ecs_task_definition', 'otel-collector/task').volume).toContainEqual({ name: 'collector-queue' });
+    expect(String((init.command as string[])[0])).toContain("chown 10001 '");
+    expect(init.mountPoints).toContainEqual(expect.objectContaining({ sourceVolume: 'collector-queue', readOnly: false }));
+    // nothing else restarts in place: a crashed Loki or Tempo is a replaced task
+    for (const c of prod.stack.plan.components.filter((x) => x.name !== 'otel-collector')) {
+      expect([c.name, (containers(prod.json, c.name)[1] as unknown as Record<string, unknown>).restartPolicy]).toEqual([c.name, undefined]);
+    }
+  });
+});
+
+describe('stopping on AWS', () => {
+  test("every component's container waits its stop timeout after SIGTERM (Fargate's default is 30 s): Loki, Tempo and Prometheus the longest Fargate allows", () => {
+    const got = Object.fromEntries(prod.stack.plan.components.map((c) => [c.name, (containers(prod.json, c.name).find((d) => d.name === c.name) as unknown as Record<string, unknown>).stopTimeout]));
+    expect(got).toEqual({ tempo: 120, 'otel-collector': 30, prometheus: 120, loki: 120, alertmanager: 30, grafana: 30 });
+  });
 });
 
 describe('Grafana on AWS', () => {
