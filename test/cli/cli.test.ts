@@ -51,7 +51,20 @@ describe('o11y validate', () => {
     expect(r).toEqual({
       code: 1,
       out: '',
-      err: `spec: 1 problem\n  - environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod, prod-peak); fix the name or declare the stack\n`,
+      err: `spec: 1 problem\n  - environments.prdo: names no stack of this app, did you mean 'prod'? (stack environments: local, local-jaeger, staging, prod, prod-peak)\n`,
+    });
+  });
+
+  it("names a misspelt environment first, with the stack it was meant for, and leaves out that stack's knock-on problems", () => {
+    // without its block, staging pages oncall (PagerDuty), whose secret the example's staging inputs do not have
+    const file = tempSpec(readFileSync('stacks/o11y.yaml', 'utf8').replace(/^  staging:/m, '  stagin:'));
+    const r = cli('validate', file);
+    expect(r).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'spec: 1 problem\n' +
+        "  - environments.stagin: names no stack of this app, did you mean 'staging'? (stack environments: local, local-jaeger, staging, prod, prod-peak); stack 'staging' ran without this block, its problems are listed once the name is fixed\n",
     });
   });
 
