@@ -45,6 +45,14 @@ describe('o11y validate', () => {
     expect(r.err).toContain("stack 'prod': 1 problem\n  - environments.prod.tracing.retention: must be at least 2h: Tempo compacts in 1h windows and keeps compacted blocks 1h (got \"1h\")\n");
   });
 
+  it('answers a stacks module that is not there with what to give, in one line and exit 1', () => {
+    expect(cli('validate', '--stacks', 'stacks/nope.ts')).toEqual({
+      code: 1,
+      out: '',
+      err: 'o11y: cannot find the stacks module stacks/nope.ts: give --stacks <module> exporting defineStacks(app, spec); the default is stacks/stacks.ts, from the project folder\n',
+    });
+  });
+
   it('refuses an environment that names no stack of the app, naming the stacks', () => {
     const file = tempSpec('name: x\nservices: [{name: a}]\nenvironments:\n  prdo:\n    tracing: {retention: 30d}\n');
     const r = cli('validate', file);

@@ -129,11 +129,12 @@ describe('the packed o11y-stack', () => {
     expect(ok(o11y, ['help'], consumer).stdout).toContain('o11y validate');
     expect(ok(o11y, ['validate', 'stacks/o11y.yaml', '--stacks', 'build/stacks/stacks.js'], consumer).stdout).toBe('stacks/o11y.yaml: valid (2 services; environments: local, prod)\n');
     expect(ok(o11y, ['env', 'search', '--stack', 'local', '--stacks', 'build/stacks/stacks.js'], consumer).stdout).toContain('OTEL_SERVICE_NAME=search');
-    // the default stacks file is TypeScript: without @swc/core (or a Node that strips types) it says what to install
-    const ts = run(o11y, ['validate'], consumer);
+    // the default stacks file is TypeScript: without @swc/core (or a Node that strips types) it
+    // says what to install, in one line and exit 1 (validate's code for a problem), as synth does
     if (!(process.features as { typescript?: unknown }).typescript) {
-      expect(ts.status).not.toBe(0);
-      expect(ts.stderr).toContain(`stacks.ts is TypeScript and @swc/core is not installed to load it: npm install --save-dev @swc/core@${repoPackage.peerDependencies['@swc/core']}`);
+      const install = `is TypeScript and @swc/core is not installed to load it: npm install --save-dev @swc/core@${repoPackage.peerDependencies['@swc/core']}`;
+      expect(run(o11y, ['validate'], consumer)).toEqual({ status: 1, stdout: '', stderr: `o11y: stacks/stacks.ts ${install}, or compile it and pass the .js file (--stacks <file>.js)\n` });
+      expect(run(process.execPath, ['-r', 'o11y-stack/register', 'main.ts'], consumer)).toEqual({ status: 1, stdout: '', stderr: `o11y: main.ts ${install}, or compile your app (tsc) and run the .js file\n` });
     }
   });
 
