@@ -1,4 +1,5 @@
 import { Component, imageRef, preludeEntrypoint, secretEnv } from '../components/component';
+import { PROBE_INSTALL_COMMAND, PROBE_INSTALLER, PROBE_MOUNT, PROBE_VOLUME, probeHealthcheck } from '../components/health-probe';
 import type { StackPlan } from '../components/plan';
 import { GENERATED_HEADER, toYaml } from './serialize';
 
@@ -20,6 +21,12 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
   const services: Record<string, unknown> = {};
   const configs: Record<string, unknown> = {};
   const volumes: Record<string, unknown> = {};
+  // an image with nothing to run a check with gets the probe binary from a one-shot service
+  // (src/components/health-probe.ts); it is a dependency, so `up --wait` accepts its exit
+  if (plan.components.some((c) => probeHealthcheck(c))) {
+    volumes[PROBE_VOLUME] = {};
+    services[PROBE_INSTALLER] = { image: plan.probeImage, command: PROBE_INSTALL_COMMAND.map(escapeCompose), restart: 'no', volumes: [`${PROBE_VOLUME}:${PROBE_MOUNT}`] };
+  }
   for (const c of plan.components) {
     for (const f of c.files) configs[configName(c, f.output)] = { content: escapeCompose(f.content) };
     for (const v of c.volumes) volumes[v.name] = {};
@@ -28,7 +35,8 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
       const variable = secretEnv(s.name);
       env[s.env] = `\${${variable}:?set ${variable} (${s.description}) before docker compose up}`;
     }
-    const hc = c.healthcheck;
+    const probed = probeHealthcheck(c);
+    const hc = c.healthcheck ?? probed;
     const service: Record<string, unknown> = {
       image: imageRef(c),
       ...(c.prelude ? { entrypoint: preludeEntrypoint(c)!.map(escapeCompose) } : {}),
@@ -39,7 +47,7 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
       ...(c.ports.some((p) => p.audience !== 'internal')
         ? { ports: c.ports.filter((p) => p.audience !== 'internal').map((p) => `127.0.0.1:${p.port}:${p.port}`) }
         : {}),
-      ...(c.volumes.length > 0 ? { volumes: c.volumes.map((v) => `${v.name}:${v.mountPath}`) } : {}),
+      ...(c.volumes.length > 0 || probed ? { volumes: [...c.volumes.map((v) => `${v.name}:${v.mountPath}`), ...(probed ? [`${PROBE_VOLUME}:${PROBE_MOUNT}:ro`] : [])] } : {}),
       ...(c.files.length > 0 ? { configs: c.files.map((f) => ({ source: configName(c, f.output), target: f.mountPath })) } : {}),
       ...(hc
         ? {
@@ -55,15 +63,16 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
       // no swap beyond the limit, as in the Terraform stack
       ...(c.memoryLimitMiB !== undefined ? { mem_limit: `${c.memoryLimitMiB}m`, memswap_limit: `${c.memoryLimitMiB}m` } : {}),
       ...(c.name === 'prometheus' ? { extra_hosts: ['host.docker.internal:host-gateway'] } : {}),
-      ...(c.dependsOn.length > 0
+      ...(c.dependsOn.length > 0 || probed
         ? {
-            depends_on: Object.fromEntries(
-              c.dependsOn.flatMap((d) => {
+            depends_on: Object.fromEntries([
+              ...(probed ? [[PROBE_INSTALLER, { condition: 'service_completed_successfully' }]] : []),
+              ...c.dependsOn.flatMap((d) => {
                 const dep = plan.components.find((x) => x.name === d);
-                const condition = dep?.healthcheck ? 'service_healthy' : 'service_started';
+                const condition = dep && (dep.healthcheck ?? probeHealthcheck(dep)) ? 'service_healthy' : 'service_started';
                 return plan.topology.replicaHosts(d, dep?.replicas ?? 1).map((name) => [name, { condition }]);
               }),
-            ),
+            ]),
           }
         : {}),
     };

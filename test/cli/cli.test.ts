@@ -126,7 +126,7 @@ describe('o11y compose', () => {
     const r = cli('compose', '--stack', 'local');
     expect(r.code).toBe(0);
     const doc = parse(r.out) as { services: Record<string, { ports?: string[]; image: string; configs?: { source: string }[] }>; configs: Record<string, { content: string }> };
-    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'loki', 'otel-collector', 'prometheus', 'tempo']);
+    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'health-probe-install', 'loki', 'otel-collector', 'prometheus', 'tempo']);
     for (const s of Object.values(doc.services)) {
       for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
       expect(s.image).not.toMatch(/:latest$/);
@@ -139,7 +139,7 @@ describe('o11y compose', () => {
 
   it('exports the Jaeger stack without Tempo', () => {
     const doc = parse(cli('compose', '--stack', 'local-jaeger').out) as { services: Record<string, unknown> };
-    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus']);
+    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'health-probe-install', 'jaeger', 'loki', 'otel-collector', 'prometheus']);
   });
 
   it('refuses an AWS stack', () => {

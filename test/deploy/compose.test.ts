@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { REPO_ROOT, runExampleSynth } from '../support/synth';
 import { installComposePlugin } from './support/compose';
 import { DockerDaemon, startDockerDaemon } from './support/docker-daemon';
-import { containers } from './support/docker-harness';
+import { containers, isProbeInstaller } from './support/docker-harness';
 import { importPinnedImages } from './support/images';
 
 const STACK = 'local-jaeger';
@@ -69,9 +69,13 @@ describe('the compose export of local-jaeger under Docker Compose v2', () => {
     const up = await sh('docker', ['compose', '-f', composeFile, 'up', '--wait', '--wait-timeout', '300'], asked);
     report.push(`compose ${version.out.trim()}: up --wait exit ${up.code}`);
     expect([up.code, up.code === 0 ? '' : up.out.slice(-3000)]).toEqual([0, '']);
-    const cs = containers(daemon);
-    report.push(`compose containers: ${cs.map((c) => `${c.name} ${c.health === 'none' ? c.status : c.health}`).join(', ')}`);
+    const all = containers(daemon);
+    report.push(`compose containers: ${all.map((c) => `${c.name} ${c.health === 'none' ? c.status : c.health}`).join(', ')}`);
+    // the probe's installer ran once and exited 0; the collector is healthy by the probe it installed
+    expect(all.filter(isProbeInstaller).map((c) => [c.status, c.exitCode])).toEqual([['exited', 0]]);
+    const cs = all.filter((c) => !isProbeInstaller(c));
     expect(cs.map((c) => [c.status, c.health === 'none' ? 'none' : c.health])).toEqual(cs.map((c) => ['running', c.health === 'none' ? 'none' : 'healthy']));
+    expect(cs.find((c) => c.name.includes('otel-collector'))!.health).toBe('healthy');
     expect(cs).toHaveLength(6);
   });
 

@@ -1,5 +1,5 @@
 import { LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, ContainerVolumes } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
@@ -9,6 +9,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
 import { assertStackConsistent, Exposure } from '../../checks';
 import { Component, imageRef, preludeEntrypoint } from '../../components/component';
+import { PROBE_INSTALL_COMMAND, PROBE_INSTALLER, PROBE_MOUNT, PROBE_VOLUME, probeHealthcheck } from '../../components/health-probe';
 import { DOCKER_HUB, registryAndPath } from '../../components/image-reference';
 import { StackImagesProps, stackImagesIssues } from '../../components/stack-images';
 import { otlpUrls, planStack, StackPlan } from '../../components/plan';
@@ -95,13 +96,18 @@ export class DockerObservabilityStack extends TerraformStack {
       new RandomProvider(this, 'random', {});
 
       const network = new Network(this, 'network', { name: `${prefix}-o11y`, driver: 'bridge' });
+      const probe = plan.components.some((c) => probeHealthcheck(c)) ? this.probeInstaller(prefix, plan.probeImage) : undefined;
 
       for (const c of plan.components) {
         const image = new Image(this, `${c.name}-image`, { name: imageRef(c), keepLocally: true });
-        const volumes = c.volumes.map((v) => ({
+        const volumes: ContainerVolumes[] = c.volumes.map((v) => ({
           volumeName: new Volume(this, `${c.name}-${v.name}`, { name: `${prefix}-${v.name}` }).name,
           containerPath: v.mountPath,
         }));
+        // an image with nothing to run a check with: the installed probe binary runs it
+        const probed = probe && probeHealthcheck(c);
+        const healthcheck = c.healthcheck ?? probed;
+        if (probed) volumes.push({ volumeName: probe.volumeName, containerPath: PROBE_MOUNT, readOnly: true });
         // a generated secret is made by Terraform at apply time and kept in state; a provided one
         // is a sensitive variable (TF_VAR_<name>); neither is in this JSON
         const secrets = c.secrets.map((s) => {
@@ -134,15 +140,17 @@ export class DockerObservabilityStack extends TerraformStack {
           ports: c.ports.filter((p) => p.audience !== 'internal').map((p) => ({ internal: p.port, external: p.port, ip: PUBLISH_IP, protocol: 'tcp' })),
           networksAdvanced: [{ name: network.name, aliases: replicas > 1 ? [host, c.name] : [c.name] }],
           volumes,
-          healthcheck: c.healthcheck
+          healthcheck: healthcheck
             ? {
-                test: [...c.healthcheck.test],
-                interval: `${c.healthcheck.intervalSeconds}s`,
-                timeout: `${c.healthcheck.timeoutSeconds}s`,
-                retries: c.healthcheck.retries,
-                startPeriod: `${c.healthcheck.startPeriodSeconds}s`,
+                test: [...healthcheck.test],
+                interval: `${healthcheck.intervalSeconds}s`,
+                timeout: `${healthcheck.timeoutSeconds}s`,
+                retries: healthcheck.retries,
+                startPeriod: `${healthcheck.startPeriodSeconds}s`,
               }
             : undefined,
+          // the entry point: apply returns once its health check passes, not merely once it started
+          ...(probed ? { wait: true, waitTimeout: 120, dependsOn: [probe.installer] } : {}),
           memory: c.memoryLimitMiB,
           // no swap beyond the limit the collector's memory_limiter is sized to; said explicitly,
           // as Docker would otherwise set twice the limit and every later plan would want it null
@@ -161,6 +169,23 @@ export class DockerObservabilityStack extends TerraformStack {
       // under o11y validate / synth, every stack reports its problems, not only the first one
       if (!recordStackIssue(this, e)) throw e;
     }
+  }
+
+  /**
+   * The one-shot container that copies the static probe binary into the stack's probe volume
+   * (src/components/health-probe.ts); it exits when done, so it must not be kept running.
+   */
+  private probeInstaller(prefix: string, image: string): { volumeName: string; installer: Container } {
+    const volumeName = new Volume(this, PROBE_VOLUME, { name: `${prefix}-${PROBE_VOLUME}` }).name;
+    const installer = new Container(this, PROBE_INSTALLER, {
+      name: `${prefix}-${PROBE_INSTALLER}`,
+      image: new Image(this, `${PROBE_INSTALLER}-image`, { name: image, keepLocally: true }).imageId,
+      command: [...PROBE_INSTALL_COMMAND],
+      mustRun: false,
+      restart: 'no',
+      volumes: [{ volumeName, containerPath: PROBE_MOUNT }],
+    });
+    return { volumeName, installer };
   }
 }
 

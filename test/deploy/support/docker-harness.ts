@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROBE_INSTALLER } from '../../../src/components/health-probe';
 import { pollUntil } from '../../support/prometheus-harness';
 import { REPO_ROOT } from '../../support/synth';
 import { LiveNetwork, ROOT_HOST } from '../../live/support/netns';
@@ -82,15 +83,20 @@ export interface ContainerState {
   /** `healthy`, `unhealthy`, `starting`, or `none` for a container without a health check. */
   readonly health: string;
   readonly ip: string;
+  readonly exitCode: number;
 }
+
+/** The one-shot container that installs the collector's probe (src/components/health-probe.ts): done once it exited 0. */
+export const isProbeInstaller = (c: ContainerState): boolean => c.name.includes(PROBE_INSTALLER);
+const probeInstalled = (c: ContainerState): boolean => isProbeInstaller(c) && c.status === 'exited' && c.exitCode === 0;
 
 export function containers(daemon: DockerDaemon): ContainerState[] {
   const ids = daemon.docker(['ps', '-aq']).split('\n').filter(Boolean);
   if (ids.length === 0) return [];
-  const out = daemon.docker(['inspect', '--format', '{{.Name}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', ...ids]);
+  const out = daemon.docker(['inspect', '--format', '{{.Name}}|{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}|{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}|{{.State.ExitCode}}', ...ids]);
   return out.split('\n').filter(Boolean).map((l) => {
-    const [name, status, health, ip] = l.split('|');
-    return { name: name.replace(/^\//, ''), status, health, ip };
+    const [name, status, health, ip, exitCode] = l.split('|');
+    return { name: name.replace(/^\//, ''), status, health, ip, exitCode: Number(exitCode) };
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -98,7 +104,7 @@ export function containers(daemon: DockerDaemon): ContainerState[] {
 export async function allHealthy(daemon: DockerDaemon, deadlineMs = 180_000): Promise<ContainerState[]> {
   return pollUntil('every container running and healthy', deadlineMs, async () => {
     const cs = containers(daemon);
-    const bad = cs.filter((c) => c.status !== 'running' || (c.health !== 'healthy' && c.health !== 'none'));
+    const bad = cs.filter((c) => !probeInstalled(c) && (c.status !== 'running' || (c.health !== 'healthy' && c.health !== 'none')));
     return cs.length > 0 && bad.length === 0 ? { value: cs, seen: 'all healthy' } : { seen: bad.map((c) => `${c.name}: ${c.status}/${c.health}`).join(', ') || 'no containers' };
   }).catch((e) => {
     const logs = containers(daemon).filter((c) => c.health !== 'healthy').map((c) => `--- ${c.name} ---\n${logsOf(daemon, c.name)}`).join('\n');
