@@ -10,4 +10,13 @@ const { join } = require('node:path');
 
 require('./register.js');
 const fromSources = existsSync(join(__dirname, '..', 'src', 'cli.ts'));
-require(fromSources ? '../src/cli' : '../dist/src/cli').main(process.argv.slice(2));
+let cli;
+try {
+  cli = require(fromSources ? '../src/cli' : '../dist/src/cli');
+} catch (e) {
+  if (e.code !== 'O11Y_NO_TS_LOADER') throw e;
+  // a checkout without its dev dependencies: one line, not a stack trace
+  process.stderr.write(`o11y: this checkout runs the CLI from its TypeScript sources, and @swc/core (a dev dependency) is not installed: run npm ci in ${join(__dirname, '..')}\n`);
+  process.exit(1);
+}
+cli.main(process.argv.slice(2));

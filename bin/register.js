@@ -31,16 +31,26 @@ const SWC_OPTIONS = {
 let swc; // loaded only on a cache miss
 let salt;
 
+/**
+ * Thrown when a .ts file is required and neither @swc/core nor Node's own type stripping can
+ * load it. `code` is O11Y_NO_TS_LOADER: the o11y CLI answers it with one line (and what to pass
+ * instead), never a stack trace; `file` is the path as given to Node.
+ */
+function noLoader(filename) {
+  const wanted = require('../package.json').peerDependencies['@swc/core'];
+  const shown = path.relative(process.cwd(), filename) || filename;
+  const e = new Error(`${shown} is TypeScript and @swc/core is not installed to load it: npm install --save-dev @swc/core@${wanted}`);
+  e.code = 'O11Y_NO_TS_LOADER';
+  e.file = filename;
+  return e;
+}
+
 function loadSwc(filename) {
   try {
     return require('@swc/core');
   } catch (e) {
     if (e.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes("'@swc/core'")) throw e;
-    const wanted = require('../package.json').peerDependencies['@swc/core'];
-    throw new Error(
-      `${filename} is TypeScript and @swc/core is not installed to load it: ` +
-        `npm install --save-dev @swc/core@${wanted}, or compile it and pass the .js file (o11y … --stacks <file>.js)`,
-    );
+    throw noLoader(filename);
   }
 }
 
@@ -87,5 +97,15 @@ function swcInstalled() {
 const nodeTs = require.extensions['.ts']; // Node's own type stripping (22.18+, 23.6+), if any
 require.extensions['.ts'] = function loadTypeScript(module, filename) {
   if (nodeTs && !swc && !swcInstalled()) return nodeTs(module, filename);
-  module._compile(compile(fs.readFileSync(filename, 'utf8'), filename), filename);
+  let code;
+  try {
+    code = compile(fs.readFileSync(filename, 'utf8'), filename);
+  } catch (e) {
+    // the program itself (`node -r o11y-stack/register stacks/main.ts`, npm run synth): nobody
+    // above can catch this, and Node would print a stack trace; one line and exit 1 instead
+    if (e.code !== 'O11Y_NO_TS_LOADER' || module.id !== '.') throw e;
+    process.stderr.write(`o11y: ${e.message}, or compile your app (tsc) and run the .js file\n`);
+    process.exit(1);
+  }
+  module._compile(code, filename);
 };

@@ -2,8 +2,8 @@ import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { O11yValidationError } from './spec/issues';
-import { collectStackIssues, combinedError } from './targets/collect-issues';
-import { undeclaredEnvironments } from './targets/declared-environments';
+import { collectStackIssues, combinedError, stackIdOf } from './targets/collect-issues';
+import { checkEnvironmentBlocks } from './targets/declared-environments';
 import { warningsOf } from './targets/warnings';
 
 /**
@@ -86,10 +86,13 @@ function removeUndeclaredStacks(outdir: string, ids: readonly string[]): void {
 
 /**
  * Every problem of every stack, and the app-wide rules (environments that name no stack), in
- * one error; nothing is synthesized when there is any.
+ * one error; nothing is synthesized when there is any. The spec's problems come first: a
+ * misspelt environment block is the cause, and the problems of the stack it was meant for
+ * (resolved without it) are left out until it is fixed.
  */
 export function throwIfAppProblems(app: App, failed: readonly O11yValidationError[]): void {
-  const envIssues = undeclaredEnvironments(app);
-  const errors = [...failed, ...(envIssues.length ? [new O11yValidationError('spec', envIssues)] : [])];
+  const env = checkEnvironmentBlocks(app, failed.map((e) => stackIdOf(e) ?? ''));
+  const stackErrors = failed.filter((e) => !env.withheld.includes(stackIdOf(e) ?? ''));
+  const errors = [...(env.issues.length ? [new O11yValidationError('spec', env.issues)] : []), ...stackErrors];
   if (errors.length) throw combinedError(errors);
 }

@@ -50,6 +50,7 @@ export { synthApp } from './app';
 export { reviewDirs, type Review, type StackReview } from './review/review';
 export { RISK_KINDS, type Risk, type RiskKind } from './review/risk';
 export type { Change } from './review/change';
+export type { TextChange } from './review/text-change';
 export type { Tree } from './review/tree-diff';
 export type { ConfigFileDiff } from './review/config-diff';
 export type { ResourceDiff } from './review/terraform-diff';

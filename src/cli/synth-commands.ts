@@ -21,8 +21,7 @@ import { DEFAULT_SPEC, DEFAULT_STACKS } from './commands';
 
 /** Runs the stacks module's defineStacks on a throwaway app (nothing is written). */
 function withApp<T>(spec: ObservabilitySpec, stacksModule: string, use: (app: App, failed: readonly O11yValidationError[]) => T): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(resolve(stacksModule)) as { defineStacks?: (app: App, spec: ObservabilitySpec) => void };
+  const mod = loadStacksModule(stacksModule);
   if (typeof mod.defineStacks !== 'function') throw new UsageError(`${stacksModule} does not export defineStacks(app, spec)`);
   const outdir = mkdtempSync(join(tmpdir(), 'o11y-cli-'));
   try {
@@ -32,6 +31,26 @@ function withApp<T>(spec: ObservabilitySpec, stacksModule: string, use: (app: Ap
     return use(app, failed);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The user's stacks module. What a new project hits is answered with what to do: a TypeScript
+ * file without @swc/core (bin/register.js, O11Y_NO_TS_LOADER) and a module that is not there;
+ * anything else its code throws stays an unexpected error.
+ */
+function loadStacksModule(stacksModule: string): { defineStacks?: (app: App, spec: ObservabilitySpec) => void } {
+  const path = resolve(stacksModule);
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path) as { defineStacks?: (app: App, spec: ObservabilitySpec) => void };
+  } catch (e) {
+    const { code, message } = e as NodeJS.ErrnoException;
+    if (code === 'O11Y_NO_TS_LOADER') throw new UsageError(`${message}, or compile it and pass the .js file (--stacks <file>.js)`);
+    if (code === 'MODULE_NOT_FOUND' && message.includes(`'${path}'`)) {
+      throw new UsageError(`cannot find the stacks module ${stacksModule}: give --stacks <module> exporting defineStacks(app, spec); the default is ${DEFAULT_STACKS}, from the project folder`);
+    }
+    throw e;
   }
 }
 

@@ -7,6 +7,7 @@ const PACKAGE_NAME = 'o11y-stack';
 export interface OwnPackageJson {
   readonly name: string;
   readonly version: string;
+  readonly engines?: { readonly node?: string };
   readonly peerDependencies?: Readonly<Record<string, string>>;
   readonly devDependencies?: Readonly<Record<string, string>>;
 }

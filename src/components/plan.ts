@@ -10,6 +10,7 @@ import { prometheusComponent } from './prometheus';
 import { tempoComponent } from './tempo';
 import { tempoDistributedComponents } from './tempo-distributed';
 import { renderStackManifest, STACK_MANIFEST_FILE } from './stack-manifest';
+import { probeImage } from './health-probe';
 import { StackImagesProps, withStackImages } from './stack-images';
 import type { Topology } from './topology';
 import { toJson } from '../render/serialize';
@@ -34,6 +35,8 @@ export interface StackPlan {
   readonly serviceEnvs: readonly ServiceEnv[];
   /** Every rendered file, sorted by path: the `config/` folder of the stack. */
   readonly files: readonly RenderedFile[];
+  /** The image that installs the health probe on Docker (health-probe.ts): pinned, or through the `images` registry. */
+  readonly probeImage: string;
 }
 
 /** The component the services send OTLP to: the collector when the stack has one (every stack now), else the trace store. */
@@ -89,7 +92,7 @@ export function planStack(spec: ResolvedSpec, topology: Topology, images?: Stack
     ...serviceEnvs.map((e) => ({ output: `otel/${e.service}.env`, content: formatEnv(e.env, 'dotenv') })),
     { output: STACK_MANIFEST_FILE, content: toJson(renderStackManifest({ spec, topology, components, serviceEnvs, otlpEntry: otlpEntry(components, topology) })) },
   ].sort((a, b) => (a.output < b.output ? -1 : 1));
-  return { spec, topology, components, serviceEnvs, files };
+  return { spec, topology, components, serviceEnvs, files, probeImage: probeImage(images) };
 }
 
 export function component(plan: StackPlan, name: Component['name']): Component | undefined {

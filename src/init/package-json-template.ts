@@ -20,7 +20,7 @@ export function packageJsonTemplate(o: ScaffoldOptions, versions: PinnedVersions
     version: '0.0.0',
     private: true,
     description: `The observability stack of ${o.name}: one spec (stacks/o11y.yaml), a local Docker stack and the ${o.environment} AWS environment, synthesized with o11y-stack`,
-    engines: { node: '>=20' },
+    engines: { node: versions.node },
     scripts: {
       synth: SYNTH_COMMAND,
       validate: 'o11y validate',

@@ -10,6 +10,8 @@ export const CDKTF_CLI = 'cdktf-cli';
 export interface PinnedVersions {
   /** o11y-stack's own version. */
   readonly o11yStack: string;
+  /** The Node.js versions o11y-stack supports (its `engines.node`), which a scaffold asks for too. */
+  readonly node: string;
   /** The exact version o11y-stack is built and tested with. */
   pin(name: string): string;
 }
@@ -23,10 +25,15 @@ export interface PinnedVersions {
 export function pinnedVersions(pkg: OwnPackageJson = ownPackageJson()): PinnedVersions {
   return {
     o11yStack: pkg.version,
+    node: pkg.engines?.node ?? missing(`o11y-stack ${pkg.version}'s package.json names no engines.node`),
     pin(name) {
       const v = pkg.devDependencies?.[name] ?? pkg.peerDependencies?.[name];
       if (v === undefined) throw new Error(`o11y-stack ${pkg.version}'s package.json pins no version of ${name}`);
       return v;
     },
   };
+}
+
+function missing(what: string): never {
+  throw new Error(what);
 }

@@ -1,5 +1,6 @@
 import { Component, imageRef, preludeEntrypoint, secretEnv } from '../components/component';
 import type { StackPlan } from '../components/plan';
+import { PROBE_INSTALL_COMMAND, PROBE_INSTALLER, PROBE_MOUNT, PROBE_VOLUME, probeHealthcheck } from '../components/health-probe';
 import { formatImageReference } from '../components/image-reference';
 import { volumeOwnerInit } from '../components/volume-owner';
 import { GENERATED_HEADER, toYaml } from './serialize';
@@ -22,6 +23,12 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
   const services: Record<string, unknown> = {};
   const configs: Record<string, unknown> = {};
   const volumes: Record<string, unknown> = {};
+  // an image with nothing to run a check with gets the probe binary from a one-shot service
+  // (src/components/health-probe.ts); it is a dependency, so `up --wait` accepts its exit
+  if (plan.components.some((c) => probeHealthcheck(c))) {
+    volumes[PROBE_VOLUME] = {};
+    services[PROBE_INSTALLER] = { image: plan.probeImage, command: PROBE_INSTALL_COMMAND.map(escapeCompose), restart: 'no', volumes: [`${PROBE_VOLUME}:${PROBE_MOUNT}`] };
+  }
   for (const c of plan.components) {
     for (const f of c.files) configs[configName(c, f.output)] = { content: escapeCompose(f.content) };
     const replicas = c.replicas ?? 1;
@@ -34,7 +41,8 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
       const variable = secretEnv(s.name);
       env[s.env] = `\${${variable}:?set ${variable} (${s.description}) before docker compose up}`;
     }
-    const hc = c.healthcheck;
+    const probed = probeHealthcheck(c);
+    const hc = c.healthcheck ?? probed;
     const service: Record<string, unknown> = {
       image: imageRef(c),
       ...(c.prelude ? { entrypoint: preludeEntrypoint(c)!.map(escapeCompose) } : {}),
@@ -62,15 +70,16 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
       // no swap beyond the limit, as in the Terraform stack
       ...(c.memoryLimitMiB !== undefined ? { mem_limit: `${c.memoryLimitMiB}m`, memswap_limit: `${c.memoryLimitMiB}m` } : {}),
       ...(c.name === 'prometheus' ? { extra_hosts: ['host.docker.internal:host-gateway'] } : {}),
-      ...(c.dependsOn.length > 0
+      ...(c.dependsOn.length > 0 || probed
         ? {
-            depends_on: Object.fromEntries(
-              c.dependsOn.flatMap((d) => {
+            depends_on: Object.fromEntries([
+              ...(probed ? [[PROBE_INSTALLER, { condition: 'service_completed_successfully' }]] : []),
+              ...c.dependsOn.flatMap((d) => {
                 const dep = plan.components.find((x) => x.name === d);
-                const condition = dep?.healthcheck ? 'service_healthy' : 'service_started';
+                const condition = dep && (dep.healthcheck ?? probeHealthcheck(dep)) ? 'service_healthy' : 'service_started';
                 return plan.topology.replicaHosts(d, dep?.replicas ?? 1).map((name) => [name, { condition }]);
               }),
-            ),
+            ]),
           }
         : {}),
     };
@@ -83,7 +92,7 @@ export function renderCompose(plan: StackPlan, projectName: string): string {
       const ownerName = owner ? `${name}-volume-owner` : undefined;
       if (owner) services[ownerName!] = { image: formatImageReference(owner.image), entrypoint: [...owner.entrypoint], user: '0', network_mode: 'none', volumes: mounts(owner.volumes) };
       const own = {
-        ...(c.volumes.length > 0 ? { volumes: mounts(c.volumes) } : {}),
+        ...(c.volumes.length > 0 || probed ? { volumes: [...mounts(c.volumes), ...(probed ? [`${PROBE_VOLUME}:${PROBE_MOUNT}:ro`] : [])] } : {}),
         ...(ownerName ? { depends_on: { ...(service.depends_on as Record<string, unknown> | undefined), [ownerName]: { condition: 'service_completed_successfully' } } } : {}),
       };
       services[name] = replicas > 1 ? { ...service, ...own, hostname: host, networks: { default: { aliases: [c.name] } } } : { ...service, ...own };

@@ -78,7 +78,11 @@ function expand(c: TreeChange): Change[] {
   const oldJson = jsonText(c.old);
   const newJson = jsonText(c.new);
   if (oldJson !== undefined && newJson !== undefined) return attributeChanges(oldJson, newJson, c.path);
-  if (long(c.old) || long(c.new)) return [{ path: formatPath(c.path), text: `${formatPath(c.path)}: text changed (${c.old.length} → ${c.new.length} chars)` }];
+  if (long(c.old) || long(c.new)) {
+    // the first changed region says what changed; the whole texts would swamp the JSON
+    const { old: _old, new: _new, ...region } = describe(c);
+    return [region];
+  }
   return [describe(c)];
 }
 

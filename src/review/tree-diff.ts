@@ -233,12 +233,17 @@ export function formatPath(path: readonly PathStep[]): string {
 /** The longest scalar shown whole; longer ones are cut with their length said. */
 const SHOWN_CHARS = 100;
 
+/** A string {@link formatValue} shows cut: one with a line break or longer than {@link SHOWN_CHARS}. */
+export function isCut(v: string): boolean {
+  return v.includes('\n') || v.length > SHOWN_CHARS;
+}
+
 /** A value as a reviewer reads it: bare strings and numbers, compact JSON for the rest. */
 export function formatValue(v: Tree): string {
   if (v === undefined) return '(none)';
   if (typeof v === 'string') {
     if (v === '') return '""';
-    if (v.includes('\n') || v.length > SHOWN_CHARS) return `${JSON.stringify(v.slice(0, 40)).slice(0, -1)}…" (${v.length} chars)`;
+    if (isCut(v)) return `${JSON.stringify(v.slice(0, 40)).slice(0, -1)}…" (${v.length} chars)`;
     return v;
   }
   const text = JSON.stringify(v);

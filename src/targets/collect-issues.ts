@@ -4,6 +4,9 @@ import { O11yValidationError } from '../spec/issues';
 
 const CONTEXT_KEY = 'o11y:collect-issues';
 
+/** The id of the stack each recorded error came from. */
+const stackIds = new WeakMap<O11yValidationError, string>();
+
 /**
  * Makes the o11y stacks of `app` record their problems instead of throwing at the first
  * failing stack, so `o11y validate` and synth report every problem of every stack at once.
@@ -21,7 +24,13 @@ export function recordStackIssue(scope: IConstruct, e: unknown): boolean {
   const sink = scope.node.tryGetContext(CONTEXT_KEY) as O11yValidationError[] | undefined;
   if (!(e instanceof O11yValidationError) || !Array.isArray(sink)) return false;
   sink.push(e);
+  stackIds.set(e, scope.node.id);
   return true;
+}
+
+/** The id of the stack that recorded `e`, if a stack did. */
+export function stackIdOf(e: O11yValidationError): string | undefined {
+  return stackIds.get(e);
 }
 
 /** One error listing every stack's problems, each under its stack's name. */

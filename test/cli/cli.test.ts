@@ -45,13 +45,34 @@ describe('o11y validate', () => {
     expect(r.err).toContain("stack 'prod': 1 problem\n  - environments.prod.tracing.retention: must be at least 2h: Tempo compacts in 1h windows and keeps compacted blocks 1h (got \"1h\")\n");
   });
 
+  it('answers a stacks module that is not there with what to give, in one line and exit 1', () => {
+    expect(cli('validate', '--stacks', 'stacks/nope.ts')).toEqual({
+      code: 1,
+      out: '',
+      err: 'o11y: cannot find the stacks module stacks/nope.ts: give --stacks <module> exporting defineStacks(app, spec); the default is stacks/stacks.ts, from the project folder\n',
+    });
+  });
+
   it('refuses an environment that names no stack of the app, naming the stacks', () => {
     const file = tempSpec('name: x\nservices: [{name: a}]\nenvironments:\n  prdo:\n    tracing: {retention: 30d}\n');
     const r = cli('validate', file);
     expect(r).toEqual({
       code: 1,
       out: '',
-      err: `spec: 1 problem\n  - environments.prdo: names no stack of this app (stack environments: local, local-jaeger, staging, prod, prod-peak); fix the name or declare the stack\n`,
+      err: `spec: 1 problem\n  - environments.prdo: names no stack of this app, did you mean 'prod'? (stack environments: local, local-jaeger, staging, prod, prod-peak)\n`,
+    });
+  });
+
+  it("names a misspelt environment first, with the stack it was meant for, and leaves out that stack's knock-on problems", () => {
+    // without its block, staging pages oncall (PagerDuty), whose secret the example's staging inputs do not have
+    const file = tempSpec(readFileSync('stacks/o11y.yaml', 'utf8').replace(/^  staging:/m, '  stagin:'));
+    const r = cli('validate', file);
+    expect(r).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'spec: 1 problem\n' +
+        "  - environments.stagin: names no stack of this app, did you mean 'staging'? (stack environments: local, local-jaeger, staging, prod, prod-peak); stack 'staging' ran without this block, its problems are listed once the name is fixed\n",
     });
   });
 
@@ -105,7 +126,7 @@ describe('o11y compose', () => {
     const r = cli('compose', '--stack', 'local');
     expect(r.code).toBe(0);
     const doc = parse(r.out) as { services: Record<string, { ports?: string[]; image: string; configs?: { source: string }[] }>; configs: Record<string, { content: string }> };
-    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'loki', 'otel-collector', 'otel-collector-volume-owner', 'prometheus', 'tempo']);
+    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'health-probe-install', 'loki', 'otel-collector', 'otel-collector-volume-owner', 'prometheus', 'tempo']);
     for (const s of Object.values(doc.services)) {
       for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
       expect(s.image).not.toMatch(/:latest$/);
@@ -118,7 +139,7 @@ describe('o11y compose', () => {
 
   it('exports the Jaeger stack without Tempo', () => {
     const doc = parse(cli('compose', '--stack', 'local-jaeger').out) as { services: Record<string, unknown> };
-    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'loki', 'otel-collector', 'otel-collector-volume-owner', 'prometheus']);
+    expect(Object.keys(doc.services).sort()).toEqual(['alertmanager', 'grafana', 'health-probe-install', 'jaeger', 'loki', 'otel-collector', 'otel-collector-volume-owner', 'prometheus']);
   });
 
   it('refuses an AWS stack', () => {

@@ -71,10 +71,12 @@ describe('the compose export of local-jaeger under Docker Compose v2', () => {
     expect([up.code, up.code === 0 ? '' : up.out.slice(-3000)]).toEqual([0, '']);
     const all = containers(daemon);
     report.push(`compose containers: ${all.map((c) => `${c.name} ${c.health === 'none' ? c.status : c.health}`).join(', ')}`);
-    // the one-shot service that hands the collector's queue volume to its user ran and exited 0
-    expect(all.filter(isOneShot).map((c) => [c.status, c.exitCode])).toEqual([['exited', 0]]);
+    // the one-shot services ran and exited 0: the probe's installer (the collector is healthy by the
+    // probe it installed) and the one that hands the collector's queue volume to its user
+    expect(all.filter(isOneShot).map((c) => [c.status, c.exitCode])).toEqual([['exited', 0], ['exited', 0]]);
     const cs = all.filter((c) => !isOneShot(c));
     expect(cs.map((c) => [c.status, c.health === 'none' ? 'none' : c.health])).toEqual(cs.map((c) => ['running', c.health === 'none' ? 'none' : 'healthy']));
+    expect(cs.find((c) => c.name.includes('otel-collector'))!.health).toBe('healthy');
     expect(cs).toHaveLength(6);
   });
 

@@ -43,13 +43,15 @@ describe('local-jaeger deployed on Docker with cdktf and the real providers', ()
     expect(out).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
     const state = resourcesByType(await terraformOk(stackDir(), ['show', '-json'], { DOCKER_HOST: h.daemon.host }));
     report.push(`${STACK} applied: ${Object.entries(state).map(([t, n]) => `${t} ${n}`).join(', ')}`);
-    // the components, and the one-shot container that hands the collector's queue volume to its user
-    expect(state).toEqual({ docker_container: 7, docker_image: 6, docker_network: 1, docker_volume: 5, random_password: 1 });
+    // the six components, the one-shot health-probe installer with its busybox image and volume, and
+    // the one-shot container that hands the collector's queue volume to its user
+    expect(state).toEqual({ docker_container: 8, docker_image: 7, docker_network: 1, docker_volume: 6, random_password: 1 });
     const healthy = await allHealthy(h.daemon);
     report.push(`${STACK} containers: ${healthy.map((c) => `${c.name} ${c.health === 'none' ? c.status : c.health}`).join(', ')}`);
     expect(healthy.map((c) => c.name)).toEqual(['alertmanager', 'grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus'].map((n) => `${PREFIX}${n}`));
-    // the collector's image is FROM scratch (no health check in the container): its health_check extension answers
+    // the collector's image is FROM scratch: its health check runs the busybox the installer copied, and its health_check extension answers
     const collector = healthy.find((c) => c.name === `${PREFIX}otel-collector`)!;
+    expect(collector.health).toBe('healthy');
     const res = await fetch(`http://${collector.ip}:13133/`);
     expect(res.status).toBe(200);
   });

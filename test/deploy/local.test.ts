@@ -40,11 +40,13 @@ describe('local deployed on Docker with cdktf, Tempo, Loki and Grafana as stand-
     expect(out).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed/);
     const state = resourcesByType(await terraformOk(stackDir(), ['show', '-json'], { DOCKER_HOST: h.daemon.host }));
     report.push(`${STACK} applied: ${Object.entries(state).map(([t, n]) => `${t} ${n}`).join(', ')}`);
-    // the components, and the one-shot container that hands the collector's queue volume to its user
-    expect(state).toEqual({ docker_container: 7, docker_image: 6, docker_network: 1, docker_volume: 6, random_password: 1 });
+    // the six components, the one-shot health-probe installer with its busybox image and volume, and
+    // the one-shot container that hands the collector's queue volume to its user
+    expect(state).toEqual({ docker_container: 8, docker_image: 7, docker_network: 1, docker_volume: 7, random_password: 1 });
     const cs = await allHealthy(h.daemon);
     report.push(`${STACK} containers: ${cs.map((c) => `${c.name} ${c.health === 'none' ? c.status : c.health}`).join(', ')}`);
     expect(cs.map((c) => c.name)).toEqual(['alertmanager', 'grafana', 'loki', 'otel-collector', 'prometheus', 'tempo'].map((n) => `${PREFIX}${n}`));
+    expect(cs.find((c) => c.name === `${PREFIX}otel-collector`)!.health).toBe('healthy');
     // Tempo, Loki and Grafana are stand-ins, and say so on every answer
     expect((await fetch(`${TEMPO}/ready`)).headers.get('x-o11y-stand-in')).toBe('tempo');
   });

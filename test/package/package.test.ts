@@ -7,7 +7,7 @@
  * O11Y_KEEP_PACKAGE_TEST=1 keeps the consumer project (its path is printed).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { placeholderProblems, replacePlaceholders } from '../support/scaffold';
@@ -76,6 +76,38 @@ afterAll(() => {
   else rmSync(work, { recursive: true, force: true });
 });
 
+/** The README's commands for a repository of one's own: the sh block after "For a repository of your own". */
+function readmeInitBlock(): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const from = readme.indexOf('For a repository of your own');
+  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(from));
+  if (from < 0 || !block) throw new Error('README.md has no sh block after "For a repository of your own"');
+  return block[1];
+}
+
+describe("the README's own commands", () => {
+  it('scaffold a repository with the checkout\'s bin, install the packed tarball into it and reach synth, run as written', () => {
+    // a fresh directory holding the checkout (a link to this one): the block starts in the checkout and works beside it
+    const fresh = join(work, 'fresh');
+    mkdirSync(fresh);
+    symlinkSync(REPO, join(fresh, 'o11y-stack'));
+    const packed = join(REPO, `o11y-stack-${repoPackage.version}.tgz`);
+    try {
+      const checkout = join(fresh, 'o11y-stack');
+      // PWD as a shell there has it: bash would otherwise keep this process's PWD (the same directory, by its real path)
+      const spawned = spawnSync('bash', ['-e', '-c', readmeInitBlock()], { cwd: checkout, env: { ...ENV, PWD: checkout }, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 2 ** 20 });
+      const r = { status: spawned.status, stderr: spawned.stderr };
+      // every line ran; the last one, npm run synth, refuses the placeholders as the README says
+      expect([r.status, r.stderr]).toEqual([1, expect.stringContaining(placeholderProblems('prod'))]);
+      expect(JSON.parse(readFileSync(join(fresh, 'my-o11y', 'package.json'), 'utf8')).dependencies['o11y-stack']).toMatch(new RegExp(`^file:.*o11y-stack-${repoPackage.version}\\.tgz$`));
+      expect(existsSync(join(fresh, 'my-o11y', 'node_modules', 'o11y-stack', 'dist', 'src', 'cli.js'))).toBe(true);
+      expect(existsSync(join(fresh, 'my-o11y', 'cdktf.out', 'stacks', 'local'))).toBe(false);
+    } finally {
+      rmSync(packed, { force: true });
+    }
+  }, 900_000);
+});
+
 describe('the packed o11y-stack', () => {
   it("ships the compiled library, its declarations, the bin, the spec's JSON Schema and the docs the README links, and no TypeScript sources, tests or example stacks", () => {
     expect(packedFiles).toEqual(
@@ -129,11 +161,12 @@ describe('the packed o11y-stack', () => {
     expect(ok(o11y, ['help'], consumer).stdout).toContain('o11y validate');
     expect(ok(o11y, ['validate', 'stacks/o11y.yaml', '--stacks', 'build/stacks/stacks.js'], consumer).stdout).toBe('stacks/o11y.yaml: valid (2 services; environments: local, prod)\n');
     expect(ok(o11y, ['env', 'search', '--stack', 'local', '--stacks', 'build/stacks/stacks.js'], consumer).stdout).toContain('OTEL_SERVICE_NAME=search');
-    // the default stacks file is TypeScript: without @swc/core (or a Node that strips types) it says what to install
-    const ts = run(o11y, ['validate'], consumer);
+    // the default stacks file is TypeScript: without @swc/core (or a Node that strips types) it
+    // says what to install, in one line and exit 1 (validate's code for a problem), as synth does
     if (!(process.features as { typescript?: unknown }).typescript) {
-      expect(ts.status).not.toBe(0);
-      expect(ts.stderr).toContain(`stacks.ts is TypeScript and @swc/core is not installed to load it: npm install --save-dev @swc/core@${repoPackage.peerDependencies['@swc/core']}`);
+      const install = `is TypeScript and @swc/core is not installed to load it: npm install --save-dev @swc/core@${repoPackage.peerDependencies['@swc/core']}`;
+      expect(run(o11y, ['validate'], consumer)).toEqual({ status: 1, stdout: '', stderr: `o11y: stacks/stacks.ts ${install}, or compile it and pass the .js file (--stacks <file>.js)\n` });
+      expect(run(process.execPath, ['-r', 'o11y-stack/register', 'main.ts'], consumer)).toEqual({ status: 1, stdout: '', stderr: `o11y: main.ts ${install}, or compile your app (tsc) and run the .js file\n` });
     }
   });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { renderJson, REVIEW_JSON_FORMAT } from '../../src/review/json';
-import { LIMITS, renderMarkdown } from '../../src/review/markdown';
+import { LIMITS, md, renderMarkdown } from '../../src/review/markdown';
 import type { Review } from '../../src/review/review';
 import { listFiles, removeTempDirs } from '../support/synth';
 import { editedCopy, editTerraform, exampleStacksWith, reviewDirs, synthExample, typicalChange } from './support';
@@ -82,6 +82,19 @@ describe('resources', () => {
   it('JSON held in a string (ECS container definitions) is compared as JSON, item by name', () => {
     const task = stack(found, 'staging').resources.find((r) => r.address === 'aws_ecs_task_definition.tempo_task_EDECD3E8')!;
     expect(task.changes.map((c) => c.path)).toContain('container_definitions[name=tempo].environment[name=CONFIG_SHA256].value');
+  });
+  it("a long text that changed (the config container's script) shows its first changed region, both sides, in Markdown and JSON", () => {
+    const task = stack(found, 'staging').resources.find((r) => r.address === 'aws_ecs_task_definition.tempo_task_EDECD3E8')!;
+    const command = task.changes.find((c) => c.path === 'container_definitions[name=config].command[0]')!;
+    // the script checks each config file's SHA-256: the tempo.yaml line changed, and only its hash
+    const sha = /^echo '([0-9a-f]{64})  \/o11y\/config\/0\/tempo\.yaml' \|…$/;
+    expect(command.diff).toEqual({ line: 3, old: expect.stringMatching(sha), new: expect.stringMatching(sha), more: 0 });
+    expect(command.diff!.old).not.toBe(command.diff!.new);
+    expect(command.text).toBe(`container_definitions[name=config].command[0]: line 3: ${JSON.stringify(command.diff!.old)} → ${JSON.stringify(command.diff!.new)} (394 → 394 chars)`);
+    expect(renderMarkdown(found)).toContain(`  - ${md(command.text)}\n`);
+    const json = JSON.parse(renderJson(found)) as { stacks: { id: string; resources: { address: string; changes: { path: string; diff?: unknown }[] }[] }[] };
+    const fromJson = json.stacks.find((s) => s.id === 'staging')!.resources.find((r) => r.address === task.address)!.changes.find((c) => c.path === command.path)!;
+    expect(fromJson.diff).toEqual(command.diff);
   });
 });
 

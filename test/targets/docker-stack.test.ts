@@ -10,6 +10,7 @@ import { IMAGES } from '../../src/spec/defaults';
 import { O11yValidationError } from '../../src/spec/issues';
 import type { ObservabilitySpec, ServiceSpec } from '../../src/spec/types';
 import { DockerObservabilityStack } from '../../src/targets/docker/docker-stack';
+import { PROBE_INSTALLER, PROBE_VOLUME } from '../../src/components/health-probe';
 import {
   EXAMPLE_SPEC,
   exampleApp,
@@ -53,8 +54,8 @@ interface ContainerJson {
 }
 
 const allContainers = (json: TerraformJson) => resourcesOf(json, 'docker_container') as unknown as Record<string, ContainerJson>;
-/** The components' containers, without the one-shot containers that hand a volume to its user. */
-const containers = (json: TerraformJson) => Object.fromEntries(Object.entries(allContainers(json)).filter(([id]) => !id.endsWith('-volume-owner')));
+/** The components' containers, without the one-shot containers: the health-probe installer and those that hand a volume to its user. */
+const containers = (json: TerraformJson) => Object.fromEntries(Object.entries(allContainers(json)).filter(([id]) => !id.endsWith('-volume-owner') && id !== PROBE_INSTALLER));
 
 /** `${docker_volume.x.name}` → `x` (and the same for other types/attributes). */
 function referencedName(expr: string | undefined, type: string, attribute: string): string | undefined {
@@ -155,7 +156,7 @@ describe('the local Docker stack (Tempo)', () => {
     expect(owner).toEqual(expect.objectContaining({ entrypoint: ['chown', '10001', '/var/lib/otelcol/file_storage'], user: '0', attach: true, must_run: false, volumes: [queue] }));
     // the stack's Prometheus image (busybox: it has chown); the collector's is built from scratch
     expect(owner.image).toBe(all.prometheus.image);
-    expect(collector.depends_on).toEqual(['docker_container.otel-collector-volume-owner']);
+    expect(collector.depends_on).toEqual(['docker_container.otel-collector-volume-owner', `docker_container.${PROBE_INSTALLER}`]);
     const yaml = parseYaml(onDisk.get('local')!.config.get('otel-collector.yaml')!) as { extensions: Record<string, { directory: string }> };
     expect(yaml.extensions['file_storage/queue'].directory).toBe(queue.container_path);
   });
@@ -189,10 +190,16 @@ describe('the local Docker stack (Tempo)', () => {
     }
   });
 
-  test("every container has a health check, but the collector's (its image has nothing to run one with: it is probed from outside)", () => {
+  test("every container has a health check, the collector's run by the probe binary installed into its volume (its image has nothing to run one with)", () => {
     const all = { ...containers(localJson), ...containers(jaegerJson) };
-    expect(all['otel-collector'].healthcheck).toBeUndefined();
-    for (const [name, c] of Object.entries(all).filter(([n]) => n !== 'otel-collector')) {
+    expect(all['otel-collector'].healthcheck!.test).toEqual(['CMD', '/o11y-probe/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:13133/']);
+    // apply waits for it to be healthy; the probe is installed first, from the static busybox
+    expect(all['otel-collector']).toMatchObject({ wait: true, depends_on: ['docker_container.otel-collector-volume-owner', `docker_container.${PROBE_INSTALLER}`] });
+    expect(all['otel-collector'].volumes).toContainEqual({ volume_name: `\${docker_volume.${PROBE_VOLUME}.name}`, container_path: '/o11y-probe', read_only: true });
+    const installer = resourcesOf(localJson, 'docker_container')[PROBE_INSTALLER] as unknown as ContainerJson & { must_run: boolean };
+    expect(installer).toMatchObject({ must_run: false, restart: 'no', volumes: [{ volume_name: `\${docker_volume.${PROBE_VOLUME}.name}`, container_path: '/o11y-probe' }] });
+    expect(resourcesOf(localJson, 'docker_image')[`${PROBE_INSTALLER}-image`]).toMatchObject({ name: 'busybox:1.37.0-musl' });
+    for (const [name, c] of Object.entries(all)) {
       const h = c.healthcheck;
       expect([name, h === undefined]).toEqual([name, false]);
       expect(h).toBeDefined();
@@ -314,7 +321,7 @@ describe('the local Docker stack with Jaeger', () => {
   test('it runs Jaeger instead of Tempo: no Tempo container, image or volume', () => {
     expect(Object.keys(containers(jaegerJson)).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'loki', 'otel-collector', 'prometheus']);
     const images = Object.values(resourcesOf(jaegerJson, 'docker_image')).map((i) => i.name as string);
-    expect(images.sort()).toEqual([IMAGES.alertmanager, IMAGES.grafana, IMAGES.jaeger, IMAGES.loki, IMAGES['otel-collector'], IMAGES.prometheus].map((i) => `${i.repository}:${i.tag}`).sort());
+    expect(images.sort()).toEqual([...[IMAGES.alertmanager, IMAGES.grafana, IMAGES.jaeger, IMAGES.loki, IMAGES['otel-collector'], IMAGES.prometheus].map((i) => `${i.repository}:${i.tag}`), 'busybox:1.37.0-musl'].sort());
     expect(images.some((i) => i.startsWith(`${IMAGES.tempo.repository}:`))).toBe(false);
     expect(Object.values(resourcesOf(jaegerJson, 'docker_volume')).some((v) => String(v.name).includes('tempo'))).toBe(false);
     expect(Testing.synth(jaeger)).toHaveResourceWithProperties(Container, {

@@ -138,6 +138,8 @@ describe('images on Docker', () => {
       'loki-image': `${ECR_CACHE}/grafana/loki:3.7.6`,
       'alertmanager-image': `${ECR_CACHE}/prom/alertmanager:v0.35.0`,
       'grafana-image': `registry.example.com/observability/grafana:13.2.3@${DIGEST}`,
+      // the collector's health probe installer: Docker Hub's busybox, through the same registry
+      'health-probe-install-image': `${ECR_CACHE}/library/busybox:1.37.0-musl`,
     });
   });
 

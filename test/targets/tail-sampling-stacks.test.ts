@@ -69,8 +69,8 @@ describe.each(['local', 'local-jaeger'] as const)('the %s Docker stack with tail
     expect(cfg.processors.memory_limiter.limit_percentage).toBeGreaterThan(0);
   });
 
-  it('has no Docker health check: the image is built from scratch, with nothing to run one', () => {
-    expect(container(id, 'otel-collector').healthcheck).toBeUndefined();
+  it('has a Docker health check run by the installed probe binary: the image is built from scratch, with nothing to run one', () => {
+    expect((container(id, 'otel-collector').healthcheck as Tree).test).toEqual(['CMD', '/o11y-probe/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:13133/']);
   });
 
   it('uploads exactly the rendered otel-collector.yaml, and writes it to config/otel-collector.yaml', () => {
@@ -143,14 +143,14 @@ describe('the local-jaeger stack with tail sampling on', () => {
 describe('the compose export of the local stack with tail sampling on', () => {
   const compose = (plan: StackPlan): Tree => parse(renderCompose(plan, 'shop-local')) as Tree;
 
-  it('runs the collector with mem_limit at its sizing, no health check, after the trace store, Prometheus and Loki are healthy', () => {
-    const svc = compose(plans.get('local')!).services['otel-collector'];
-    expect(svc).toMatchObject({ image: COLLECTOR_IMAGE, mem_limit: '1024m', ports: ['127.0.0.1:4317:4317', '127.0.0.1:4318:4318'] });
-    expect(svc.healthcheck).toBeUndefined();
-    expect(svc.depends_on).toEqual({
-      tempo: { condition: 'service_healthy' },
-      prometheus: { condition: 'service_healthy' },
-      loki: { condition: 'service_healthy' },
+  it('runs the collector with mem_limit at its sizing, the installed probe as its health check, after the probe is installed and the trace store, Prometheus and Loki are healthy', () => {
+    const services = compose(plans.get('local')!).services;
+    const svc = services['otel-collector'];
+    expect(svc).toMatchObject({ image: COLLECTOR_IMAGE, mem_limit: '1024m', ports: ['127.0.0.1:4317:4317', '127.0.0.1:4318:4318'], volumes: ['collector-queue:/var/lib/otelcol/file_storage', 'health-probe:/o11y-probe:ro'] });
+    // the contrib image has no shell and no wget: the static busybox copied into the volume probes its health_check extension
+    expect(svc.healthcheck).toMatchObject({ test: ['CMD', '/o11y-probe/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:13133/'] });
+    expect(services['health-probe-install']).toEqual({ image: 'busybox:1.37.0-musl', command: ['sh', '-c', 'cp /bin/busybox /o11y-probe/.busybox.new && mv -f /o11y-probe/.busybox.new /o11y-probe/busybox'], restart: 'no', volumes: ['health-probe:/o11y-probe'] });
+    expect(svc.depends_on).toEqual({ 'health-probe-install': { condition: 'service_completed_successfully' }, tempo: { condition: 'service_healthy' }, prometheus: { condition: 'service_healthy' }, loki: { condition: 'service_healthy' },
       // hands the persistent queue's volume to the collector's user first
       'otel-collector-volume-owner': { condition: 'service_completed_successfully' },
     });
@@ -159,12 +159,12 @@ describe('the compose export of the local stack with tail sampling on', () => {
     expect(compose(plans.get('local')!).services.tempo.ports).toEqual(['127.0.0.1:3200:3200']);
   });
 
-  it('makes a service that depends on the collector wait for service_started (service_healthy would wait forever)', () => {
+  it('makes a service that depends on the collector wait for it to be healthy', () => {
     const local = plans.get('local')!;
     const plan: StackPlan = { ...local, components: local.components.map((c) => (c.name === 'grafana' ? { ...c, dependsOn: [...c.dependsOn, 'otel-collector'] } : c)) };
     const services = compose(plan).services as Record<string, Tree>;
     const waits = Object.entries(services).flatMap(([name, s]) => Object.entries((s.depends_on ?? {}) as Record<string, Tree>).filter(([d]) => d === 'otel-collector').map(([, v]) => [name, v.condition]));
-    expect(waits).toEqual([['grafana', 'service_started']]);
+    expect(waits).toEqual([['grafana', 'service_healthy']]);
   });
 });
 

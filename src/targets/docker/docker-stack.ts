@@ -1,5 +1,5 @@
 import { LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, ContainerVolumes } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
@@ -9,6 +9,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import type { Construct } from 'constructs';
 import { assertStackConsistent, Exposure } from '../../checks';
 import { Component, imageRef, preludeEntrypoint } from '../../components/component';
+import { PROBE_INSTALL_COMMAND, PROBE_INSTALLER, PROBE_MOUNT, PROBE_VOLUME, probeHealthcheck } from '../../components/health-probe';
 import { volumeOwnerInit } from '../../components/volume-owner';
 import { DOCKER_HUB, registryAndPath } from '../../components/image-reference';
 import { StackImagesProps, stackImagesIssues } from '../../components/stack-images';
@@ -96,6 +97,7 @@ export class DockerObservabilityStack extends TerraformStack {
       new RandomProvider(this, 'random', {});
 
       const network = new Network(this, 'network', { name: `${prefix}-o11y`, driver: 'bridge' });
+      const probe = plan.components.some((c) => probeHealthcheck(c)) ? this.probeInstaller(prefix, plan.probeImage) : undefined;
 
       const images = new Map(plan.components.map((c) => [c.name, new Image(this, `${c.name}-image`, { name: imageRef(c), keepLocally: true })]));
       for (const c of plan.components) {
@@ -107,6 +109,9 @@ export class DockerObservabilityStack extends TerraformStack {
           containerPath: v.mountPath,
         }));
         const owner = volumeOwnerInit(c, plan.components);
+        // an image with nothing to run a check with: the installed probe binary runs it
+        const probed = probe && probeHealthcheck(c);
+        const healthcheck = c.healthcheck ?? probed;
         // a generated secret is made by Terraform at apply time and kept in state; a provided one
         // is a sensitive variable (TF_VAR_<name>); neither is in this JSON
         const secrets = c.secrets.map((s) => {
@@ -122,7 +127,7 @@ export class DockerObservabilityStack extends TerraformStack {
         // so one DNS name resolves to every one of them (the gateway's resolver) and Prometheus
         // scrapes each; the hostname is what the sampler labels its series with
         plan.topology.replicaHosts(c.name, replicas).forEach((host, i) => {
-        const volumes = volumesOf(i);
+        const volumes: ContainerVolumes[] = volumesOf(i);
         // hands volumes the image has no directory for to the component's user, then exits;
         // Terraform waits for it (attach) before it creates the component's container
         const init = owner
@@ -137,8 +142,10 @@ export class DockerObservabilityStack extends TerraformStack {
               mustRun: false,
             })
           : undefined;
+        if (probed) volumes.push({ volumeName: probe.volumeName, containerPath: PROBE_MOUNT, readOnly: true });
+        const before = [...(init ? [init] : []), ...(probed ? [probe.installer] : [])];
         new Container(this, replicas > 1 ? host : c.name, {
-          ...(init ? { dependsOn: [init] } : {}),
+          ...(before.length > 0 ? { dependsOn: before } : {}),
           name: `${prefix}-${host}`,
           ...(replicas > 1 ? { hostname: host } : {}),
           image: image.imageId,
@@ -154,15 +161,17 @@ export class DockerObservabilityStack extends TerraformStack {
           ports: c.ports.filter((p) => p.audience !== 'internal').map((p) => ({ internal: p.port, external: p.port, ip: PUBLISH_IP, protocol: 'tcp' })),
           networksAdvanced: [{ name: network.name, aliases: replicas > 1 ? [host, c.name] : [c.name] }],
           volumes,
-          healthcheck: c.healthcheck
+          healthcheck: healthcheck
             ? {
-                test: [...c.healthcheck.test],
-                interval: `${c.healthcheck.intervalSeconds}s`,
-                timeout: `${c.healthcheck.timeoutSeconds}s`,
-                retries: c.healthcheck.retries,
-                startPeriod: `${c.healthcheck.startPeriodSeconds}s`,
+                test: [...healthcheck.test],
+                interval: `${healthcheck.intervalSeconds}s`,
+                timeout: `${healthcheck.timeoutSeconds}s`,
+                retries: healthcheck.retries,
+                startPeriod: `${healthcheck.startPeriodSeconds}s`,
               }
             : undefined,
+          // the entry point: apply returns once its health check passes, not merely once it started
+          ...(probed ? { wait: true, waitTimeout: 120 } : {}),
           memory: c.memoryLimitMiB,
           // no swap beyond the limit the collector's memory_limiter is sized to; said explicitly,
           // as Docker would otherwise set twice the limit and every later plan would want it null
@@ -183,6 +192,23 @@ export class DockerObservabilityStack extends TerraformStack {
       // under o11y validate / synth, every stack reports its problems, not only the first one
       if (!recordStackIssue(this, e)) throw e;
     }
+  }
+
+  /**
+   * The one-shot container that copies the static probe binary into the stack's probe volume
+   * (src/components/health-probe.ts); it exits when done, so it must not be kept running.
+   */
+  private probeInstaller(prefix: string, image: string): { volumeName: string; installer: Container } {
+    const volumeName = new Volume(this, PROBE_VOLUME, { name: `${prefix}-${PROBE_VOLUME}` }).name;
+    const installer = new Container(this, PROBE_INSTALLER, {
+      name: `${prefix}-${PROBE_INSTALLER}`,
+      image: new Image(this, `${PROBE_INSTALLER}-image`, { name: image, keepLocally: true }).imageId,
+      command: [...PROBE_INSTALL_COMMAND],
+      mustRun: false,
+      restart: 'no',
+      volumes: [{ volumeName, containerPath: PROBE_MOUNT }],
+    });
+    return { volumeName, installer };
   }
 }
 

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROBE_INSTALLER } from '../../../src/components/health-probe';
 import { pollUntil } from '../../support/prometheus-harness';
 import { REPO_ROOT } from '../../support/synth';
 import { LiveNetwork, ROOT_HOST } from '../../live/support/netns';
@@ -86,10 +87,11 @@ export interface ContainerState {
 }
 
 /**
- * A one-shot container of a stack (`…-volume-owner`, compose's `…-volume-owner-1`): it runs once
- * before its component and exits.
+ * The one-shot containers of a stack: the installer of the collector's probe
+ * (src/components/health-probe.ts) and those that hand a volume to its component's user
+ * (`…-volume-owner`, compose's `…-volume-owner-1`): each runs once before its component and exits 0.
  */
-export const isOneShot = (c: ContainerState): boolean => /-volume-owner(-\d+)?$/.test(c.name);
+export const isOneShot = (c: ContainerState): boolean => /-volume-owner(-\d+)?$/.test(c.name) || c.name.includes(PROBE_INSTALLER);
 
 export function containers(daemon: DockerDaemon): ContainerState[] {
   const ids = daemon.docker(['ps', '-aq']).split('\n').filter(Boolean);

@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PROBE_IMAGE } from '../../../src/components/health-probe';
 import { VERSIONS } from '../../../src/spec/defaults';
 import { binary } from '../../live/support/binaries';
 import { cachePath, digest, run } from '../../live/support/cache';
@@ -94,6 +95,15 @@ export function imageLayouts(standIn: string): ImageLayout[] {
       busybox: true,
       entrypoint: ['/cmd/jaeger/jaeger-linux'],
       user: '10001',
+    },
+    {
+      // the collector's health probe comes from here (src/components/health-probe.ts): the
+      // upstream musl variant is one static busybox, as Debian's busybox-static is
+      ref: PROBE_IMAGE.image,
+      files: {},
+      busybox: true,
+      entrypoint: [],
+      cmd: ['sh'],
     },
     {
       // upstream is FROM scratch: no shell, no wget (the stacks never exec into it)
