@@ -17,8 +17,8 @@ export function nextSteps(r: InitResult, cwd: string = process.cwd()): string {
     ...(where === '.' ? [] : [[`cd ${shellWord(where)}`, ''] as [string, string]]),
     ['npm install', `o11y-stack ${v} is not on the npm registry: first npm install /path/to/o11y-stack-${v}.tgz (its docs/library.md, "Use it as a library")`],
     ['npm run synth', `fails, naming every ${PLACEHOLDER} in stacks/stacks.ts: replace each with your AWS value, then synth again`],
-    [`npx o11y env ${service} --stack ${LOCAL_STACK}`, `the OTEL_* variables ${service} needs to send to the local stack`],
-    [`npx o11y compose --stack ${LOCAL_STACK} > docker-compose.yml`, 'the local stack for Docker Compose'],
+    [`npx --no o11y env ${service} --stack ${LOCAL_STACK}`, `the OTEL_* variables ${service} needs to send to the local stack`],
+    [`npx --no o11y compose --stack ${LOCAL_STACK} > docker-compose.yml`, 'the local stack for Docker Compose'],
     ['git init && git add -A && git commit -m "Observability stack"', 'with package-lock.json: the review workflow runs npm ci'],
     [`npx ${CDKTF_CLI}@${r.versions.pin(CDKTF_CLI)} deploy ${environment}`, 'with AWS credentials, once no placeholder is left'],
   ];

@@ -23,7 +23,7 @@ import type { App } from 'cdktf';
 import { awsEnvironments, DockerObservabilityStack, type AwsEnvironmentInputs, type ObservabilitySpec } from 'o11y-stack';
 
 export function defineStacks(app: App, spec: ObservabilitySpec): void {
-  // the whole stack on a laptop, on Docker (\`npx o11y compose --stack ${LOCAL_STACK}\` for Docker Compose)
+  // the whole stack on a laptop, on Docker (\`npx --no o11y compose --stack ${LOCAL_STACK}\` for Docker Compose)
   new DockerObservabilityStack(app, '${LOCAL_STACK}', { spec, traceBackend: 'tempo' });
   // one AWS stack per entry of AWS_ENVIRONMENTS, named by its key
   awsEnvironments(app, spec, AWS_ENVIRONMENTS);

@@ -124,7 +124,7 @@ describe('o11y init', () => {
     const r = cli('init', dir, '--service', 'checkout');
     expect(r.out).toMatch(new RegExp(`^o11y init: wrote 8 files into .*acme:\\n  package\\.json\\n`));
     const next = r.out.slice(r.out.indexOf('\nNext:\n'));
-    for (const command of ['cd ', 'npm install', 'npm run synth', 'npx o11y env checkout --stack local', 'npx o11y compose --stack local', 'git init', `npx cdktf-cli@${repoPackage.devDependencies['cdktf-cli']} deploy prod`]) {
+    for (const command of ['cd ', 'npm install', 'npm run synth', 'npx --no o11y env checkout --stack local', 'npx --no o11y compose --stack local', 'git init', `npx cdktf-cli@${repoPackage.devDependencies['cdktf-cli']} deploy prod`]) {
       expect(next).toContain(`\n  ${command}`);
     }
     expect(next).toContain('naming every REPLACE-ME in stacks/stacks.ts');
