@@ -26,6 +26,7 @@ export {
   type ComponentName,
   type Component,
   type ComponentPort,
+  type ComponentVolume,
   type PortPurpose,
   type ConfigFile,
   type HealthCheck,
