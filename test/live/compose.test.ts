@@ -39,8 +39,8 @@ describe('the compose export', () => {
   it.each([['local'], ['local-jaeger']])('of %s is valid Compose for the Compose project\'s own loader', async (stack) => {
     const r = await check(exported(stack), { GRAFANA_ADMIN_PASSWORD: 'not-a-secret' });
     // the trace store, the collector, Prometheus, Loki, Alertmanager and Grafana, and the
-    // one-shot service handing the collector's queue volume to its user
-    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(7 services\)\n$/) });
+    // one-shot services: the collector's health-probe installer and its queue volume's owner
+    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(8 services\)\n$/) });
   });
 
   it('of a laptop stack with three samplers and a receiver secret is valid too: replicas by name with a shared alias, the prelude escaped', async () => {
@@ -50,8 +50,9 @@ describe('the compose export', () => {
     const file = join(dir, 'scaled.yml');
     writeFileSync(file, renderCompose(examplePlan('local', spec as unknown as ObservabilitySpec), 'shop-local'));
     const r = await check(file, { GRAFANA_ADMIN_PASSWORD: 'x', SLACK_WEBHOOK_URL: 'https://hooks.slack.invalid/x' });
-    // nine components, and a volume-owner service for the gateway and for each sampler
-    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(13 services\)\n$/) });
+    // nine components, a volume-owner service for the gateway and for each sampler, and the
+    // health-probe installer
+    expect(r).toEqual({ ok: true, text: expect.stringMatching(/: valid \(14 services\)\n$/) });
     const without = await check(file, { GRAFANA_ADMIN_PASSWORD: 'x' });
     expect(without.text).toContain('required variable SLACK_WEBHOOK_URL is missing a value');
   });
