@@ -92,15 +92,15 @@ export function renderSloRules(spec: ResolvedSpec, opts: SloRulesOptions): Recor
     // the spec as series: each SLO's objective, listed in one rule per kind of SLO
     ...SLO_INDICATORS.filter((indicator) => slos.some((x) => x.slo.indicator === indicator)).map((indicator) => ({
       record: OBJECTIVE_RECORD,
-      expr: slos.filter((x) => x.slo.indicator === indicator).map((x) => perService(round(x.slo.objective / 100), x.service)).join(' or '),
+      expr: orChain(slos.filter((x) => x.slo.indicator === indicator).map((x) => perService(round(x.slo.objective / 100), x.service))),
       labels: { slo: indicator },
     })),
     // the budget of each objective as the spec writes it (1 − 0.999 would be 0.0010000000000000009)
-    { record: ERROR_BUDGET_RECORD, expr: objectives.map((o) => `0 * (${OBJECTIVE_RECORD} == ${round(o / 100)}) + ${round((100 - o) / 100)}`).join(' or ') },
-    ...(thresholds.length > 0 ? [{ record: THRESHOLD_RECORD, expr: slos.filter((x) => x.slo.thresholdMs !== undefined).map((x) => perService(x.slo.thresholdMs! / 1000, x.service)).join(' or '), labels: { slo: 'latency' } }] : []),
+    { record: ERROR_BUDGET_RECORD, expr: orChain(objectives.map((o) => `0 * (${OBJECTIVE_RECORD} == ${round(o / 100)}) + ${round((100 - o) / 100)}`)) },
+    ...(thresholds.length > 0 ? [{ record: THRESHOLD_RECORD, expr: orChain(slos.filter((x) => x.slo.thresholdMs !== undefined).map((x) => perService(x.slo.thresholdMs! / 1000, x.service))), labels: { slo: 'latency' } }] : []),
     ...SLI_WINDOWS.flatMap((w) => [
       ...(slos.some((x) => x.slo.indicator === 'availability') ? [{ record: sliErrorRecord(w), expr: availabilityErrorExpr(m, w), labels: { slo: 'availability' } }] : []),
-      ...(thresholds.length > 0 ? [{ record: sliErrorRecord(w), expr: thresholds.map((ms) => latencyErrorExpr(m, ms, w)).join(' or '), labels: { slo: 'latency' } }] : []),
+      ...(thresholds.length > 0 ? [{ record: sliErrorRecord(w), expr: orChain(thresholds.map((ms) => latencyErrorExpr(m, ms, w))), labels: { slo: 'latency' } }] : []),
     ]),
     // the whole window from the 5-minute ratios: one cheap series instead of a rate over weeks
     // (each 5 minutes with traffic weighs the same, whatever its traffic)
@@ -223,6 +223,21 @@ export function sloAlertAnnotations(spec: ResolvedSpec, service: string, slo: Re
 /** A factor as people read it: 13.44, 0.933. */
 export function formatFactor(f: number): string {
   return String(Math.round(f * 1000) / 1000);
+}
+
+/** How many operands one flat `or` chain holds: past about 185, the PromQL grammar the synth checks parse with (`@prometheus-io/lezer-promql`) gives up. */
+export const OR_CHAIN_WIDTH = 50;
+
+/**
+ * `a or b or …`, nested in parenthesised groups of at most OR_CHAIN_WIDTH operands (groups of
+ * groups beyond that), so the depth stays logarithmic in the number of services: Prometheus
+ * evaluates it the same, and every parser reads it. A short chain is written flat.
+ */
+export function orChain(terms: readonly string[]): string {
+  if (terms.length <= OR_CHAIN_WIDTH) return terms.join(' or ');
+  const groups: string[] = [];
+  for (let i = 0; i < terms.length; i += OR_CHAIN_WIDTH) groups.push(`(${terms.slice(i, i + OR_CHAIN_WIDTH).join(' or ')})`);
+  return orChain(groups);
 }
 
 function round(x: number): number {
