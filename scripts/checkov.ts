@@ -50,7 +50,7 @@ export const ALLOWED: readonly Allowed[] = [
   {
     id: 'CKV2_AWS_57',
     resource: /^aws_secretsmanager_secret\.grafana-admin-password_/,
-    why: 'no rotation Lambda: Grafana reads GF_SECURITY_ADMIN_PASSWORD when its database is created, which happens at each task start (task storage), so rotating is a new password version plus a new Grafana task, two commands (docs/aws.md, "Rotating the Grafana admin password")',
+    why: 'no rotation Lambda: Grafana reads GF_SECURITY_ADMIN_PASSWORD when its database is created, which happens at each task start (task storage), so rotating is a new password version plus a new Grafana task: one change of grafanaAdminPasswordRotatedOn does both, and o11y review flags a password older than 90 days (docs/aws.md, "Rotating the Grafana admin password")',
   },
   // ECS
   { id: 'CKV_AWS_332', why: 'the Fargate platform is pinned (1.4.0, which LATEST is today): a platform change is a reviewed diff, not a surprise at the next deploy' },

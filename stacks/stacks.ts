@@ -53,6 +53,7 @@ export const EXAMPLE_AWS_INPUTS: Record<string, AwsEnvironmentInputs> = {
     grafanaCertificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d', // replace with yours
     tracesBucket: 'shop-staging-tempo-traces',
     configBucket: 'shop-staging-o11y-config',
+    grafanaAdminPasswordRotatedOn: '2026-12-01', // the day its Grafana admin password was last rotated: a newer date rotates it
     // the alert receivers' secrets (alerting in o11y.yaml), created in Secrets Manager beforehand
     alertingSecretArns: {
       'slack-webhook-url': 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:o11y/staging/slack-webhook-url-a1B2c3', // replace with yours
@@ -64,6 +65,7 @@ export const EXAMPLE_AWS_INPUTS: Record<string, AwsEnvironmentInputs> = {
     grafanaDomainName: 'grafana.shop-prod.example.internal', // replace with yours
     tracesBucket: 'shop-prod-tempo-traces',
     configBucket: 'shop-prod-o11y-config',
+    grafanaAdminPasswordRotatedOn: '2026-12-01', // the day its Grafana admin password was last rotated: a newer date rotates it
     sizing: { prometheus: { cpu: 1024, memoryMiB: 4096 } },
   },
   // prod at peak volume, beside prod in its account and VPC: the scaled-out shape (load-balancing
@@ -72,6 +74,7 @@ export const EXAMPLE_AWS_INPUTS: Record<string, AwsEnvironmentInputs> = {
     ...PROD_ACCOUNT,
     tracesBucket: 'shop-prod-peak-tempo-traces',
     configBucket: 'shop-prod-peak-o11y-config',
+    grafanaAdminPasswordRotatedOn: '2026-12-01', // the day its Grafana admin password was last rotated: a newer date rotates it
     sizing: { prometheus: { cpu: 2048, memoryMiB: 8192 } },
   },
 };

@@ -134,6 +134,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: "Terraform's own deletes and replaces in that stack, from `terraform show -json` of its plan; one per stack",
         multiple: true,
       },
+      { name: 'max-secret-age', value: '<days>', description: 'flag a generated password (Grafana admin) last rotated longer ago, or never dated', default: '90' },
+      { name: 'today', value: '<YYYY-MM-DD>', description: "the day secret ages are counted to, to make a review reproducible (default: today's UTC date)" },
     ],
   },
   {

@@ -6,6 +6,7 @@ import { sortRisks } from '../review/risk';
 import { planRisks } from '../review/terraform-plan';
 import type { Action } from './action';
 import { UsageError } from './args';
+import { calendarDay, todayUtc } from '../spec/calendar-date';
 
 export const review: Action = (args, io) => {
   const [base, head] = args.positionals;
@@ -19,7 +20,12 @@ export const review: Action = (args, io) => {
     if (plans.has(stack)) throw new UsageError(`--plan names stack '${stack}' twice (${plans.get(stack)}, ${p.slice(eq + 1)}); give one plan per stack`);
     plans.set(stack, p.slice(eq + 1));
   }
-  let found = reviewDirs(base, head);
+  const today = args.value('today') ?? todayUtc();
+  if (calendarDay(today) === undefined) throw new UsageError(`--today takes a day written YYYY-MM-DD (got ${JSON.stringify(today)})`);
+  // default 90 days (commands.ts): a common audit interval, also the default of AWS Config's secretsmanager-secret-periodic-rotation
+  const maxAge = args.value('max-secret-age') ?? '';
+  if (!/^[1-9]\d{0,4}$/.test(maxAge)) throw new UsageError(`--max-secret-age takes a whole number of days from 1 to 99999 (got ${JSON.stringify(maxAge)})`);
+  let found = reviewDirs(base, head, { secretAge: { today, maxAgeDays: Number(maxAge) } });
   const unknown = [...plans.keys()].filter((stack) => !found.stacks.some((st) => st.id === stack));
   if (unknown.length) throw new UsageError(`--plan names stack ${unknown.map((u) => `'${u}'`).join(', ')}, which neither synth output has (stacks: ${found.stacks.map((st) => st.id).join(', ')})`);
   const fromPlans = [...plans].flatMap(([stack, file]) => planRisks(file, stack));

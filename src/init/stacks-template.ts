@@ -49,6 +49,7 @@ export const AWS_ENVIRONMENTS: Record<string, AwsEnvironmentInputs> = {
     grafanaAllowedCidrs: ['${p}/16'], // your VPN or office range: who may open Grafana
     grafanaCertificateArn: 'arn:aws:acm:${p}', // an ACM certificate in the region, for Grafana's HTTPS
     // grafanaDomainName: 'grafana.${p}', // the certificate's name
+    // grafanaAdminPasswordRotatedOn: 'YYYY-MM-DD', // after the first deploy: the day; a newer one rotates the password (\`o11y review\` flags it after 90 days)
     // S3 bucket names are global: the defaults ("${o.name}-${o.environment}-tempo-traces" …) may be taken
     // tracesBucket: '${p}-tempo-traces',
   },

@@ -8,6 +8,15 @@ import { terraformRisks } from './terraform-risks';
 import { compareTopology, TopologyDiff } from './topology';
 import type { Tree } from './tree-diff';
 import { YamlPieces } from './yaml-pieces';
+import { SecretAgePolicy, secretRisks } from './secret-age';
+
+export interface ReviewOptions {
+  /**
+   * Flag generated secrets (Grafana's admin password) not rotated within the policy's days.
+   * @default - no age flags (a rotation the change makes is still flagged)
+   */
+  readonly secretAge?: SecretAgePolicy;
+}
 
 /** What `o11y review` found: the same findings feed the Markdown and the JSON output. */
 export interface Review {
@@ -30,11 +39,11 @@ export interface StackReview {
 const STACK_MANIFEST = 'o11y-stack.json';
 
 /** Reads both synth output folders and compares them; throws ReviewInputError on an unusable one. */
-export function reviewDirs(baseDir: string, headDir: string): Review {
-  return review(readSynthOutput(baseDir), readSynthOutput(headDir));
+export function reviewDirs(baseDir: string, headDir: string, options: ReviewOptions = {}): Review {
+  return review(readSynthOutput(baseDir), readSynthOutput(headDir), options);
 }
 
-export function review(base: SynthOutput, head: SynthOutput): Review {
+export function review(base: SynthOutput, head: SynthOutput, options: ReviewOptions = {}): Review {
   const ids = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].sort();
   const stacks: StackReview[] = [];
   const risks: Risk[] = [];
@@ -49,6 +58,7 @@ export function review(base: SynthOutput, head: SynthOutput): Review {
     const status = !b ? 'added' : !h ? 'removed' : resources.length + configs.files.length > 0 ? 'changed' : 'unchanged';
     if (status === 'added' || status === 'removed') risks.push(risk(status === 'added' ? 'stack-added' : 'stack-removed', id, `stack ${status}`));
     if (status === 'changed') risks.push(...terraformRisks(id, bEntries, hEntries, resources), ...configRisks(id, configs.pairs));
+    if (status === 'changed' || status === 'added') risks.push(...secretRisks(id, bEntries, hEntries, options.secretAge));
     const pair = configs.pairs.get(STACK_MANIFEST);
     const headManifest = pair ? pair.head : manifestOf(h);
     const baseManifest = pair ? pair.base : headManifest;

@@ -13,6 +13,7 @@ export const RISK_KINDS = [
   'public-access-changed',
   'encryption-changed',
   'tls-turned-off',
+  'secret-stale',
   'port-opened',
   'image-source-changed',
   'retention-shortened',
@@ -25,6 +26,7 @@ export const RISK_KINDS = [
   'sampling-changed',
   'service-removed',
   'service-added',
+  'secret-rotated',
   'image-changed',
 ] as const;
 

@@ -52,6 +52,7 @@ const awsPropsSchema = obj({
   grafanaDomainName: optional(str({ minLength: 1 })),
   grafanaHostedZoneId: optional(str({ minLength: 1 })),
   grafanaPlainHttp: optional(bool()),
+  grafanaAdminPasswordRotatedOn: optional(str({ minLength: 1 })),
   images: optional(imagesSchema()),
 });
 

@@ -2,7 +2,7 @@ import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSync } from '../../src/cli';
 import { makeTempDir, removeTempDirs } from '../support/synth';
-import { editedCopy, editFile, synthExample } from './support';
+import { editedCopy, editFile, editTerraform, synthExample } from './support';
 
 /** `o11y review`: exit 0 whatever it finds, 2 with one line naming the path and the problem when an input is unusable. */
 function cli(...argv: string[]): { code: number; out: string; err: string } {
@@ -39,12 +39,32 @@ describe('o11y review', () => {
 
   it('rejects an unknown format and a missing folder argument as wrong usage (exit 1)', () => {
     expect(cli('review', base, base, '--format', 'html')).toEqual({ code: 1, out: '', err: 'o11y: --format must be one of markdown, json (got "html")\n' });
-    expect(cli('review', base, base, base)).toEqual({ code: 1, out: '', err: `o11y: unexpected argument '${base}' (o11y review takes <base-synth-dir> <head-synth-dir>; see o11y review --help)\nusage: o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json] [--plan <stack>=<plan.json>]...\n` });
+    expect(cli('review', base, base, base)).toEqual({ code: 1, out: '', err: `o11y: unexpected argument '${base}' (o11y review takes <base-synth-dir> <head-synth-dir>; see o11y review --help)\nusage: o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json] [--plan <stack>=<plan.json>]... [--max-secret-age <days>] [--today <YYYY-MM-DD>]\n` });
     expect(cli('review', base)).toEqual({ code: 1, out: '', err: 'o11y: which two synth outputs? o11y review <base-synth-dir> <head-synth-dir> [--format markdown|json]\n' });
   });
 
+  it('refuses a --today that is no day and a --max-secret-age that is no whole number of days, in one line', () => {
+    expect(cli('review', base, base, '--today', '2026-02-30')).toEqual({ code: 1, out: '', err: 'o11y: --today takes a day written YYYY-MM-DD (got "2026-02-30")\n' });
+    expect(cli('review', base, base, '--today', 'tomorrow')).toEqual({ code: 1, out: '', err: 'o11y: --today takes a day written YYYY-MM-DD (got "tomorrow")\n' });
+    expect(cli('review', base, base, '--max-secret-age=')).toEqual({ code: 1, out: '', err: 'o11y: --max-secret-age needs a value\n' });
+    for (const bad of ['0', '-5', '1.5', '90d', '100000']) {
+      expect(cli('review', base, base, `--max-secret-age=${bad}`)).toEqual({ code: 1, out: '', err: `o11y: --max-secret-age takes a whole number of days from 1 to 99999 (got ${JSON.stringify(bad)})\n` });
+    }
+    expect(cli('review', base, base, '--today', '2030-01-01', '--max-secret-age', '1').code).toBe(0);
+  });
+
+  it('counts secret ages to --today: a staging change reviewed long after its rotation date is flagged, reviewed soon after is not', () => {
+    // any change to staging: an output added by hand
+    const head = editedCopy(base, (dir) => editTerraform(dir, 'staging', (tf) => void (tf.output = { ...(tf.output as object), 'review-test': { value: 'x' } })));
+    const flags = (today: string): string[] => (JSON.parse(cli('review', base, head, '--format', 'json', '--today', today).out) as { risks: { kind: string; line: string }[] }).risks.filter((r) => r.kind === 'secret-stale').map((r) => r.line);
+    expect(flags('2026-12-08')).toEqual([]);
+    expect(flags('2027-12-01')).toEqual([
+      "staging: secret not rotated for 365 days: o11y/shop/staging/grafana-admin-password: last rotated 2026-12-01, more than 90 days before 2027-12-01: set grafanaAdminPasswordRotatedOn to today's date to rotate it",
+    ]);
+  });
+
   it('refuses an unknown option, naming the options review knows', () => {
-    expect(cli('review', base, base, '--plans', 'prod=p.json')).toEqual({ code: 1, out: '', err: 'o11y: unknown option --plans (known: --format, --plan, --help)\n' });
+    expect(cli('review', base, base, '--plans', 'prod=p.json')).toEqual({ code: 1, out: '', err: 'o11y: unknown option --plans (known: --format, --plan, --max-secret-age, --today, --help)\n' });
   });
 
   it('refuses --plan without its value', () => {

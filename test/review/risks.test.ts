@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { configRisks } from '../../src/review/config-risks';
 import { imageSourceChange } from '../../src/review/image-source';
 import { IMAGES } from '../../src/spec/defaults';
 import { removeTempDirs } from '../support/synth';
-import { editedCopy, editFile, editTerraform, exampleStacksWith, resourceNamed, reviewDirs, riskLines, synthExample } from './support';
+import { editedCopy, editFile, editTerraform, exampleStacksWith, resourceNamed, reviewDirs, riskLines, synthExample, TerraformTree } from './support';
 
 /**
  * Every risk flag with the exact line it prints, on pairs of real synth outputs of the example
@@ -480,6 +482,54 @@ describe('risk flag for Grafana without TLS', () => {
     const head = synthExample({ define: exampleStacksWith({ staging: { grafanaCertificateArn: undefined, grafanaPlainHttp: true } }) });
     expect(risksOf(head).filter((l) => l.includes('HTTPS listener'))).toEqual([
       expect.stringMatching(/^staging: HTTPS listener removed: aws_lb_listener\.grafana-lb_https_[0-9A-F]{8}: Grafana's password and session cookie would cross the network in clear \(grafanaPlainHttp\)$/),
+    ]);
+  });
+});
+
+describe("risk flags on the generated Grafana admin password (grafanaAdminPasswordRotatedOn, o11y review's secret age)", () => {
+  const SECRET = 'o11y/shop/staging/grafana-admin-password';
+  const ROTATED = `staging: secret rotated: ${SECRET}: rotated on 2026-12-01 → 2027-01-15: a new password, and ECS replaces the tasks that read it (Grafana: everyone logs in again with the new one)`;
+  let rotated: string;
+  beforeAll(() => {
+    rotated = synthExample({ define: exampleStacksWith({ staging: { grafanaAdminPasswordRotatedOn: '2027-01-15' } }) });
+  });
+  const linesWith = (head: string, today: string, maxAgeDays = 90): string[] => riskLines(reviewDirs(base, head, { secretAge: { today, maxAgeDays } }));
+
+  it('a new rotation date is the only flag: the password keeper changes, the task reads the secret by its (new) version id', () => {
+    expect(risksOf(rotated)).toEqual([ROTATED]);
+    // what makes the rotation reach Grafana: the container reads exactly the secret version Terraform wrote
+    const tf = JSON.parse(readFileSync(join(rotated, 'stacks/staging/cdk.tf.json'), 'utf8')) as TerraformTree;
+    const [, taskDef] = resourceNamed(tf, 'aws_ecs_task_definition', 'grafana');
+    const containers = JSON.parse(taskDef.container_definitions as string) as { name: string; secrets?: { valueFrom: string }[] }[];
+    expect(containers.find((c) => c.name === 'grafana')?.secrets).toEqual([
+      { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.grafana-admin-password_secret_[0-9A-F]{8}\.arn\}:::\$\{aws_secretsmanager_secret_version\.grafana-admin-password_version_[0-9A-F]{8}\.version_id\}$/) },
+    ]);
+  });
+
+  it('a date older than --max-secret-age is flagged in every changed stack that carries it; 90 days old is not, 91 days is', () => {
+    expect(linesWith(rotated, '2027-04-15')).toEqual([ROTATED]); // 2027-01-15 + 90 days
+    expect(linesWith(rotated, '2027-04-16')).toEqual([
+      `staging: secret not rotated for 91 days: ${SECRET}: last rotated 2027-01-15, more than 90 days before 2027-04-16: set grafanaAdminPasswordRotatedOn to today's date to rotate it`,
+      ROTATED,
+    ]);
+    expect(linesWith(rotated, '2027-04-16', 91)).toEqual([ROTATED]);
+    // prod and prod-peak did not change: their passwords' ages are not this change's business
+    expect(linesWith(rotated, '2030-01-01').filter((l) => !l.startsWith('staging: '))).toEqual([]);
+  });
+
+  it('removing the date is flagged as a rotation, and with a policy the age becomes unknown', () => {
+    const undated = synthExample({ define: exampleStacksWith({ staging: { grafanaAdminPasswordRotatedOn: undefined } }) });
+    expect(linesWith(undated, '2026-12-08')).toEqual([
+      `staging: secret age unknown: ${SECRET}: no rotation date (grafanaAdminPasswordRotatedOn): set it to today's date to rotate the password and start its clock`,
+      `staging: secret rotated: ${SECRET}: rotated on 2026-12-01 → (no date): a new password, and ECS replaces the tasks that read it (Grafana: everyone logs in again with the new one)`,
+    ]);
+  });
+
+  it('an added stack carries its age flags too; the local stacks (no Secrets Manager) never do', () => {
+    const withoutStaging = synthExample({ define: exampleStacksWith({ without: ['staging'] }) });
+    const lines = riskLines(reviewDirs(withoutStaging, base, { secretAge: { today: '2027-06-01', maxAgeDays: 90 } }));
+    expect(lines.filter((l) => /secret/.test(l))).toEqual([
+      `staging: secret not rotated for 182 days: ${SECRET}: last rotated 2026-12-01, more than 90 days before 2027-06-01: set grafanaAdminPasswordRotatedOn to today's date to rotate it`,
     ]);
   });
 });

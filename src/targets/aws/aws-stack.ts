@@ -231,6 +231,14 @@ export interface AwsObservabilityStackProps {
    */
   readonly grafanaPlainHttp?: boolean;
   /**
+   * The day (`YYYY-MM-DD`) the Grafana admin password was last rotated. Setting a new date rotates
+   * it: Terraform generates a new password and secret version, and ECS replaces the Grafana task,
+   * which starts with it (docs/aws.md). `o11y review` flags a date older than `--max-secret-age`
+   * (90 days by default), and the password's age as unknown while no date is set.
+   * @default - none: the password keeps its first value until replaced by hand
+   */
+  readonly grafanaAdminPasswordRotatedOn?: string;
+  /**
    * The Secrets Manager secret (ARN) holding each secret this environment's alert receivers name
    * (`alerting.receivers[].slack.webhookUrlSecret`…), by secret name. ECS injects the values into
    * Alertmanager's container; they never appear in the synthesized JSON or Terraform state.
@@ -424,14 +432,21 @@ export class AwsObservabilityStack extends TerraformStack {
 
       const secretArns: Record<string, string> = {};
       const secretOutputs: Record<string, string> = {};
+      const secretVersionIds: Record<string, string> = {};
       for (const s of stackPlan.components.flatMap((c) => c.secrets)) {
         if (s.source === 'provided') {
           // validated: every provided secret has an ARN in alertingSecretArns
           secretArns[s.name] = props.alertingSecretArns![s.name]!;
           continue;
         }
-        const secret = new GrafanaSecret(this, s.name, { secretName: `o11y/${name}/${environment}/${s.name}`, description: `${s.description} (o11y-stack ${environment})`, kmsKeyArn: key });
+        const secret = new GrafanaSecret(this, s.name, {
+          secretName: `o11y/${name}/${environment}/${s.name}`,
+          description: `${s.description} (o11y-stack ${environment})`,
+          kmsKeyArn: key,
+          ...(props.grafanaAdminPasswordRotatedOn ? { rotatedOn: props.grafanaAdminPasswordRotatedOn } : {}),
+        });
         secretArns[s.name] = secret.secret.arn;
+        secretVersionIds[s.name] = secret.versionId;
         secretOutputs[s.name] = secret.secret.arn;
       }
 
@@ -482,6 +497,7 @@ export class AwsObservabilityStack extends TerraformStack {
             ...(props.images?.registry !== undefined ? { helperImages: { configInit: helperImage(HELPER_IMAGES.configInit, props.images), healthProbe: helperImage(HELPER_IMAGES.healthProbe, props.images) } } : {}),
             taskStatements: store ? storeStatements(store.access, store.bucketArn, props.kmsKeyArn) : c.name === 'prometheus' ? tsdb.clientStatements : [],
             secretArns,
+            secretVersionIds,
             ...(key ? { kmsKeyArn: key, keyEncryptedSecrets: Object.keys(secretOutputs) } : {}),
             persistentVolumes: c.name === 'prometheus' ? Object.fromEntries(c.volumes.map((v) => [v.name, tsdb.volumeConfiguration])) : {},
             // the stores must not have two writers; the collector holds only in-flight traces, and a

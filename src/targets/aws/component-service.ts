@@ -63,6 +63,13 @@ export interface ComponentServiceProps {
    */
   readonly secretArns?: Readonly<Record<string, string>>;
   /**
+   * Secrets Manager version id per `Component.secrets[].name` (the generated ones): ECS then reads
+   * exactly that version (`<arn>:::<version-id>`), so a new version changes the task definition
+   * and rolls the service out with it. IAM and KMS still name the secret's ARN.
+   * @default {} (the secret's current version when the task starts)
+   */
+  readonly secretVersionIds?: Readonly<Record<string, string>>;
+  /**
    * EFS volumes by `Component.volumes[].name`; every other volume is task storage, lost with the task.
    * @default {}
    */
@@ -188,7 +195,10 @@ export class ComponentService extends Construct {
       environment: Object.entries({ ...c.env, ...props.extraEnvironment, [CONFIG_HASH_ENV]: bundle.sha256 })
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, v]) => ({ name: k, value: v })),
-      secrets: c.secrets.map((s) => ({ name: s.env, valueFrom: secretArns[s.name] })),
+      secrets: c.secrets.map((s) => {
+        const version = props.secretVersionIds?.[s.name];
+        return { name: s.env, valueFrom: version ? `${secretArns[s.name]}:::${version}` : secretArns[s.name] };
+      }),
       mountPoints: [
         ...bundle.mounts.map((m) => ({ sourceVolume: m.volume, containerPath: m.containerPath, readOnly: true })),
         ...c.volumes.map((v) => ({ sourceVolume: v.name, containerPath: v.mountPath, readOnly: false })),

@@ -1,3 +1,4 @@
+import { calendarDay } from '../../spec/calendar-date';
 import { MAX_SECURITY_GROUP_RULE_QUOTA, SECURITY_GROUP_RULE_QUOTA } from './security-groups';
 import { Token } from 'cdktf';
 import type { ComponentName } from '../../components/component';
@@ -210,6 +211,10 @@ export function validateAwsProps(props: AwsObservabilityStackProps, ctx: AwsVali
   }
   if (props.grafanaPlainHttp && props.grafanaCertificateArn !== undefined) {
     issues.push(issue('grafanaPlainHttp', 'contradicts grafanaCertificateArn: with a certificate Grafana is served over HTTPS; remove one of them', props.grafanaPlainHttp));
+  }
+  const rotatedOn = props.grafanaAdminPasswordRotatedOn;
+  if (rotatedOn !== undefined && (typeof rotatedOn !== 'string' || calendarDay(rotatedOn) === undefined)) {
+    issues.push(issue('grafanaAdminPasswordRotatedOn', 'must be a day written YYYY-MM-DD (the day the password was last rotated)', rotatedOn));
   }
   if (props.grafanaHostedZoneId !== undefined && props.grafanaDomainName === undefined) {
     issues.push(issue('grafanaHostedZoneId', 'needs grafanaDomainName: the record is created for that name', props.grafanaHostedZoneId));

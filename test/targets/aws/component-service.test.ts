@@ -145,9 +145,13 @@ describe('stopping on AWS', () => {
 });
 
 describe('Grafana on AWS', () => {
-  test('gets its admin password from Secrets Manager, never as a literal', () => {
+  test('gets its admin password from Secrets Manager, never as a literal, by the version Terraform wrote (a rotation rolls the task)', () => {
     const main = containers(prod.json, 'grafana').find((d) => d.name === 'grafana')!;
-    expect(main.secrets).toEqual([{ name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: ref(prod.json, 'aws_secretsmanager_secret', 'grafana-admin-password/secret', 'arn') }]);
+    const arn = ref(prod.json, 'aws_secretsmanager_secret', 'grafana-admin-password/secret', 'arn');
+    const version = ref(prod.json, 'aws_secretsmanager_secret_version', 'grafana-admin-password/version', 'version_id');
+    expect(main.secrets).toEqual([{ name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: `${arn}:::${version}` }]);
+    // the rotation date is the password's keeper: a new date, a new password
+    expect(resourceAt(prod.json, 'random_password', 'grafana-admin-password').keepers).toEqual({ rotated_on: '2026-12-01' });
     expect(main.environment!.map((e) => e.name)).not.toContain('GF_SECURITY_ADMIN_PASSWORD');
     expect(resourceAt(prod.json, 'aws_secretsmanager_secret_version', 'grafana-admin-password/version').secret_string).toBe(ref(prod.json, 'random_password', 'grafana-admin-password', 'result'));
     // the only place the generated value is referenced is the secret version

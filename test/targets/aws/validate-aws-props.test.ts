@@ -37,6 +37,14 @@ describe('validation of the AWS inputs', () => {
     ]);
   });
 
+  test('a Grafana password rotation date that is no day written YYYY-MM-DD is refused, naming it', () => {
+    expect(problems({ grafanaAdminPasswordRotatedOn: '2027-01-15' })).toEqual([]);
+    for (const bad of ['2027-02-29', '2027-1-15', '15.01.2027', '2027-01-15T00:00:00Z']) {
+      expect(problems({ grafanaAdminPasswordRotatedOn: bad })).toEqual([`grafanaAdminPasswordRotatedOn: must be a day written YYYY-MM-DD (the day the password was last rotated) (got ${JSON.stringify(bad)})`]);
+    }
+    expect(problems({ grafanaAdminPasswordRotatedOn: '' })).toEqual(['props.grafanaAdminPasswordRotatedOn: must not be empty (got "")']);
+  });
+
   test('a bucket name S3 would refuse is named with the field and the rule it breaks', () => {
     expect(problems({ tracesBucket: 'shop_traces' })).toEqual(['tracesBucket: may contain only lowercase letters, digits, dots and hyphens (got "shop_traces")']);
     expect(problems({ configBucket: 'ab' })).toEqual(['configBucket: must be 3 to 63 characters long (got "ab")']);
