@@ -23,7 +23,7 @@ const SCHEMA_FILE = join(ROOT, 'schema', 'o11y.schema.json');
 const KNOWN_KEYWORDS = new Set([
   '$schema', '$comment', 'title', 'description', 'type', 'enum', 'default',
   'properties', 'required', 'additionalProperties', 'propertyNames', 'items',
-  'minLength', 'maxLength', 'pattern', 'patternErrorMessage', 'minimum', 'maximum', 'minItems', 'anyOf',
+  'minLength', 'maxLength', 'pattern', 'patternErrorMessage', 'minimum', 'maximum', 'minItems', 'maxItems', 'anyOf',
 ]);
 
 /** An object of the spec (a named interface) and every path it appears at. */
@@ -144,7 +144,7 @@ function typeName(s: JsonSchema): string {
 
 function constraints(s: JsonSchema): string[] {
   const out: string[] = [];
-  const { minLength, maxLength, minimum, maximum, minItems } = s;
+  const { minLength, maxLength, minimum, maximum, minItems, maxItems } = s;
   if (typeof minLength === 'number' && typeof maxLength === 'number') out.push(`${minLength} to ${maxLength} characters`);
   else if (typeof minLength === 'number') out.push(`at least ${minLength} characters`);
   else if (typeof maxLength === 'number') out.push(`at most ${maxLength} characters`);
@@ -155,6 +155,7 @@ function constraints(s: JsonSchema): string[] {
   else if (typeof minimum === 'number') out.push(`at least ${minimum}`);
   else if (typeof maximum === 'number') out.push(`at most ${maximum}`);
   if (typeof minItems === 'number') out.push(`at least ${minItems} ${minItems === 1 ? 'item' : 'items'}`);
+  if (typeof maxItems === 'number') out.push(`at most ${maxItems} ${maxItems === 1 ? 'item' : 'items'}`);
   return out;
 }
 

@@ -51,7 +51,7 @@ export interface JsonSchemaDocs {
 export const JSON_SCHEMA_KEYWORDS = [
   '$schema', '$comment', 'title', 'description', 'default',
   'type', 'enum', 'minLength', 'maxLength', 'pattern', 'patternErrorMessage', 'minimum', 'maximum',
-  'items', 'minItems', 'properties', 'required', 'additionalProperties', 'propertyNames', 'anyOf',
+  'items', 'minItems', 'maxItems', 'properties', 'required', 'additionalProperties', 'propertyNames', 'anyOf',
 ] as const;
 
 /**
@@ -189,7 +189,18 @@ export function oneOf<const T extends readonly string[]>(values: T): Schema<T[nu
   };
 }
 
-export function list<T>(item: Schema<T>, rule: { minItems?: number; itemsHint?: string } = {}): Schema<readonly T[]> {
+export interface ListRule {
+  readonly minItems?: number;
+  /** At most this many items; beyond it the items themselves are not checked (the list is refused whole). */
+  readonly maxItems?: number;
+  /** Why there is a maximum: said in the message. */
+  readonly maxReason?: string;
+  /** What one item is, for the messages (`service`). */
+  readonly itemsHint?: string;
+}
+
+export function list<T>(item: Schema<T>, rule: ListRule = {}): Schema<readonly T[]> {
+  const items = (n: number): string => `${rule.itemsHint ?? 'item'}${n === 1 ? '' : 's'}`;
   return {
     expected: 'a list',
     toJsonSchema: (docs) => ({
@@ -197,13 +208,19 @@ export function list<T>(item: Schema<T>, rule: { minItems?: number; itemsHint?: 
       type: 'array',
       items: item.toJsonSchema(docs?.item()),
       ...(rule.minItems !== undefined && { minItems: rule.minItems }),
+      ...(rule.maxItems !== undefined && { maxItems: rule.maxItems }),
     }),
     check(v, path, issues) {
       if (!Array.isArray(v)) return wrongType('a list', v, path, issues);
       let ok = true;
       if (rule.minItems !== undefined && v.length < rule.minItems) {
-        issues.push(issue(path, `must list at least ${rule.minItems} ${rule.itemsHint ?? 'item'}${rule.minItems === 1 ? '' : 's'}`, v));
+        issues.push(issue(path, `must list at least ${rule.minItems} ${items(rule.minItems)}`, v));
         ok = false;
+      }
+      if (rule.maxItems !== undefined && v.length > rule.maxItems) {
+        // refused whole and at once: checking tens of thousands of items first only delays the answer
+        issues.push(issue(path, `may list at most ${rule.maxItems} ${items(rule.maxItems)}${rule.maxReason ? `: ${rule.maxReason}` : ''}`, v.length));
+        return false;
       }
       v.forEach((el, i) => {
         ok = item.check(el, `${path}[${i}]`, issues) && ok;

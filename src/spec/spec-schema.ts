@@ -166,9 +166,17 @@ const environment = obj({
   services: optional(dict(name(63), serviceOverride)),
 });
 
+/**
+ * Services one spec may list. Each AWS stack writes one SSM parameter per service (its OTEL_*
+ * environment), and AWS allows 10,000 standard parameters per account and Region; it is also
+ * the size the benchmarks and tests cover (bench/README.md, "Validate benchmark").
+ */
+export const MAX_SERVICES = 10_000;
+const MAX_SERVICES_REASON = `an AWS stack writes one SSM parameter per service and AWS allows ${MAX_SERVICES.toLocaleString('en-US')} standard parameters per account and Region; split the services over several specs (one per organisation unit or account)`;
+
 const baseSchema = obj({
   name: required(name(24)),
-  services: required(list(service, { minItems: 1, itemsHint: 'service' })),
+  services: required(list(service, { minItems: 1, maxItems: MAX_SERVICES, maxReason: MAX_SERVICES_REASON, itemsHint: 'service' })),
   sampling: optional(sampling),
   propagators: optional(list(oneOf(PROPAGATORS), { minItems: 1, itemsHint: 'propagator' })),
   tracing: optional(tracing),

@@ -46,7 +46,7 @@ const loaderProblems = (value: unknown): string[] => specIssues(value).map((i) =
 
 /** The messages of the schema kit itself (src/spec/schema-kit.ts): shape problems, not `refine` rules. */
 const SHAPE_MESSAGE =
-  /^(must be (a string|a number|an integer|true or false|a list|a map), not .+|must not be empty|must be (at least|at most) \d+ characters|must match .+|must be an integer|must be (between \S+ and \S+|at least \S+|at most \S+)|must be one of .+|must list at least \d+ .+|unknown key.*|is required)$/;
+  /^(must be (a string|a number|an integer|true or false|a list|a map), not .+|must not be empty|must be (at least|at most) \d+ characters|must match .+|must be an integer|must be (between \S+ and \S+|at least \S+|at most \S+)|must be one of .+|must list at least \d+ .+|may list at most \d+ .+|unknown key.*|is required)$/;
 const isShape = (i: Issue) => SHAPE_MESSAGE.test(i.message);
 
 /** `/services/0/metrics/port` → `services[0].metrics.port`, the loader's spelling. */
@@ -137,6 +137,7 @@ const INVALID: [string, unknown][] = [
   ['a list', []],
   ['a number', 3],
   ['no name and no services', {}],
+  ['more services than MAX_SERVICES', { name: 'shop', services: Array.from({ length: 10_001 }, (_, i) => ({ name: `svc-${i}` })) }],
   ['null name and services', { name: null, services: null }],
   ['a null required ratio', withService({ sampling: { ratio: null } })],
   ['a null service name', withService({ name: null }, 1)],

@@ -138,9 +138,11 @@ describe('loadSpec reports', () => {
     }
   });
 
-  it('a file over 10 MiB before parsing it', () => {
-    const path = file('huge.yaml', `name: shop\n${'#'.repeat(10 * 2 ** 20)}\n`);
-    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): is ${10 * 2 ** 20 + 12} bytes; a spec file may be at most 10485760 bytes (10 MiB)`);
+  it('a file over 8 MiB before parsing it; one of exactly 8 MiB is read', () => {
+    const path = file('huge.yaml', `name: shop\n${'#'.repeat(8 * 2 ** 20)}\n`);
+    expect(loadError(path).message).toBe(`${path}: 1 problem\n  - (spec): is ${8 * 2 ** 20 + 12} bytes; a spec file may be at most 8388608 bytes (8 MiB)`);
+    const largest = file('largest.yaml', `name: shop\n${'#'.repeat(8 * 2 ** 20 - 12)}\n`);
+    expect(loadError(largest).message).toBe(`${largest}: 1 problem\n  - services: is required`);
   });
 
   it('an alias bomb as a problem on the line of the first alias, not a crash', () => {

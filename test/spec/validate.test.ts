@@ -160,6 +160,16 @@ describe('names', () => {
     expect(problems(spec({ environments: { ['e'.repeat(33)]: {} } }))).toEqual([`environments.${'e'.repeat(33)}: must be at most 32 characters (got "${'e'.repeat(33)}")`]);
   });
 
+  it('of up to 10,000 services are checked one by one; a longer list is refused whole, at once, with the quota behind it', () => {
+    const many = (n: number, last = 'svc'): Json[] => Array.from({ length: n }, (_, i) => ({ name: i === n - 1 ? last : `svc-${i}` }));
+    expect(problems(spec({ services: many(10_000) }))).toEqual([]);
+    expect(problems(spec({ services: many(10_000, 'Bad_Name') }))).toEqual([`services[9999].name: must match ${NAME_RULE} (got "Bad_Name")`]);
+    // beyond the maximum the items are not checked (the bad last name is not reported): the answer comes before the work
+    expect(problems(spec({ services: many(10_001, 'Bad_Name') }))).toEqual([
+      'services: may list at most 10000 services: an AWS stack writes one SSM parameter per service and AWS allows 10,000 standard parameters per account and Region; split the services over several specs (one per organisation unit or account) (got 10001)',
+    ]);
+  });
+
   it('of services must be unique, each copy naming the first', () => {
     const value = spec({ services: [{ name: 'checkout' }, { name: 'cart' }, { name: 'checkout' }, { name: 'cart' }, { name: 'checkout' }] });
     expect(problems(value)).toEqual([
