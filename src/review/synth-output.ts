@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
 /**
@@ -122,19 +122,44 @@ export function readText(path: string): string {
   return readBytes(path).toString('utf8');
 }
 
+/**
+ * A file's bytes, refused when it is no regular file or larger than MAX_REVIEW_FILE_BYTES. The
+ * size comes from the open file (one fstat, which reading needs anyway), so the folder walk
+ * needs no stat per file. Opened non-blocking: a FIFO put in place of a file is refused, not waited on.
+ */
 export function readBytes(path: string): Buffer {
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new ReviewInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ReviewInputError(path, 'is not a regular file; refused');
+    if (st.size > MAX_REVIEW_FILE_BYTES) throw new ReviewInputError(path, `is ${st.size} bytes, more than any synth output file (${MAX_REVIEW_FILE_BYTES}); refused`);
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, bytes, read, st.size - read, read);
+      if (n === 0) break; // shrunk since fstat
+      read += n;
+    }
+    return read === st.size ? bytes : bytes.subarray(0, read);
+  } catch (e) {
+    if (e instanceof ReviewInputError) throw e;
+    throw new ReviewInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  } finally {
+    closeSync(fd);
   }
 }
 
 /**
  * Every file under `root` by `/`-separated relative path, sorted; empty when there is no such
  * folder. A plain file found by walking real folders down from the synth folder lies inside
- * it: only its size is checked. Links and special files get the whole check (8000 files of a
- * 1000-service synth would otherwise cost a realpath, one lstat per path component, each).
+ * it: nothing is checked now (readBytes checks its size when it is read). Links and special
+ * files get the whole check (8000 files of a 1000-service synth would otherwise cost a
+ * realpath, one lstat per path component, each).
  */
 function listFiles(synthDir: string, root: string): Map<string, string> {
   const found: [string, string][] = [];
@@ -143,7 +168,7 @@ function listFiles(synthDir: string, root: string): Map<string, string> {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       // a linked folder is not walked: its files are checked like any other link
       if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else if (e.isFile()) found.push([`${prefix}${e.name}`, sizeChecked(join(d, e.name))]);
+      else if (e.isFile()) found.push([`${prefix}${e.name}`, join(d, e.name)]);
       else found.push([`${prefix}${e.name}`, checkedFile(synthDir, join(d, e.name), realRoot)]);
     }
   };

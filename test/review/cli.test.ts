@@ -1,4 +1,5 @@
-import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSync } from '../../src/cli';
 import { makeTempDir, removeTempDirs } from '../support/synth';
@@ -165,6 +166,20 @@ describe('o11y review on unusable input: exit 2, one line, no stack trace', () =
     const r = cli('review', base, special);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/tempo\.yaml: is a link to \/dev\/zero, outside the synth folder .*; refused\n$/);
+  });
+
+  it('a file over 64 MiB (sparse, so the test writes nothing) is refused by its size, not read; a FIFO in place of a file is refused, not waited on', () => {
+    const huge = editedCopy(base, (dir) => truncateSync(join(dir, 'stacks/local/config/tempo.yaml'), 64 * 2 ** 20 + 1));
+    expect(cli('review', base, huge)).toEqual({
+      code: 2,
+      out: '',
+      err: `o11y review: ${join(huge, 'stacks/local/config/tempo.yaml')}: is ${64 * 2 ** 20 + 1} bytes, more than any synth output file (${64 * 2 ** 20}); refused\n`,
+    });
+    const fifo = editedCopy(base, (dir) => {
+      rmSync(join(dir, 'stacks/local/config/tempo.yaml'));
+      execFileSync('mkfifo', [join(dir, 'stacks/local/config/tempo.yaml')]);
+    });
+    expect(cli('review', base, fifo)).toEqual({ code: 2, out: '', err: `o11y review: ${join(fifo, 'stacks/local/config/tempo.yaml')}: is not a regular file; refused\n` });
   });
 
   it('a link to a regular file inside the folder is read like the file', () => {
