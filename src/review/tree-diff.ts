@@ -126,18 +126,17 @@ function diffKeyedArrays(a: Record<string, unknown>[], b: Record<string, unknown
  * change at its index, compared further inside when it is an object.
  */
 function diffAlignedArrays(a: readonly unknown[], b: readonly unknown[], path: PathStep[], out: TreeChange[]): void {
-  const ta = a.map(canonical);
-  const tb = b.map(canonical);
+  // the equal head and tail by deep comparison (no strings built: most of a long list is equal)
   let start = 0;
-  while (start < a.length && start < b.length && ta[start] === tb[start]) start++;
+  while (start < a.length && start < b.length && sameTree(a[start], b[start])) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && ta[endA - 1] === tb[endB - 1]) {
+  while (endA > start && endB > start && sameTree(a[endA - 1], b[endB - 1])) {
     endA--;
     endB--;
   }
-  const midA = ta.slice(start, endA);
-  const midB = tb.slice(start, endB);
+  const midA = a.slice(start, endA).map(canonical);
+  const midB = b.slice(start, endB).map(canonical);
   const pairs = lcsPairs(midA, midB) ?? [];
   // the gaps between matched items: removals and additions paired index by index
   let i = 0;
