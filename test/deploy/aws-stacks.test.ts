@@ -330,10 +330,10 @@ describe('staging applied to moto', () => {
     const rotation = changes.filter((c) => !(c.address in outcome.failed) && (c.actions.includes('delete') || /grafana|secret/.test(c.address)) && c.attributes.some((a) => !EMULATOR_DRIFT.some((d) => d.type === c.type && d.attribute === a)));
     console.log(`plan with the password rotated:\n${rotation.map((c) => `  ${show(c)}`).join('\n')}`);
     expect(rotation.map((c) => `${c.actions.join('+')} ${typeOf(c.address)}`).sort()).toEqual([
-      'create+delete aws_ecs_task_definition', // the new task definition first, the old deregistered after
+      'delete+create aws_ecs_task_definition', // a new revision reading the new version; the service moves to it
+      'delete+create aws_secretsmanager_secret_version', // a new version holds the new password
       'delete+create random_password',
       'update aws_ecs_service',
-      'update aws_secretsmanager_secret_version',
     ].sort());
     const byType = (type: string): PlannedChange => rotation.find((c) => typeOf(c.address) === type)!;
     expect(byType('random_password').values.keepers).toEqual({ before: { rotated_on: '2026-12-01' }, after: { rotated_on: '2027-03-01' } });
