@@ -48,7 +48,8 @@ export { renderOtelEnv, formatEnv, ENV_FORMATS, type EnvFormat, type OtlpEndpoin
 export { renderCompose } from './render/compose';
 
 export { synthApp } from './app';
-export { reviewDirs, type Review, type StackReview } from './review/review';
+export { reviewDirs, type Review, type ReviewOptions, type StackReview } from './review/review';
+export type { SecretAgePolicy } from './review/secret-age';
 export { RISK_KINDS, type Risk, type RiskKind } from './review/risk';
 export type { Change } from './review/change';
 export type { TextChange } from './review/text-change';
