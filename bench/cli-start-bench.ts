@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { median, parseRounds } from './stats';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'o11y.js');
@@ -22,22 +23,6 @@ const CASES: readonly { label: string; argv: readonly string[] }[] = [
   { label: 'o11y validate --help', argv: [BIN, 'validate', '--help'] },
 ];
 
-function parseRounds(args: readonly string[]): number {
-  if (args.length === 0) return 21;
-  const n = Number(args[1]);
-  if (args[0] !== '--rounds' || args.length !== 2 || !Number.isInteger(n) || n < 1) {
-    process.stderr.write(`bench:cli: expected --rounds N with N a whole number of at least 1 (got ${args.join(' ')})\n`);
-    process.exit(1);
-  }
-  return n;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /** Wall time and CPU time (user + system, from /usr/bin/time: steadier than wall time on a busy machine), in ms. */
 function timeOnce(argv: readonly string[]): { wall: number; cpu: number } {
   const start = process.hrtime.bigint();
@@ -49,7 +34,7 @@ function timeOnce(argv: readonly string[]): { wall: number; cpu: number } {
 }
 
 function main(): void {
-  const rounds = parseRounds(process.argv.slice(2));
+  const rounds = parseRounds('bench:cli', process.argv.slice(2), 21);
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
   log(`o11y CLI start bench: ${rounds} rounds after one warm-up (the swc cache of bin/register.js is then warm)`);
   log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}; load average (1 min) at start: ${loadavg()[0].toFixed(2)}`);

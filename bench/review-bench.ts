@@ -19,25 +19,12 @@ import { loadSpec } from '../src/spec/load';
 import type { ObservabilitySpec } from '../src/spec/types';
 import { defineStacks } from '../stacks/stacks';
 import { benchAwsInputs, growSpec } from './generate-spec';
+import { median, parseRounds } from './stats';
 
 const ROOT = join(__dirname, '..');
 const SPEC_FILE = join(ROOT, 'stacks', 'o11y.yaml');
 const SERVICES = 1000;
 const GOAL_MS = 1000;
-
-function parseRounds(args: readonly string[]): number {
-  if (args[0] === '--help' || args[0] === '-h') {
-    process.stdout.write('usage: npm run bench:review [-- --rounds N]   (default 7 timed rounds after one warm-up)\n');
-    process.exit(0);
-  }
-  if (args.length === 0) return 7;
-  const n = Number(args[1]);
-  if (args[0] !== '--rounds' || args.length !== 2 || !Number.isInteger(n) || n < 1) {
-    process.stderr.write(`bench:review: expected --rounds N with N a whole number of at least 1 (got ${args.join(' ')})\n`);
-    process.exit(1);
-  }
-  return n;
-}
 
 function synth(spec: ObservabilitySpec, outdir: string): void {
   const app = new App({ outdir });
@@ -54,12 +41,6 @@ function headSpec(base: ObservabilitySpec): ObservabilitySpec {
   return { ...grown, environments: { ...grown.environments, staging: { ...staging, sampling: { ratio } } } };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
 function time(fn: () => void): number {
@@ -69,7 +50,7 @@ function time(fn: () => void): number {
 }
 
 function main(): void {
-  const rounds = parseRounds(process.argv.slice(2));
+  const rounds = parseRounds('bench:review', process.argv.slice(2), 7);
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
   log(`o11y review bench: ${SERVICES} services (+1 in the head, staging's ratio changed), ${rounds} rounds after one warm-up`);
   log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}; load average (1 min) at start: ${loadavg()[0].toFixed(2)}`);

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
 const REGISTER = join(ROOT, 'bin', 'register.js');
@@ -143,12 +144,6 @@ function treeDiff(a: string, b: string): string[] {
     const y = fb.get(p);
     return !x || !y || !readFileSync(x).equals(readFileSync(y));
   });
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const sec = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;

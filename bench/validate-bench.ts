@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadSpec, MAX_SPEC_BYTES } from '../src/spec/load';
 import { growSpec } from './generate-spec';
+import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
 const TIME = '/usr/bin/time';
@@ -58,12 +59,6 @@ function validate(specFile: string, timeoutS = 0): Run | undefined {
   const [user, sys, wall, rss] = readFileSync(timing, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   const verdict = r.status === 0 ? 'valid' : `refused: ${(r.stderr.split('\n')[0] ?? '').slice(0, 100)}`;
   return { cpuS: user + sys, wallS: wall, rssMiB: rss / 1024, verdict };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function main(): void {
