@@ -526,7 +526,7 @@ describe("risk flags on the generated Grafana admin password (grafanaAdminPasswo
   });
 
   it('an added stack carries its age flags too; the local stacks (no Secrets Manager) never do', () => {
-    const withoutStaging = synthExample({ define: exampleStacksWith({ without: ['staging'] }) });
+    const withoutStaging = synthExample({ define: exampleStacksWith({ without: ['staging', 'local'] }) });
     const lines = riskLines(reviewDirs(withoutStaging, base, { secretAge: { today: '2027-06-01', maxAgeDays: 90 } }));
     expect(lines.filter((l) => /secret/.test(l))).toEqual([
       `staging: secret not rotated for 182 days: ${SECRET}: last rotated 2026-12-01, more than 90 days before 2027-06-01: set grafanaAdminPasswordRotatedOn to today's date to rotate it`,
